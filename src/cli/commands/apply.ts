@@ -1,0 +1,77 @@
+import type { Command } from "commander";
+import { type ApplyEvent, apply } from "../../api/apply.js";
+import { loadProject } from "../../api/load-project.js";
+import { renderCodeFrame } from "../../errors/code-frame.js";
+import { ExitCode } from "../../errors/exit-code.js";
+import type { MigrationFailure } from "../../execute/migration-failure.js";
+import type { CliIo, Output } from "../io.js";
+import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
+
+export function registerApply(program: Command, io: CliIo, run: CommandRunner): void {
+  program
+    .command("apply")
+    .description("apply pending migrations: advisory lock, a transaction and timeouts per migration, history")
+    .option("--allow-out-of-order", "also apply pending migrations that sort before applied ones")
+    .action((options: { allowOutOfOrder?: boolean }, command: Command) =>
+      run(command, async (flags, output) => {
+        const project = await loadProject(projectOptions(flags, io));
+        const result = await apply(project, {
+          ...targetOptions(flags),
+          ...(options.allowOutOfOrder ? { allowOutOfOrder: true } : {}),
+          onEvent: (event) => printEvent(event, output),
+        });
+        output.json(result);
+        for (const warning of result.warnings) output.warn(warning);
+        if (result.failed) {
+          output.error(renderFailure(result.failed, output));
+          const notRun = result.skipped.filter((entry) => entry.reason.startsWith("not run")).length;
+          output.human(`${result.applied.length} applied, 1 failed, ${notRun} not run (${result.duration_ms} ms)`);
+          output.exitWith(ExitCode.No);
+          return;
+        }
+        output.human(result.applied.length === 0
+          ? "nothing to apply: the database is up to date"
+          : `${result.applied.length} migration${result.applied.length === 1 ? "" : "s"} applied in ${result.duration_ms} ms`);
+        output.exitWith(ExitCode.Ok);
+      }),
+    );
+}
+
+function printEvent(event: ApplyEvent, output: Output): void {
+  const { colors } = output;
+  switch (event.type) {
+    case "connected":
+      output.human(`${colors.bold("drydock apply")} → ${event.url} (${event.engine} ${event.serverVersion})`);
+      break;
+    case "waiting-for-lock":
+      output.human(`waiting for the drydock lock held by ${event.holder ?? "another session"} …`);
+      break;
+    case "applied":
+      output.human(`  ${colors.green("✓")} ${event.version} ${event.name} ${colors.dim(`${event.durationMs} ms`)}`);
+      for (const notice of event.notices.filter((entry) => entry.severity === "WARNING")) output.warn(`${event.version}: ${notice.message}`);
+      break;
+    case "retry":
+      output.human(`  ${colors.yellow("↻")} ${event.version}: ${event.message}; retry ${event.attempt} in ${event.waitMs} ms`);
+      break;
+    case "failed":
+      output.human(`  ${colors.red("✗")} ${event.version} ${event.failure.name}`);
+      break;
+    default:
+      break;
+  }
+}
+
+/** The failure of a migration as a code frame with SQLSTATE and hint. */
+export function renderFailure(failure: MigrationFailure, output: Output): string {
+  const { colors } = output;
+  const code = failure.condition ? `${failure.sqlstate} ${failure.condition}` : failure.sqlstate;
+  const lines = [
+    `${colors.red(colors.bold("error:"))} migration ${failure.version} failed: ${failure.message} (${code})`,
+    renderCodeFrame({ file: failure.file, line: failure.line, column: failure.column }, failure.source_line),
+  ];
+  if (failure.detail) lines.push(`  = detail: ${failure.detail}`);
+  if (failure.context) lines.push(`  = context: ${failure.context}`);
+  if (failure.hint) lines.push(`  = hint: ${failure.hint}`);
+  if (!failure.partially_applied) lines.push("  = nothing of this migration was applied; the migrations before it stay applied.");
+  return lines.join("\n");
+}

@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { initProject } from "../../api/init-project.js";
+import { ExitCode } from "../../errors/exit-code.js";
+import type { CommandRunner } from "../command-runner.js";
+
+export function registerInit(program: Command, run: CommandRunner): void {
+  program
+    .command("init")
+    .description("write drydock.toml and migrations/ (points at supabase/, prisma/, db/ or Flyway sql/ migrations when present)")
+    .action((_options: unknown, command: Command) =>
+      run(command, async (flags, output) => {
+        const result = await initProject(flags.dir ?? process.cwd());
+        output.json(result);
+        output.human(`wrote ${result.config_file}`);
+        if (result.detected) output.human(`found ${result.detected} migrations in ${result.migrations}/`);
+        else if (result.created_migrations_dir) output.human(`created ${result.migrations}/`);
+        output.human("next: drydock new <name>, then drydock apply --url pglite:memory");
+        output.exitWith(ExitCode.Ok);
+      }),
+    );
+}

@@ -1,0 +1,47 @@
+/** A message PostgreSQL sent while running a statement (NOTICE, WARNING, INFO…). */
+export interface Notice {
+  severity: string;
+  message: string;
+  code?: string;
+}
+
+/** What an engine can and cannot do; a missing capability becomes a named limitation. */
+export interface EngineCapabilities {
+  /** `pg_dump`/`pg_restore` can read this database (PGlite has no server process for them). */
+  pgDump: boolean;
+  /** Other sessions can connect at the same time (PGlite is a single session). */
+  concurrentSessions: boolean;
+}
+
+/**
+ * One session on one database. Code outside `db/` sees this, never `pg` or PGlite. Every
+ * method runs on the same session, so `BEGIN`, `SET LOCAL` and session advisory locks behave
+ * as they do in psql.
+ */
+export interface Engine {
+  readonly kind: "postgres" | "pglite";
+  readonly capabilities: EngineCapabilities;
+  /** The target URL with its password hidden, for messages and reports. */
+  readonly urlRedacted: string;
+  /** Runs one statement with parameters (extended protocol) and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs one or more statements without parameters (simple protocol); returns the notices. */
+  exec(sql: string): Promise<Notice[]>;
+  close(): Promise<void>;
+}
+
+/** The server version as PostgreSQL reports it: `server_version_num` and the readable form. */
+export interface ServerVersion {
+  num: number;
+  major: number;
+  text: string;
+}
+
+/** Reads the server version of an engine's session. */
+export async function readServerVersion(engine: Engine): Promise<ServerVersion> {
+  const [row] = await engine.query<{ num: string; text: string }>(
+    "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text",
+  );
+  const num = Number(row?.num ?? 0);
+  return { num, major: Math.floor(num / 10000), text: row?.text ?? "unknown" };
+}

@@ -1,0 +1,82 @@
+import pg from "pg";
+import { EnvironmentError } from "../../errors/drydock-error.js";
+import { redactSecrets } from "../../util/redact-url.js";
+import type { Engine, Notice } from "../engine.js";
+import { ServerError, isRawServerError } from "../server-error.js";
+
+export interface OpenPgOptions {
+  url: string;
+  urlRedacted: string;
+  password: string | null;
+  /** Shown in pg_stat_activity, so another session can tell who holds a lock. */
+  applicationName?: string;
+  connectTimeoutMs?: number;
+}
+
+/** Opens one session on a PostgreSQL server through node-postgres. */
+export async function openPgEngine(options: OpenPgOptions): Promise<Engine> {
+  const secrets = options.password ? [options.password, encodeURIComponent(options.password)] : [];
+  const client = new pg.Client({
+    connectionString: options.url,
+    application_name: (options.applicationName ?? "drydock").slice(0, 63),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+  });
+  let lostConnection: Error | null = null;
+  client.on("error", (error) => {
+    lostConnection = error; // reported by the next call; without a listener node would crash
+  });
+  const notices: Notice[] = [];
+  client.on("notice", (message) => {
+    notices.push({
+      severity: message.severity ?? "NOTICE",
+      message: redactSecrets(message.message ?? "", secrets),
+      ...(message.code ? { code: message.code } : {}),
+    });
+  });
+  try {
+    await client.connect();
+  } catch (cause) {
+    await client.end().catch(() => undefined);
+    const reason = redactSecrets(cause instanceof Error ? cause.message : String(cause), secrets);
+    throw new EnvironmentError(`cannot connect to ${options.urlRedacted}: ${reason}`, {
+      hint: "Check that the server is running and that the URL (--url, the env's url, or DATABASE_URL) is right.",
+    });
+  }
+
+  const translate = (error: unknown): Error => {
+    if (isRawServerError(error)) return new ServerError(error, secrets);
+    const reason = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+    return new EnvironmentError(`lost the connection to ${options.urlRedacted}: ${reason}`, {
+      hint: "The server closed the session (restart, crash or terminated backend). Run the command again; history is consistent.",
+    });
+  };
+
+  return {
+    kind: "postgres",
+    capabilities: { pgDump: true, concurrentSessions: true },
+    urlRedacted: options.urlRedacted,
+    async query<Row>(sql: string, params: unknown[] = []) {
+      if (lostConnection) throw translate(lostConnection);
+      try {
+        const result = await client.query(sql, params);
+        return result.rows as Row[];
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    async exec(sql: string) {
+      if (lostConnection) throw translate(lostConnection);
+      notices.length = 0;
+      try {
+        await client.query(sql);
+        return notices.splice(0);
+      } catch (error) {
+        notices.length = 0;
+        throw translate(error);
+      }
+    },
+    async close() {
+      await client.end().catch(() => undefined);
+    },
+  };
+}

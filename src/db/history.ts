@@ -1,0 +1,142 @@
+import { quoteLiteral } from "../util/quote-ident.js";
+import type { Engine } from "./engine.js";
+
+/** A row of `drydock.migrations`: one migration applied to this database. */
+export interface AppliedMigration {
+  version: string;
+  name: string;
+  checksum: string;
+  applied_at: string;
+  applied_by: string;
+  duration_ms: number;
+  run_id: number | null;
+  kind: "versioned" | "repeatable";
+  file: string | null;
+}
+
+/**
+ * Creates schema `drydock` with `migrations` and `runs` (SPEC §7) if missing. Run while
+ * holding the apply lock: two concurrent `CREATE … IF NOT EXISTS` can still collide in the
+ * catalog.
+ */
+export async function ensureHistory(engine: Engine): Promise<void> {
+  await engine.exec(`
+    CREATE SCHEMA IF NOT EXISTS drydock;
+    CREATE TABLE IF NOT EXISTS drydock.runs (
+      id bigserial PRIMARY KEY,
+      started_at timestamptz NOT NULL DEFAULT now(),
+      finished_at timestamptz,
+      env text,
+      command text NOT NULL,
+      tool_version text NOT NULL,
+      plan_hash text,
+      outcome text NOT NULL DEFAULT 'running',
+      report jsonb,
+      host text,
+      os_user text,
+      pid integer
+    );
+    CREATE TABLE IF NOT EXISTS drydock.migrations (
+      version text PRIMARY KEY,
+      name text NOT NULL,
+      checksum text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now(),
+      applied_by text NOT NULL,
+      duration_ms integer NOT NULL,
+      run_id bigint REFERENCES drydock.runs (id),
+      kind text NOT NULL DEFAULT 'versioned',
+      file text
+    );`);
+}
+
+/** The applied migrations, oldest first; empty when the database has no drydock history yet. */
+export async function readHistory(engine: Engine): Promise<AppliedMigration[]> {
+  const [exists] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.migrations') IS NOT NULL AS present");
+  if (!exists?.present) return [];
+  const rows = await engine.query<Omit<AppliedMigration, "applied_at" | "run_id"> & { applied_at: Date | string; run_id: string | number | null }>(
+    `SELECT version, name, checksum, applied_at, applied_by, duration_ms, run_id, kind, file
+     FROM drydock.migrations ORDER BY applied_at, version`,
+  );
+  return rows.map((row) => ({
+    ...row,
+    applied_at: row.applied_at instanceof Date ? row.applied_at.toISOString() : String(row.applied_at),
+    run_id: row.run_id === null ? null : Number(row.run_id),
+  }));
+}
+
+export interface HistoryRow {
+  version: string;
+  name: string;
+  checksum: string;
+  appliedBy: string;
+  durationMs: number;
+  runId: number | null;
+  kind: "versioned" | "repeatable";
+  file: string;
+}
+
+/**
+ * The statement that records a migration. It is sent in the migration's own transaction, just
+ * before COMMIT, so the schema change and its history row commit or vanish together. A
+ * repeatable migration replaces its earlier row.
+ */
+export function recordMigrationSql(row: HistoryRow): string {
+  const values = [
+    quoteLiteral(row.version),
+    quoteLiteral(row.name),
+    quoteLiteral(row.checksum),
+    quoteLiteral(row.appliedBy),
+    String(Math.round(row.durationMs)),
+    row.runId === null ? "NULL" : String(row.runId),
+    quoteLiteral(row.kind),
+    quoteLiteral(row.file),
+  ].join(", ");
+  return `INSERT INTO drydock.migrations (version, name, checksum, applied_by, duration_ms, run_id, kind, file)
+    VALUES (${values})
+    ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum,
+      applied_at = now(), applied_by = EXCLUDED.applied_by, duration_ms = EXCLUDED.duration_ms,
+      run_id = EXCLUDED.run_id, file = EXCLUDED.file`;
+}
+
+export interface RunStart {
+  env: string;
+  command: string;
+  toolVersion: string;
+  planHash: string | null;
+  host: string;
+  osUser: string;
+  pid: number;
+}
+
+/** Records the start of a run and returns its id. */
+export async function startRun(engine: Engine, run: RunStart): Promise<number> {
+  const [row] = await engine.query<{ id: string }>(
+    `INSERT INTO drydock.runs (env, command, tool_version, plan_hash, host, os_user, pid)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [run.env, run.command, run.toolVersion, run.planHash, run.host, run.osUser, run.pid],
+  );
+  return Number(row?.id);
+}
+
+/**
+ * Records how a run ended. Runs with the session's default synchronous_commit, so once it
+ * returns every earlier commit of the run is durable too (WAL is flushed in order).
+ */
+export async function finishRun(engine: Engine, runId: number, outcome: string, report: unknown): Promise<void> {
+  await engine.query("UPDATE drydock.runs SET finished_at = now(), outcome = $2, report = $3 WHERE id = $1", [
+    runId,
+    outcome,
+    JSON.stringify(report),
+  ]);
+}
+
+/**
+ * Marks runs still "running" as "interrupted". Called while holding the apply lock, when no
+ * other run can be alive: such a row was left by a process that was killed.
+ */
+export async function closeInterruptedRuns(engine: Engine): Promise<number> {
+  const rows = await engine.query(
+    "UPDATE drydock.runs SET outcome = 'interrupted', finished_at = now() WHERE outcome = 'running' RETURNING id",
+  );
+  return rows.length;
+}

@@ -1,0 +1,35 @@
+import type { Migration } from "../model/migration.js";
+import { parseSql } from "../parse/parse-sql.js";
+import { readDirectives } from "../plan/directives.js";
+import { decideTransactionMode } from "../plan/transaction-mode.js";
+import type { PreparedMigration } from "./prepared-migration.js";
+
+/**
+ * Parses each migration's up script and decides how it runs. Throws at the first syntax error
+ * (file:line:column), before anything touches a database.
+ */
+export async function prepareMigrations(migrations: readonly Migration[]): Promise<PreparedMigration[]> {
+  const prepared: PreparedMigration[] = [];
+  for (const migration of migrations) {
+    const script = await parseSql(migration.up.file, migration.up.sql);
+    const directives = readDirectives(migration.up.file, migration.up.sql);
+    const mode = decideTransactionMode(script.statements, {
+      noTransactionDirective: directives.noTransaction,
+      formatAllowsTransaction: migration.up.formatAllowsTransaction,
+    });
+    prepared.push({ migration, script, mode });
+  }
+  return prepared;
+}
+
+/** Names of the extensions the scripts create (`CREATE EXTENSION`), for engines that preload them. */
+export function extensionsCreated(prepared: readonly PreparedMigration[]): string[] {
+  const names = new Set<string>();
+  for (const { script } of prepared) {
+    for (const statement of script.statements) {
+      const create = statement.node.CreateExtensionStmt as { extname?: string } | undefined;
+      if (create?.extname) names.add(create.extname);
+    }
+  }
+  return [...names].sort();
+}

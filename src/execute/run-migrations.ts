@@ -1,0 +1,230 @@
+import type { Engine, Notice } from "../db/engine.js";
+import { recordMigrationSql } from "../db/history.js";
+import { LOCK_NOT_AVAILABLE } from "../db/sqlstate.js";
+import { ServerError } from "../db/server-error.js";
+import { InputError } from "../errors/drydock-error.js";
+import type { ParsedStatement } from "../parse/parse-sql.js";
+import { type MigrationFailure, describeFailure } from "./migration-failure.js";
+import type { PreparedMigration } from "./prepared-migration.js";
+
+export interface RunMigrationsOptions {
+  /** `SET LOCAL lock_timeout`, in ms; 0 waits forever. */
+  lockTimeoutMs: number;
+  /** How many times a statement that hit lock_timeout is tried again. */
+  lockRetries: number;
+  /** `SET LOCAL statement_timeout`, in ms; 0 means no limit. */
+  statementTimeoutMs: number;
+  /** "per-migration": a transaction each; "all": one transaction for the whole run. */
+  transaction: "per-migration" | "all";
+  runId: number | null;
+  appliedBy: string;
+  /** First wait before a retry; doubled each time. */
+  retryBaseMs?: number;
+  onEvent?: (event: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { type: "start"; version: string; name: string }
+  | { type: "applied"; version: string; name: string; durationMs: number; notices: Notice[] }
+  | { type: "retry"; version: string; attempt: number; waitMs: number; message: string }
+  | { type: "failed"; version: string; failure: MigrationFailure };
+
+export interface AppliedStep {
+  version: string;
+  name: string;
+  duration_ms: number;
+}
+
+export interface RunMigrationsResult {
+  applied: AppliedStep[];
+  failed: MigrationFailure | null;
+}
+
+/** A statement failed; carries which one so the failure can be located. */
+class StatementFailure extends Error {
+  constructor(readonly statement: ParsedStatement, readonly serverError: ServerError, readonly attempts: number) {
+    super(serverError.message);
+  }
+}
+
+/**
+ * Applies migrations in order and stops at the first failure (SPEC §7 Apply step 5). A
+ * transactional migration runs in its own transaction with `SET LOCAL lock_timeout` and
+ * `statement_timeout`, and its history row is written in that transaction, so a crash leaves
+ * all of it or none of it. A lock timeout rolls the migration back and tries again after a
+ * growing pause, so it never queues ahead of application traffic for long. A
+ * statement-by-statement migration runs in autocommit; its history row is written once every
+ * statement succeeded.
+ *
+ * Per-migration commits use `synchronous_commit = off`: the caller's final durable commit
+ * (drydock.runs) flushes the WAL of all of them, and an earlier crash loses whole migrations
+ * together with their history rows, never half of one.
+ */
+export async function runMigrations(
+  engine: Engine,
+  migrations: readonly PreparedMigration[],
+  options: RunMigrationsOptions,
+): Promise<RunMigrationsResult> {
+  const applied: AppliedStep[] = [];
+  if (options.transaction === "all") {
+    const refused = migrations.find((prepared) => prepared.mode.mode === "statements");
+    if (refused) {
+      throw new InputError(`migration ${refused.migration.version} cannot run inside the single transaction of transaction = "all"`, {
+        location: { file: refused.migration.up.file, line: 1, column: 1 },
+        hint: `${refused.mode.reason}. Use apply.transaction = "per-migration", or move that statement to a migration of its own.`,
+      });
+    }
+    return runAllInOneTransaction(engine, migrations, options);
+  }
+  for (const prepared of migrations) {
+    const { version, name } = prepared.migration;
+    options.onEvent?.({ type: "start", version, name });
+    const started = performance.now();
+    let notices: Notice[];
+    try {
+      notices = prepared.mode.mode === "transaction"
+        ? await runInTransaction(engine, prepared, options, started)
+        : await runStatementByStatement(engine, prepared, options, started);
+    } catch (error) {
+      if (!(error instanceof StatementFailure)) throw error;
+      const failure = await failureOf(engine, prepared, error, options);
+      options.onEvent?.({ type: "failed", version, failure });
+      return { applied, failed: failure };
+    }
+    const durationMs = Math.round(performance.now() - started);
+    applied.push({ version, name, duration_ms: durationMs });
+    options.onEvent?.({ type: "applied", version, name, durationMs, notices });
+  }
+  return { applied, failed: null };
+}
+
+function timeoutSettings(options: RunMigrationsOptions, scope: "LOCAL" | "SESSION"): string {
+  const local = scope === "LOCAL" ? "LOCAL " : "";
+  return `SET ${local}lock_timeout = ${options.lockTimeoutMs}; SET ${local}statement_timeout = ${options.statementTimeoutMs};`;
+}
+
+async function runInTransaction(engine: Engine, prepared: PreparedMigration, options: RunMigrationsOptions, started: number): Promise<Notice[]> {
+  for (let attempt = 0; ; attempt++) {
+    const notices: Notice[] = [];
+    await engine.exec(`BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`);
+    try {
+      for (const statement of prepared.script.statements) {
+        if (prepared.mode.skip.includes(statement.index)) continue;
+        notices.push(...(await execStatement(engine, statement, attempt)));
+      }
+      await engine.exec(`${recordMigrationSql(historyRow(prepared, options, started))}; COMMIT;`);
+      return notices;
+    } catch (error) {
+      await engine.exec("ROLLBACK");
+      if (!(await shouldRetry(error, attempt, prepared, options))) throw error;
+    }
+  }
+}
+
+async function runStatementByStatement(engine: Engine, prepared: PreparedMigration, options: RunMigrationsOptions, started: number): Promise<Notice[]> {
+  const notices: Notice[] = [];
+  await engine.exec(timeoutSettings(options, "SESSION"));
+  try {
+    for (const statement of prepared.script.statements) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          notices.push(...(await execStatement(engine, statement, attempt)));
+          break;
+        } catch (error) {
+          if (!(await shouldRetry(error, attempt, prepared, options))) throw error;
+        }
+      }
+    }
+    await engine.exec(recordMigrationSql(historyRow(prepared, options, started)));
+  } finally {
+    await engine.exec("RESET lock_timeout; RESET statement_timeout;");
+  }
+  return notices;
+}
+
+async function runAllInOneTransaction(engine: Engine, migrations: readonly PreparedMigration[], options: RunMigrationsOptions): Promise<RunMigrationsResult> {
+  const applied: AppliedStep[] = [];
+  await engine.exec(`BEGIN; ${timeoutSettings(options, "LOCAL")}`);
+  for (const prepared of migrations) {
+    const { version, name } = prepared.migration;
+    options.onEvent?.({ type: "start", version, name });
+    const started = performance.now();
+    try {
+      const notices: Notice[] = [];
+      for (const statement of prepared.script.statements) {
+        if (!prepared.mode.skip.includes(statement.index)) notices.push(...(await execStatement(engine, statement, 0)));
+      }
+      await engine.exec(recordMigrationSql(historyRow(prepared, options, started)));
+      const durationMs = Math.round(performance.now() - started);
+      applied.push({ version, name, duration_ms: durationMs });
+      options.onEvent?.({ type: "applied", version, name, durationMs, notices });
+    } catch (error) {
+      await engine.exec("ROLLBACK");
+      if (!(error instanceof StatementFailure)) throw error;
+      const failure = await failureOf(engine, prepared, error, options);
+      options.onEvent?.({ type: "failed", version, failure });
+      return { applied: [], failed: failure }; // the whole run was one transaction: nothing stays
+    }
+  }
+  await engine.exec("COMMIT");
+  return { applied, failed: null };
+}
+
+async function execStatement(engine: Engine, statement: ParsedStatement, attempt: number): Promise<Notice[]> {
+  try {
+    return await engine.exec(statement.sql);
+  } catch (error) {
+    if (error instanceof ServerError) throw new StatementFailure(statement, error, attempt + 1);
+    throw error;
+  }
+}
+
+async function shouldRetry(error: unknown, attempt: number, prepared: PreparedMigration, options: RunMigrationsOptions): Promise<boolean> {
+  if (!(error instanceof StatementFailure) || error.serverError.sqlstate !== LOCK_NOT_AVAILABLE) return false;
+  if (attempt >= options.lockRetries) return false;
+  const waitMs = Math.min((options.retryBaseMs ?? 500) * 2 ** attempt, 30_000);
+  options.onEvent?.({ type: "retry", version: prepared.migration.version, attempt: attempt + 1, waitMs, message: error.message });
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return true;
+}
+
+async function failureOf(engine: Engine, prepared: PreparedMigration, error: StatementFailure, options: RunMigrationsOptions): Promise<MigrationFailure> {
+  const partiallyApplied = prepared.mode.mode === "statements" && error.statement.index > 0;
+  const invalidIndexes = prepared.mode.mode === "statements" ? await findInvalidIndexes(engine) : [];
+  let hint: string | undefined;
+  if (error.serverError.sqlstate === LOCK_NOT_AVAILABLE) {
+    hint = `lock_timeout (${options.lockTimeoutMs} ms) expired on ${error.attempts} attempt${error.attempts > 1 ? "s" : ""}: another session holds a conflicting lock. Nothing of this migration stayed. Retry when the table is quieter, or raise apply.lock_timeout / apply.lock_retries.`;
+  } else if (error.serverError.sqlstate === "57014" && options.statementTimeoutMs > 0) {
+    hint = `statement_timeout (${options.statementTimeoutMs} ms) cancelled the statement. Raise apply.statement_timeout if it is expected to take longer.`;
+  } else if (invalidIndexes.length > 0) {
+    hint = `the failed build left invalid index ${invalidIndexes.join(", ")}: drop it with DROP INDEX CONCURRENTLY before running again.`;
+  } else if (partiallyApplied) {
+    hint = `${prepared.mode.reason}, so the ${error.statement.index} statement(s) before this one stayed applied and the migration is not recorded. Fix it so that every statement can run again (IF NOT EXISTS), then apply again.`;
+  }
+  return describeFailure(prepared, error.statement, error.serverError, {
+    ...(hint ?? error.serverError.hint ? { hint: hint ?? error.serverError.hint } : {}),
+    partiallyApplied,
+    invalidIndexes,
+  });
+}
+
+async function findInvalidIndexes(engine: Engine): Promise<string[]> {
+  const rows = await engine.query<{ name: string }>(
+    "SELECT indexrelid::regclass::text AS name FROM pg_index WHERE NOT indisvalid ORDER BY 1",
+  );
+  return rows.map((row) => row.name);
+}
+
+function historyRow(prepared: PreparedMigration, options: RunMigrationsOptions, started: number) {
+  const { migration } = prepared;
+  return {
+    version: migration.version,
+    name: migration.name,
+    checksum: migration.checksum,
+    appliedBy: options.appliedBy,
+    durationMs: performance.now() - started,
+    runId: options.runId,
+    kind: migration.kind,
+    file: migration.up.file,
+  };
+}

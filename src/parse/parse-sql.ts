@@ -1,0 +1,87 @@
+import { type ParseResult, loadModule, parseSync } from "libpg-query";
+import { LineIndex } from "../util/line-index.js";
+import { SqlSyntaxError } from "./sql-syntax-error.js";
+
+/** One statement of a script, with where it stands in the file. */
+export interface ParsedStatement {
+  index: number;
+  /** The statement's text as written (without the trailing semicolon). */
+  sql: string;
+  /** UTF-16 offset of the statement's first character in the script. */
+  startUnit: number;
+  /** 1-based line and column of its first token. */
+  line: number;
+  column: number;
+  /** The libpg-query AST node: `{ CreateStmt: {...} }`, `{ IndexStmt: {...} }`, … */
+  node: Record<string, unknown>;
+}
+
+export interface ParsedScript {
+  file: string;
+  statements: ParsedStatement[];
+  lines: LineIndex;
+}
+
+let parserReady: Promise<void> | undefined;
+
+/** Loads the parser's WASM module once, on first use rather than at import. */
+export function loadParser(): Promise<void> {
+  parserReady ??= loadModule();
+  return parserReady;
+}
+
+const onErrorStopLine = /^[ \t]*\\set[ \t]+ON_ERROR_STOP\b.*$/gim;
+const metaCommandLine = /^[ \t]*(\\[a-zA-Z!?]+)/m;
+
+/**
+ * Splits a script into statements with the real PostgreSQL parser (libpg-query). A syntax
+ * error, or a psql meta-command (`\i`, `\connect`…, which only psql understands), throws
+ * `SqlSyntaxError` at its file:line:column. `\set ON_ERROR_STOP` lines are ignored: drydock
+ * always stops at the first error.
+ */
+export async function parseSql(file: string, text: string): Promise<ParsedScript> {
+  await loadParser();
+  const sql = text.replace(onErrorStopLine, "");
+  const lines = new LineIndex(sql);
+  let tree: ParseResult;
+  try {
+    tree = parseSync(sql);
+  } catch (error) {
+    throw syntaxErrorOf(error, file, lines);
+  }
+  const statements: ParsedStatement[] = (tree.stmts ?? []).map((raw, index) => {
+    const startByte = raw.stmt_location ?? 0; // absent when 0
+    const endByte = raw.stmt_len ? startByte + raw.stmt_len : lines.byteLength; // 0 means "to the end"
+    const startUnit = lines.unitOfByte(startByte);
+    const statementText = sql.slice(startUnit, lines.unitOfByte(endByte));
+    const leading = statementText.length - statementText.trimStart().length;
+    const position = lines.locateUnit(startUnit + leading);
+    return {
+      index,
+      sql: statementText,
+      startUnit,
+      line: position.line,
+      column: position.column,
+      node: (raw.stmt ?? {}) as Record<string, unknown>,
+    };
+  });
+  return { file, statements, lines };
+}
+
+function syntaxErrorOf(error: unknown, file: string, lines: LineIndex): SqlSyntaxError {
+  const meta = metaCommandLine.exec(lines.text);
+  if (meta?.[1]) {
+    const at = lines.locateUnit(meta.index + (meta[0].length - meta[1].length));
+    return new SqlSyntaxError(
+      `psql meta-command ${meta[1]} is not SQL`,
+      { file, ...at },
+      lines.lineText(at.line),
+      "drydock runs SQL only: replace the meta-command with SQL (variables go in [project.variables]), or remove it.",
+    );
+  }
+  const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+  const message = error instanceof Error ? error.message : String(error);
+  // libpg-query's cursorPosition is a 0-based byte offset into the text parsed.
+  const at = lines.locateByte(details?.cursorPosition ?? 0);
+  return new SqlSyntaxError(message, { file, ...at }, lines.lineText(at.line));
+}
