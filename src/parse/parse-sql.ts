@@ -43,6 +43,7 @@ export async function parseSql(file: string, text: string): Promise<ParsedScript
   await loadParser();
   const sql = text.replace(onErrorStopLine, "");
   const lines = new LineIndex(sql);
+  if (sql.trim() === "") return { file, statements: [], lines }; // the parser refuses an empty string
   let tree: ParseResult;
   try {
     tree = parseSync(sql);

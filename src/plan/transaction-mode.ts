@@ -40,6 +40,8 @@ export function nonTransactionalStatement(node: Record<string, unknown>): string
       return "DROP TABLESPACE";
     case "ClusterStmt":
       return stmt.relation ? null : "CLUSTER without a table";
+    case "DoStmt":
+      return doBlockEndsTransactions(stmt) ? "a DO block that runs COMMIT or ROLLBACK" : null;
     case "AlterTableStmt": {
       const cmds = (stmt.cmds ?? []) as Array<{ AlterTableCmd?: { subtype?: string; def?: { PartitionCmd?: { concurrent?: boolean } } } }>;
       const detach = cmds.some((cmd) => cmd.AlterTableCmd?.subtype === "AT_DetachPartition" && cmd.AlterTableCmd.def?.PartitionCmd?.concurrent);
@@ -48,6 +50,21 @@ export function nonTransactionalStatement(node: Record<string, unknown>): string
     default:
       return null;
   }
+}
+
+/**
+ * PL/pgSQL may COMMIT or ROLLBACK inside a DO block only when the block is not itself inside a
+ * transaction block (PostgreSQL 11+, "Transaction Management" in the PL/pgSQL chapter). Comments
+ * and string literals are removed first so a word in a message does not count.
+ */
+function doBlockEndsTransactions(stmt: Record<string, unknown>): boolean {
+  const args = (stmt.args ?? []) as Array<{ DefElem?: { defname?: string; arg?: { String?: { sval?: string } } } }>;
+  const language = args.find((arg) => arg.DefElem?.defname === "language")?.DefElem?.arg?.String?.sval ?? "plpgsql";
+  const body = args.find((arg) => arg.DefElem?.defname === "as")?.DefElem?.arg?.String?.sval ?? "";
+  if (language.toLowerCase() !== "plpgsql") return false;
+  // One pass, so that "--" inside a string and a quote inside a comment are both read right.
+  const code = body.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, " ");
+  return /(^|[;\s])(COMMIT|ROLLBACK)(\s+AND\s+(NO\s+)?CHAIN)?\s*;/i.test(code);
 }
 
 const openers = new Set(["TRANS_STMT_BEGIN", "TRANS_STMT_START"]);

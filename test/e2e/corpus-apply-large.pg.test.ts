@@ -1,0 +1,3 @@
+import { describeCorpusApply } from "../support/corpus-apply.js";
+
+describeCorpusApply(["langfuse"]);
