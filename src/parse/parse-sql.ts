@@ -82,7 +82,8 @@ function syntaxErrorOf(error: unknown, file: string, lines: LineIndex): SqlSynta
   }
   const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
   const message = error instanceof Error ? error.message : String(error);
-  // libpg-query's cursorPosition is a 0-based byte offset into the text parsed.
-  const at = lines.locateByte(details?.cursorPosition ?? 0);
+  // libpg-query's cursorPosition is PostgreSQL's error position less one: a 0-based count of
+  // characters (not bytes) into the text parsed.
+  const at = lines.locateCharacterPosition(0, (details?.cursorPosition ?? 0) + 1);
   return new SqlSyntaxError(message, { file, ...at }, lines.lineText(at.line));
 }

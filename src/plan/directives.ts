@@ -22,7 +22,8 @@ export interface Directives {
   expectRows: ExpectRowsDirective[];
 }
 
-const directiveLine = /^\s*--\s*drydock:([a-z-]+)\b[ \t]*(.*?)\s*$/;
+// Any name, so that a misspelt one (`no_transaction`, `No-Transaction`) is refused, not skipped.
+const directiveLine = /^\s*--\s*drydock:(\S*)[ \t]*(.*?)\s*$/;
 const knownDirectives = ["requires", "no-transaction", "allow", "expect-rows"];
 
 /**

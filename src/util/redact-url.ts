@@ -1,5 +1,7 @@
 const urlWithPassword = /\b([a-z][a-z0-9+.-]*:\/\/)([^:@\/\s]*):([^@\/\s]*)@/gi;
-const passwordParameter = /([?&\s]password=)([^&\s]*)/gi;
+// libpq key-value strings may start with the password, put spaces around "=" and quote the value;
+// sslpassword is the passphrase of the client certificate's key.
+const passwordParameter = /((?:^|[?&\s])(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)/gi;
 
 /**
  * Hides the password of a connection URL: `postgres://user:***@host/db`. Also hides a

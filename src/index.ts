@@ -1,0 +1,22 @@
+/**
+ * drydock's library API (SPEC §10). The CLI is a thin shell over these functions; each returns
+ * the same objects that `--json` prints.
+ */
+export { apply, type ApplyEvent, type ApplyOptions, type ApplyResult, type SkippedMigration } from "./api/apply.js";
+export { initProject, type InitResult } from "./api/init-project.js";
+export { loadProject, type LoadProjectOptions } from "./api/load-project.js";
+export { newMigration, type NewMigrationResult } from "./api/new-migration.js";
+export { status, type StatusOptions, type StatusResult } from "./api/status.js";
+export { parseConfig } from "./config/load-config.js";
+export type { Config, EnvConfig } from "./config/schema.js";
+export type { Engine, EngineCapabilities, Notice, ServerVersion } from "./db/engine.js";
+export { openEngine } from "./db/open-engine.js";
+export { parseTargetUrl, type Target } from "./db/target-url.js";
+export { discoverMigrations, type DiscoverOptions, type Discovery } from "./discover/discover-migrations.js";
+export { ChecksumMismatchError, DrydockError, EnvironmentError, InputError, type SourceLocation } from "./errors/drydock-error.js";
+export { ExitCode } from "./errors/exit-code.js";
+export type { MigrationFailure } from "./execute/migration-failure.js";
+export type { Migration, MigrationFormat, MigrationScript } from "./model/migration.js";
+export type { Project } from "./model/project.js";
+export type { MigrationState, MigrationStatus } from "./plan/compare-history.js";
+export { redactUrl } from "./util/redact-url.js";
