@@ -2,17 +2,17 @@
  * drydock's library API (SPEC §10). The CLI is a thin shell over these functions; each returns
  * the same objects that `--json` prints.
  */
-export { apply, type ApplyEvent, type ApplyOptions, type ApplyResult, type SkippedMigration } from "./api/apply.js";
-export { initProject, type InitResult } from "./api/init-project.js";
-export { loadProject, type LoadProjectOptions } from "./api/load-project.js";
-export { newMigration, type NewMigrationResult } from "./api/new-migration.js";
-export { status, type StatusOptions, type StatusResult } from "./api/status.js";
+export { type ApplyEvent, type ApplyOptions, type ApplyResult, apply, type SkippedMigration } from "./api/apply.js";
+export { type InitResult, initProject } from "./api/init-project.js";
+export { type LoadProjectOptions, loadProject } from "./api/load-project.js";
+export { type NewMigrationResult, newMigration } from "./api/new-migration.js";
+export { type StatusOptions, type StatusResult, status } from "./api/status.js";
 export { parseConfig } from "./config/load-config.js";
 export type { Config, EnvConfig } from "./config/schema.js";
 export type { Engine, EngineCapabilities, Notice, ServerVersion } from "./db/engine.js";
 export { openEngine } from "./db/open-engine.js";
 export { parseTargetUrl, type Target } from "./db/target-url.js";
-export { discoverMigrations, type DiscoverOptions, type Discovery } from "./discover/discover-migrations.js";
+export { type DiscoverOptions, type Discovery, discoverMigrations } from "./discover/discover-migrations.js";
 export { ChecksumMismatchError, DrydockError, EnvironmentError, InputError, type SourceLocation } from "./errors/drydock-error.js";
 export { ExitCode } from "./errors/exit-code.js";
 export type { MigrationFailure } from "./execute/migration-failure.js";

@@ -1,5 +1,5 @@
 import { hostname, userInfo } from "node:os";
-import { type TargetChoice, resolveTarget } from "../config/resolve-target.js";
+import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { acquireApplyLock } from "../db/advisory-lock.js";
 import { type Engine, readServerVersion } from "../db/engine.js";
 import { closeInterruptedRuns, ensureHistory, finishRun, readHistory, startRun } from "../db/history.js";
@@ -89,14 +89,19 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
     }
     const outOfOrder = statuses.filter((entry) => entry.state === "out-of-order");
     if (outOfOrder.length > 0 && !options.allowOutOfOrder) {
-      throw new InputError(`migration ${outOfOrder.map((entry) => entry.version).join(", ")} is pending but sorts before migrations already applied`, {
-        hint: "Renumber it after the last applied migration, or apply it anyway with --allow-out-of-order.",
-      });
+      throw new InputError(
+        `migration ${outOfOrder.map((entry) => entry.version).join(", ")} is pending but sorts before migrations already applied`,
+        {
+          hint: "Renumber it after the last applied migration, or apply it anyway with --allow-out-of-order.",
+        },
+      );
     }
     const warnings = statuses
       .filter((entry) => entry.state === "missing")
       .map((entry) => `migration ${entry.version} (${entry.name}) is recorded as applied but its file is gone`);
-    const toRun = new Set(statuses.filter((entry) => entry.state === "pending" || entry.state === "out-of-order").map((entry) => entry.version));
+    const toRun = new Set(
+      statuses.filter((entry) => entry.state === "pending" || entry.state === "out-of-order").map((entry) => entry.version),
+    );
     const pending = migrations.filter((migration) => toRun.has(migration.version));
     const prepared = preparedAll ? preparedAll.filter((entry) => toRun.has(entry.migration.version)) : await prepareMigrations(pending);
     options.onEvent?.({ type: "plan", pending: pending.length, applied: migrations.length - pending.length });

@@ -22,9 +22,15 @@ export function utcTimestamp(now: Date): string {
  * graphile-migrate) are refused with the command to use instead.
  */
 export async function newMigration(project: Project, rawName: string, now: Date = new Date()): Promise<NewMigrationResult> {
-  const name = rawName.trim().toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  const name = rawName
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   if (name === "") {
-    throw new InputError(`"${rawName}" is not a usable migration name`, { hint: "Use letters and digits, e.g. drydock new add_users_email" });
+    throw new InputError(`"${rawName}" is not a usable migration name`, {
+      hint: "Use letters and digits, e.g. drydock new add_users_email",
+    });
   }
   if (!existsSync(project.migrationsDir)) await mkdir(project.migrationsDir, { recursive: true });
   const format = await projectFormat(project);

@@ -1,9 +1,9 @@
-import { type TargetChoice, resolveTarget } from "../config/resolve-target.js";
+import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { readHistory } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { discoverMigrations } from "../discover/discover-migrations.js";
 import type { Project } from "../model/project.js";
-import { type MigrationStatus, compareHistory } from "../plan/compare-history.js";
+import { compareHistory, type MigrationStatus } from "../plan/compare-history.js";
 
 export interface StatusOptions extends TargetChoice {}
 

@@ -1,6 +1,6 @@
 import pc from "picocolors";
-import { DrydockError } from "../errors/drydock-error.js";
 import { renderCodeFrame } from "../errors/code-frame.js";
+import { DrydockError } from "../errors/drydock-error.js";
 import { ExitCode } from "../errors/exit-code.js";
 import { redactUrl } from "../util/redact-url.js";
 
@@ -29,7 +29,10 @@ export interface CliIo {
 export class Output {
   readonly colors: ReturnType<typeof pc.createColors>;
 
-  constructor(private readonly io: CliIo, readonly flags: GlobalFlags) {
+  constructor(
+    private readonly io: CliIo,
+    readonly flags: GlobalFlags,
+  ) {
     const colorWanted = flags.color !== false && io.isTty && !("NO_COLOR" in io.environment);
     this.colors = pc.createColors(colorWanted);
   }

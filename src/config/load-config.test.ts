@@ -181,7 +181,7 @@ describe("parseConfig", () => {
   });
 
   it("names every unknown key of one table", () => {
-    const error = errorOf(() => parseConfig("[gates]\nrequire_reversable = true\nmax_severity = \"error\"\n", "drydock.toml"));
+    const error = errorOf(() => parseConfig('[gates]\nrequire_reversable = true\nmax_severity = "error"\n', "drydock.toml"));
     expect(error.message).toBe("drydock.toml: unknown keys gates.require_reversable, gates.max_severity");
   });
 
@@ -239,8 +239,6 @@ describe("loadConfig", () => {
   });
 
   it("names a file that cannot be read", async () => {
-    await expect(loadConfig(join(dir, "missing.toml"), "missing.toml")).rejects.toThrow(
-      "cannot read the configuration file missing.toml",
-    );
+    await expect(loadConfig(join(dir, "missing.toml"), "missing.toml")).rejects.toThrow("cannot read the configuration file missing.toml");
   });
 });

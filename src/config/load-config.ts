@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { TomlError, parse as parseToml } from "smol-toml";
+import { parse as parseToml, TomlError } from "smol-toml";
 import type { ZodError } from "zod";
 import { InputError } from "../errors/drydock-error.js";
 import { type Config, configSchema } from "./schema.js";

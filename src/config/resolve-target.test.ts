@@ -35,7 +35,12 @@ describe("resolveTarget", () => {
   it("prefers --url over the environment's url and DATABASE_URL", () => {
     const resolved = resolveTarget(projectWith(environment), { env: "production", url: "postgres://me:cli-pass@cli-host/db" });
     expect(resolved).toEqual({
-      target: { engine: "postgres", url: "postgres://me:cli-pass@cli-host/db", urlRedacted: "postgres://me:***@cli-host/db", password: "cli-pass" },
+      target: {
+        engine: "postgres",
+        url: "postgres://me:cli-pass@cli-host/db",
+        urlRedacted: "postgres://me:***@cli-host/db",
+        password: "cli-pass",
+      },
       envName: "production",
     });
   });

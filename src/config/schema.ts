@@ -63,7 +63,10 @@ const benchmarkSchema = z.strictObject({
   name: z.string(),
   sql: z.string(),
   budget_ms: z.number().positive().optional(),
-  max_regression: z.string().regex(/^\d+(\.\d+)?%$/, { message: 'expected a percentage such as "10%"' }).optional(),
+  max_regression: z
+    .string()
+    .regex(/^\d+(\.\d+)?%$/, { message: 'expected a percentage such as "10%"' })
+    .optional(),
 });
 
 const checksSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { type TestTarget, forEachEngine } from "../../test/support/engines.js";
+import { forEachEngine, type TestTarget } from "../../test/support/engines.js";
 import type { Engine } from "./engine.js";
 import { readServerVersion } from "./engine.js";
 import { openPgliteEngine } from "./engines/pglite.js";
@@ -16,7 +16,9 @@ forEachEngine("engine", (newTarget) => {
   it("runs several statements at once and returns their notices", async () => {
     target = await newTarget();
     engine = await target.open();
-    const notices = await engine.exec("CREATE TABLE t (id int); DROP TABLE IF EXISTS missing; DO $$ BEGIN RAISE WARNING 'careful'; END $$;");
+    const notices = await engine.exec(
+      "CREATE TABLE t (id int); DROP TABLE IF EXISTS missing; DO $$ BEGIN RAISE WARNING 'careful'; END $$;",
+    );
     expect(notices.map((notice) => [notice.severity, notice.message])).toEqual([
       ["NOTICE", 'table "missing" does not exist, skipping'],
       ["WARNING", "careful"],

@@ -53,7 +53,9 @@ export async function ensureHistory(engine: Engine): Promise<void> {
 export async function readHistory(engine: Engine): Promise<AppliedMigration[]> {
   const [exists] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.migrations') IS NOT NULL AS present");
   if (!exists?.present) return [];
-  const rows = await engine.query<Omit<AppliedMigration, "applied_at" | "run_id"> & { applied_at: Date | string; run_id: string | number | null }>(
+  const rows = await engine.query<
+    Omit<AppliedMigration, "applied_at" | "run_id"> & { applied_at: Date | string; run_id: string | number | null }
+  >(
     `SELECT version, name, checksum, applied_at, applied_by, duration_ms, run_id, kind, file
      FROM drydock.migrations ORDER BY applied_at, version`,
   );

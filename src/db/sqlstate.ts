@@ -46,8 +46,8 @@ const conditions: Record<string, string> = {
   "55P03": "lock_not_available",
   "57014": "query_canceled",
   "57P01": "admin_shutdown",
-  "P0001": "raise_exception",
-  "XX000": "internal_error",
+  P0001: "raise_exception",
+  XX000: "internal_error",
 };
 
 /** The condition name of a SQLSTATE, e.g. "42P01" → "undefined_table". */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -9,9 +9,7 @@ import { discoverMigrations } from "./discover-migrations.js";
 // lists the exact forward and rollback order the set's own tool uses.
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const corpus = path.resolve(repoRoot, "../shared/corpus");
-const sets = existsSync(corpus)
-  ? readdirSync(corpus).filter((name) => existsSync(path.join(corpus, name, "set.json")))
-  : [];
+const sets = existsSync(corpus) ? readdirSync(corpus).filter((name) => existsSync(path.join(corpus, name, "set.json"))) : [];
 
 interface SetJson {
   format: string;
@@ -43,52 +41,48 @@ function lineCount(file: string): number {
     .split("\n").length;
 }
 
-describe.skipIf(sets.length === 0)(
-  `corpus sets in ${corpus}${sets.length === 0 ? " (not found: skipped)" : ""}`,
-  () => {
-    it("has the 12 reference sets", () => {
-      expect(sets.length).toBeGreaterThanOrEqual(12);
+describe.skipIf(sets.length === 0)(`corpus sets in ${corpus}${sets.length === 0 ? " (not found: skipped)" : ""}`, () => {
+  it("has the 12 reference sets", () => {
+    expect(sets.length).toBeGreaterThanOrEqual(12);
+  });
+
+  describe.each(sets)("%s", (name) => {
+    const setDir = path.join(corpus, name);
+    const set = JSON.parse(readFileSync(path.join(setDir, "set.json"), "utf8")) as SetJson;
+    const discover = () =>
+      discoverMigrations({
+        projectRoot: setDir,
+        migrationsDir: path.join(setDir, "migrations"),
+        variables: set.psql_vars,
+      });
+
+    it(`detects the format (${set.format})`, async () => {
+      expect((await discover()).format).toBe(expectedFormat(set.format));
     });
 
-    describe.each(sets)("%s", (name) => {
-      const setDir = path.join(corpus, name);
-      const set = JSON.parse(readFileSync(path.join(setDir, "set.json"), "utf8")) as SetJson;
-      const discover = () =>
-        discoverMigrations({
-          projectRoot: setDir,
-          migrationsDir: path.join(setDir, "migrations"),
-          variables: set.psql_vars,
-        });
+    it("finds the forward files in set.json order", async () => {
+      const { migrations } = await discover();
+      expect(migrations.map((migration) => migration.up.file)).toEqual(set.up);
+    });
 
-      it(`detects the format (${set.format})`, async () => {
-        expect((await discover()).format).toBe(expectedFormat(set.format));
-      });
+    it("finds the rollback files in set.json order", async () => {
+      const { migrations } = await discover();
+      const downs = migrations.flatMap((migration) => (migration.down ? [migration.down.file] : [])).reverse();
+      expect(downs).toEqual(set.down ?? []);
+    });
 
-      it("finds the forward files in set.json order", async () => {
-        const { migrations } = await discover();
-        expect(migrations.map((migration) => migration.up.file)).toEqual(set.up);
-      });
-
-      it("finds the rollback files in set.json order", async () => {
-        const { migrations } = await discover();
-        const downs = migrations.flatMap((migration) => (migration.down ? [migration.down.file] : [])).reverse();
-        expect(downs).toEqual(set.down ?? []);
-      });
-
-      it("keeps every script's line structure and gives unique versions", async () => {
-        const { migrations } = await discover();
-        for (const migration of migrations) {
-          for (const script of [migration.up, migration.down]) {
-            if (script)
-              expect(script.sql.split("\n").length, script.file).toBe(lineCount(path.join(setDir, script.file)));
-          }
-          expect(migration.checksum).toMatch(/^[0-9a-f]{64}$/);
+    it("keeps every script's line structure and gives unique versions", async () => {
+      const { migrations } = await discover();
+      for (const migration of migrations) {
+        for (const script of [migration.up, migration.down]) {
+          if (script) expect(script.sql.split("\n").length, script.file).toBe(lineCount(path.join(setDir, script.file)));
         }
-        expect(new Set(migrations.map((migration) => migration.version)).size).toBe(migrations.length);
-      });
+        expect(migration.checksum).toMatch(/^[0-9a-f]{64}$/);
+      }
+      expect(new Set(migrations.map((migration) => migration.version)).size).toBe(migrations.length);
     });
-  },
-);
+  });
+});
 
 describe.skipIf(!sets.includes("crates-io") || !sets.includes("openfga") || !sets.includes("stellar-horizon"))(
   "corpus: what the formats say about transactions",

@@ -1,8 +1,8 @@
-import { readFile, readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { MigrationFormat } from "../model/migration.js";
 import { fileExists, isSqlFile, listFolder } from "./format-context.js";
-import { type SectionDialect, hasSectionMarkers } from "./split-sections.js";
+import { hasSectionMarkers, type SectionDialect } from "./split-sections.js";
 
 /**
  * Guesses the format of a migrations folder from its layout, most specific sign first:

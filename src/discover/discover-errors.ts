@@ -13,10 +13,7 @@ export function unexpectedFileError(file: string, format: MigrationFormat, expec
 }
 
 /** Two migrations with the same version (after normalisation: "002" = "2"); both files are named. */
-export function duplicateVersionError(
-  first: { version: string; file: string },
-  second: { version: string; file: string },
-): InputError {
+export function duplicateVersionError(first: { version: string; file: string }, second: { version: string; file: string }): InputError {
   const version = first.version === second.version ? first.version : `${first.version} (= ${second.version})`;
   return new InputError(`duplicate migration version ${version}: ${first.file} and ${second.file}`, {
     hint: "Each migration needs its own version: renumber one of the files (after checking which one was applied).",

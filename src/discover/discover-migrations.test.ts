@@ -52,16 +52,16 @@ describe("discoverMigrations", () => {
   it("refuses a migrations path that is a file", async () => {
     const { root } = await makeProject();
     await writeFile(path.join(root, "schema.sql"), "select 1;");
-    await expect(
-      discoverMigrations({ projectRoot: root, migrationsDir: path.join(root, "schema.sql") }),
-    ).rejects.toThrow("migrations folder schema.sql is not a folder");
+    await expect(discoverMigrations({ projectRoot: root, migrationsDir: path.join(root, "schema.sql") })).rejects.toThrow(
+      "migrations folder schema.sql is not a folder",
+    );
   });
 
   it("refuses an unknown format", async () => {
     const { root, migrationsDir } = await makeProject();
-    await expect(
-      discoverMigrations({ projectRoot: root, migrationsDir, format: "liquibase" as unknown as "plain" }),
-    ).rejects.toThrow('unknown migration format "liquibase"');
+    await expect(discoverMigrations({ projectRoot: root, migrationsDir, format: "liquibase" as unknown as "plain" })).rejects.toThrow(
+      'unknown migration format "liquibase"',
+    );
   });
 
   it("reports a non-UTF-8 migration with its file name", async () => {

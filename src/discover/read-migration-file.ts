@@ -57,15 +57,7 @@ function firstInvalidUtf8Byte(bytes: Uint8Array): number {
   while (i < bytes.length) {
     const lead = bytes[i] ?? 0;
     const width =
-      lead < 0x80
-        ? 1
-        : lead >= 0xc2 && lead <= 0xdf
-          ? 2
-          : lead >= 0xe0 && lead <= 0xef
-            ? 3
-            : lead >= 0xf0 && lead <= 0xf4
-              ? 4
-              : 0;
+      lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
     if (width === 0) return i;
     for (let k = 1; k < width; k++) {
       const next = bytes[i + k];

@@ -15,15 +15,7 @@ const goose = [
 describe("splitSections", () => {
   it("blanks the other direction and the markers, keeping line numbers", () => {
     const { up, down } = splitSections(goose, "goose", "migrations/001_f.sql");
-    expect(up.sql.split("\n")).toEqual([
-      "",
-      "",
-      "create function f() returns int as $$ select 1; $$ language sql;",
-      "",
-      "",
-      "",
-      "",
-    ]);
+    expect(up.sql.split("\n")).toEqual(["", "", "create function f() returns int as $$ select 1; $$ language sql;", "", "", "", ""]);
     expect(down?.sql.split("\n")).toEqual(["", "", "", "", "", "", "drop function f();"]);
     expect(up.formatAllowsTransaction).toBe(true);
   });
@@ -40,8 +32,7 @@ describe("splitSections", () => {
   });
 
   it("reads sql-migrate notransaction per direction", () => {
-    const source =
-      "-- +migrate Up notransaction\ncreate index concurrently i on t (a);\n-- +migrate Down\ndrop index i;\n";
+    const source = "-- +migrate Up notransaction\ncreate index concurrently i on t (a);\n-- +migrate Down\ndrop index i;\n";
     const { up, down } = splitSections(source, "sql-migrate", "x.sql");
     expect(up.formatAllowsTransaction).toBe(false);
     expect(down?.formatAllowsTransaction).toBe(true);

@@ -54,12 +54,7 @@ export function hasSectionMarkers(source: string, dialect: SectionDialect): bool
  * Comment lines before the first marker are kept in both directions (a `-- drydock:` directive
  * placed there applies to both); SQL there is an {@link InputError}, as goose and dbmate refuse it.
  */
-export function splitSections(
-  source: string,
-  dialect: SectionDialect,
-  file: string,
-  options: SplitSectionsOptions = {},
-): Sections {
+export function splitSections(source: string, dialect: SectionDialect, file: string, options: SplitSectionsOptions = {}): Sections {
   const lines = source.split("\n");
   const up: string[] = lines.map(() => "");
   const down: string[] = lines.map(() => "");
@@ -117,8 +112,7 @@ function readMarker(line: string, dialect: SectionDialect, file: string, lineNum
     if (annotation === "no transaction") return { noTransactionForFile: true };
     if (["statementbegin", "statementend", "envsub on", "envsub off"].includes(annotation)) return {};
   } else {
-    if (command === "up" || command === "down")
-      return { direction: command, noTransaction: rest.includes("notransaction") };
+    if (command === "up" || command === "down") return { direction: command, noTransaction: rest.includes("notransaction") };
     if (command === "statementbegin" || command === "statementend") return {};
   }
   throw new InputError(`unknown ${dialect} marker "${line.trim()}" in ${file}:${lineNumber}`, {

@@ -6,9 +6,7 @@ const variables = { OWNER: "app_owner", NOTE: "it's", PATH: "C:\\tmp", ROLE: 'we
 
 describe("substituteVariables", () => {
   it("replaces :NAME, :'NAME' and :\"NAME\" like psql", () => {
-    expect(substituteVariables("grant all on schema public to :OWNER;", variables)).toBe(
-      "grant all on schema public to app_owner;",
-    );
+    expect(substituteVariables("grant all on schema public to :OWNER;", variables)).toBe("grant all on schema public to app_owner;");
     expect(substituteVariables("select :'NOTE';", variables)).toBe("select 'it''s';");
     expect(substituteVariables('create role :"ROLE";', variables)).toBe('create role "we""ird";');
     expect(substituteVariables("select :'PATH';", variables)).toBe("select  E'C:\\\\tmp';");
@@ -52,9 +50,7 @@ describe("substituteVariables", () => {
 
   it("refuses a value with a line break, which would shift lines", () => {
     expect(() => substituteVariables("select :BAD;", { BAD: "a\nb" }, "migrations/1_x.sql")).toThrow(InputError);
-    expect(() => substituteVariables("select :BAD;", { BAD: "a\nb" }, "migrations/1_x.sql")).toThrow(
-      /BAD.*migrations\/1_x\.sql/,
-    );
+    expect(() => substituteVariables("select :BAD;", { BAD: "a\nb" }, "migrations/1_x.sql")).toThrow(/BAD.*migrations\/1_x\.sql/);
   });
 
   it("returns the text unchanged when there are no variables", () => {

@@ -62,11 +62,7 @@ export function substituteVariables(sql: string, variables: Record<string, strin
 /** psql's `variable_char`: letters, digits, underscore and any non-ASCII character. */
 const variableName = /^[A-Za-z0-9_\u0080-\uffff]+/;
 
-function matchPlaceholder(
-  sql: string,
-  colon: number,
-  variables: Record<string, string>,
-): { replacement: string; length: number } | null {
+function matchPlaceholder(sql: string, colon: number, variables: Record<string, string>): { replacement: string; length: number } | null {
   const quote = sql[colon + 1];
   if (quote === "'" || quote === '"') {
     const name = variableName.exec(sql.slice(colon + 2))?.[0];

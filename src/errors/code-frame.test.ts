@@ -7,12 +7,7 @@ describe("renderCodeFrame", () => {
   it("puts the caret under the column", () => {
     const frame = renderCodeFrame({ file, line: 3, column: 26 }, "UPDATE users SET email = emali;");
     expect(frame).toBe(
-      [
-        "  --> migrations/0007_backfill_email.sql:3:26",
-        "  |",
-        "3 | UPDATE users SET email = emali;",
-        `  | ${" ".repeat(25)}^`,
-      ].join("\n"),
+      ["  --> migrations/0007_backfill_email.sql:3:26", "  |", "3 | UPDATE users SET email = emali;", `  | ${" ".repeat(25)}^`].join("\n"),
     );
   });
 

@@ -34,9 +34,10 @@ export function describeFailure(
   extra: { hint?: string; partiallyApplied: boolean; invalidIndexes: string[] },
 ): MigrationFailure {
   const { lines } = prepared.script;
-  const at = error.position !== undefined
-    ? lines.locateCharacterPosition(statement.startUnit, error.position)
-    : { line: statement.line, column: statement.column };
+  const at =
+    error.position !== undefined
+      ? lines.locateCharacterPosition(statement.startUnit, error.position)
+      : { line: statement.line, column: statement.column };
   return {
     version: prepared.migration.version,
     name: prepared.migration.name,

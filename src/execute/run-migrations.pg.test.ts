@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type TestDatabase, createTestDatabase } from "../../test/support/test-database.js";
-import { ensureHistory } from "../db/history.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/test-database.js";
 import type { Engine } from "../db/engine.js";
+import { ensureHistory } from "../db/history.js";
 import type { Migration } from "../model/migration.js";
 import { checksumOf } from "../util/hash.js";
 import { prepareMigrations } from "./prepare-migrations.js";
@@ -9,7 +9,15 @@ import { type RunEvent, type RunMigrationsOptions, runMigrations } from "./run-m
 
 function migration(version: string, sql: string, kind: Migration["kind"] = "versioned"): Migration {
   const file = `migrations/${version}_m.sql`;
-  return { version, name: "m", kind, format: "plain", up: { file, sql, formatAllowsTransaction: true }, down: null, checksum: checksumOf(sql) };
+  return {
+    version,
+    name: "m",
+    kind,
+    format: "plain",
+    up: { file, sql, formatAllowsTransaction: true },
+    down: null,
+    checksum: checksumOf(sql),
+  };
 }
 
 const defaults: RunMigrationsOptions = {
@@ -96,7 +104,10 @@ describe("statement-by-statement migrations", () => {
 
 describe('transaction = "all"', () => {
   it("rolls back every migration of the run when one fails", async () => {
-    const prepared = await prepareMigrations([migration("0001", "CREATE TABLE a (id int);"), migration("0002", "CREATE TABLE b (id nope);")]);
+    const prepared = await prepareMigrations([
+      migration("0001", "CREATE TABLE a (id int);"),
+      migration("0002", "CREATE TABLE b (id nope);"),
+    ]);
     const result = await runMigrations(db.engine, prepared, { ...defaults, transaction: "all" });
     expect(result).toMatchObject({ applied: [], failed: { version: "0002", sqlstate: "42704" } });
     expect(await db.query("SELECT 1 FROM pg_class WHERE relname = 'a'")).toEqual([]);
@@ -104,8 +115,13 @@ describe('transaction = "all"', () => {
   });
 
   it("refuses a migration that cannot run in a transaction before running anything", async () => {
-    const prepared = await prepareMigrations([migration("0001", "CREATE TABLE a (id int);"), migration("0002", "CREATE INDEX CONCURRENTLY a_id ON a (id);")]);
-    await expect(runMigrations(db.engine, prepared, { ...defaults, transaction: "all" })).rejects.toThrow(/cannot run inside the single transaction/);
+    const prepared = await prepareMigrations([
+      migration("0001", "CREATE TABLE a (id int);"),
+      migration("0002", "CREATE INDEX CONCURRENTLY a_id ON a (id);"),
+    ]);
+    await expect(runMigrations(db.engine, prepared, { ...defaults, transaction: "all" })).rejects.toThrow(
+      /cannot run inside the single transaction/,
+    );
     expect(await db.query("SELECT 1 FROM pg_class WHERE relname = 'a'")).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
 import type { Engine, Notice } from "../db/engine.js";
 import { recordMigrationSql } from "../db/history.js";
-import { LOCK_NOT_AVAILABLE } from "../db/sqlstate.js";
 import { ServerError } from "../db/server-error.js";
+import { LOCK_NOT_AVAILABLE } from "../db/sqlstate.js";
 import { InputError } from "../errors/drydock-error.js";
 import type { ParsedStatement } from "../parse/parse-sql.js";
-import { type MigrationFailure, describeFailure } from "./migration-failure.js";
+import { describeFailure, type MigrationFailure } from "./migration-failure.js";
 import type { PreparedMigration } from "./prepared-migration.js";
 
 export interface RunMigrationsOptions {
@@ -42,7 +42,11 @@ export interface RunMigrationsResult {
 
 /** A statement failed; carries which one so the failure can be located. */
 class StatementFailure extends Error {
-  constructor(readonly statement: ParsedStatement, readonly serverError: ServerError, readonly attempts: number) {
+  constructor(
+    readonly statement: ParsedStatement,
+    readonly serverError: ServerError,
+    readonly attempts: number,
+  ) {
     super(serverError.message);
   }
 }
@@ -82,9 +86,10 @@ export async function runMigrations(
     const started = performance.now();
     let notices: Notice[];
     try {
-      notices = prepared.mode.mode === "transaction"
-        ? await runInTransaction(engine, prepared, options, started)
-        : await runStatementByStatement(engine, prepared, options, started);
+      notices =
+        prepared.mode.mode === "transaction"
+          ? await runInTransaction(engine, prepared, options, started)
+          : await runStatementByStatement(engine, prepared, options, started);
     } catch (error) {
       if (!(error instanceof StatementFailure)) throw error;
       const failure = await failureOf(engine, prepared, error, options);
@@ -103,7 +108,12 @@ function timeoutSettings(options: RunMigrationsOptions, scope: "LOCAL" | "SESSIO
   return `SET ${local}lock_timeout = ${options.lockTimeoutMs}; SET ${local}statement_timeout = ${options.statementTimeoutMs};`;
 }
 
-async function runInTransaction(engine: Engine, prepared: PreparedMigration, options: RunMigrationsOptions, started: number): Promise<Notice[]> {
+async function runInTransaction(
+  engine: Engine,
+  prepared: PreparedMigration,
+  options: RunMigrationsOptions,
+  started: number,
+): Promise<Notice[]> {
   for (let attempt = 0; ; attempt++) {
     const notices: Notice[] = [];
     await engine.exec(`BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`);
@@ -121,7 +131,12 @@ async function runInTransaction(engine: Engine, prepared: PreparedMigration, opt
   }
 }
 
-async function runStatementByStatement(engine: Engine, prepared: PreparedMigration, options: RunMigrationsOptions, started: number): Promise<Notice[]> {
+async function runStatementByStatement(
+  engine: Engine,
+  prepared: PreparedMigration,
+  options: RunMigrationsOptions,
+  started: number,
+): Promise<Notice[]> {
   const notices: Notice[] = [];
   await engine.exec(timeoutSettings(options, "SESSION"));
   try {
@@ -142,7 +157,11 @@ async function runStatementByStatement(engine: Engine, prepared: PreparedMigrati
   return notices;
 }
 
-async function runAllInOneTransaction(engine: Engine, migrations: readonly PreparedMigration[], options: RunMigrationsOptions): Promise<RunMigrationsResult> {
+async function runAllInOneTransaction(
+  engine: Engine,
+  migrations: readonly PreparedMigration[],
+  options: RunMigrationsOptions,
+): Promise<RunMigrationsResult> {
   const applied: AppliedStep[] = [];
   await engine.exec(`BEGIN; ${timeoutSettings(options, "LOCAL")}`);
   for (const prepared of migrations) {
@@ -188,7 +207,12 @@ async function shouldRetry(error: unknown, attempt: number, prepared: PreparedMi
   return true;
 }
 
-async function failureOf(engine: Engine, prepared: PreparedMigration, error: StatementFailure, options: RunMigrationsOptions): Promise<MigrationFailure> {
+async function failureOf(
+  engine: Engine,
+  prepared: PreparedMigration,
+  error: StatementFailure,
+  options: RunMigrationsOptions,
+): Promise<MigrationFailure> {
   const partiallyApplied = prepared.mode.mode === "statements" && error.statement.index > 0;
   const invalidIndexes = prepared.mode.mode === "statements" ? await findInvalidIndexes(engine) : [];
   let hint: string | undefined;
@@ -202,7 +226,7 @@ async function failureOf(engine: Engine, prepared: PreparedMigration, error: Sta
     hint = `${prepared.mode.reason}, so the ${error.statement.index} statement(s) before this one stayed applied and the migration is not recorded. Fix it so that every statement can run again (IF NOT EXISTS), then apply again.`;
   }
   return describeFailure(prepared, error.statement, error.serverError, {
-    ...(hint ?? error.serverError.hint ? { hint: hint ?? error.serverError.hint } : {}),
+    ...((hint ?? error.serverError.hint) ? { hint: hint ?? error.serverError.hint } : {}),
     partiallyApplied,
     invalidIndexes,
   });

@@ -42,7 +42,7 @@ describe("parseSql", () => {
   });
 
   it("counts characters, not bytes, after non-ASCII text", async () => {
-    const sql = "-- Migration für 日本 😀\nCREATE TABLE \"café\" (\"名前\" text); CREATE TABLE t2 (id int);\nSELECT 'é';";
+    const sql = '-- Migration für 日本 😀\nCREATE TABLE "café" ("名前" text); CREATE TABLE t2 (id int);\nSELECT \'é\';';
     const { statements } = await parseSql(file, sql);
     expect(statements.map(({ line, column }) => ({ line, column }))).toEqual([
       { line: 2, column: 1 },

@@ -1,4 +1,4 @@
-import { type ParseResult, loadModule, parseSync } from "libpg-query";
+import { loadModule, type ParseResult, parseSync } from "libpg-query";
 import { LineIndex } from "../util/line-index.js";
 import { SqlSyntaxError } from "./sql-syntax-error.js";
 

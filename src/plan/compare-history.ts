@@ -43,7 +43,14 @@ export function compareHistory(migrations: readonly Migration[], history: readon
   const onDisk = new Set(migrations.map((migration) => migration.version));
   for (const row of history) {
     if (onDisk.has(row.version)) continue;
-    statuses.push({ version: row.version, name: row.name, file: row.file, state: "missing", checksum: row.checksum, applied_at: row.applied_at });
+    statuses.push({
+      version: row.version,
+      name: row.name,
+      file: row.file,
+      state: "missing",
+      checksum: row.checksum,
+      applied_at: row.applied_at,
+    });
   }
   return statuses;
 }

@@ -34,7 +34,8 @@ describe("readDirectives", () => {
   });
 
   it("reads allow with its rule and the whole reason, and the line", () => {
-    const sql = "-- Remove the legacy column.\n\n-- drydock:allow drop-column   unused since v2, checked in   logs\nALTER TABLE t DROP COLUMN c;";
+    const sql =
+      "-- Remove the legacy column.\n\n-- drydock:allow drop-column   unused since v2, checked in   logs\nALTER TABLE t DROP COLUMN c;";
     expect(readDirectives(file, sql).allow).toEqual([{ rule: "drop-column", reason: "unused since v2, checked in logs", line: 3 }]);
   });
 

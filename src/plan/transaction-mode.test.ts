@@ -48,7 +48,8 @@ describe("decideTransactionMode", () => {
   });
 
   it("runs a DO block that commits statement by statement", async () => {
-    const sql = "CREATE TABLE t (v int);\nDO $$\nBEGIN\n  FOR i IN 1..3 LOOP\n    INSERT INTO t VALUES (i);\n    COMMIT;\n  END LOOP;\nEND\n$$;";
+    const sql =
+      "CREATE TABLE t (v int);\nDO $$\nBEGIN\n  FOR i IN 1..3 LOOP\n    INSERT INTO t VALUES (i);\n    COMMIT;\n  END LOOP;\nEND\n$$;";
     expect(await modeOf(sql)).toEqual({
       mode: "statements",
       reason: "a DO block that runs COMMIT or ROLLBACK at line 2 cannot run inside a transaction block",

@@ -44,7 +44,9 @@ export function nonTransactionalStatement(node: Record<string, unknown>): string
       return doBlockEndsTransactions(stmt) ? "a DO block that runs COMMIT or ROLLBACK" : null;
     case "AlterTableStmt": {
       const cmds = (stmt.cmds ?? []) as Array<{ AlterTableCmd?: { subtype?: string; def?: { PartitionCmd?: { concurrent?: boolean } } } }>;
-      const detach = cmds.some((cmd) => cmd.AlterTableCmd?.subtype === "AT_DetachPartition" && cmd.AlterTableCmd.def?.PartitionCmd?.concurrent);
+      const detach = cmds.some(
+        (cmd) => cmd.AlterTableCmd?.subtype === "AT_DetachPartition" && cmd.AlterTableCmd.def?.PartitionCmd?.concurrent,
+      );
       return detach ? "DETACH PARTITION CONCURRENTLY" : null;
     }
     default:
@@ -69,7 +71,13 @@ function doBlockEndsTransactions(stmt: Record<string, unknown>): boolean {
 
 const openers = new Set(["TRANS_STMT_BEGIN", "TRANS_STMT_START"]);
 const closers = new Set(["TRANS_STMT_COMMIT"]);
-const endings = new Set(["TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE", "TRANS_STMT_COMMIT_PREPARED", "TRANS_STMT_ROLLBACK_PREPARED"]);
+const endings = new Set([
+  "TRANS_STMT_COMMIT",
+  "TRANS_STMT_ROLLBACK",
+  "TRANS_STMT_PREPARE",
+  "TRANS_STMT_COMMIT_PREPARED",
+  "TRANS_STMT_ROLLBACK_PREPARED",
+]);
 
 function transactionKind(statement: ParsedStatement | undefined): string | null {
   const stmt = statement?.node.TransactionStmt as { kind?: string } | undefined;
@@ -86,7 +94,8 @@ export function decideTransactionMode(
   options: { noTransactionDirective: boolean; formatAllowsTransaction: boolean },
 ): TransactionMode {
   if (options.noTransactionDirective) return { mode: "statements", reason: "-- drydock:no-transaction", skip: [] };
-  if (!options.formatAllowsTransaction) return { mode: "statements", reason: "the migration format marks it as non-transactional", skip: [] };
+  if (!options.formatAllowsTransaction)
+    return { mode: "statements", reason: "the migration format marks it as non-transactional", skip: [] };
   for (const statement of statements) {
     const refused = nonTransactionalStatement(statement.node);
     if (refused) {
@@ -107,7 +116,11 @@ export function decideTransactionMode(
     return { mode: "statements", reason: `the file controls its own transactions (line ${ownControl.line})`, skip: [] };
   }
   if (wrapsItself && first && last) {
-    return { mode: "transaction", reason: "the file's own BEGIN … COMMIT is replaced by drydock's transaction", skip: [first.index, last.index] };
+    return {
+      mode: "transaction",
+      reason: "the file's own BEGIN … COMMIT is replaced by drydock's transaction",
+      skip: [first.index, last.index],
+    };
   }
   return { mode: "transaction", reason: "default", skip: [] };
 }

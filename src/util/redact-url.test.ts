@@ -16,7 +16,7 @@ describe("redactUrl", () => {
     ["a user without a password", "postgres://app@localhost:5432/prod"],
     ["a host and port only", "postgres://localhost:5432/prod"],
     ["an embedded database", "pglite:./.drydock/sandbox"],
-    ["text without a URL", "relation \"users\" does not exist"],
+    ["text without a URL", 'relation "users" does not exist'],
   ])("leaves %s untouched", (_, text) => {
     expect(redactUrl(text)).toBe(text);
   });
@@ -60,9 +60,7 @@ describe("redactUrl", () => {
 describe("redactSecrets", () => {
   it("removes each given secret as well as URL passwords", () => {
     const text = 'password authentication failed for user "app" (tried "s3cret") on postgres://app:other@h/db';
-    expect(redactSecrets(text, ["s3cret"])).toBe(
-      'password authentication failed for user "app" (tried "***") on postgres://app:***@h/db',
-    );
+    expect(redactSecrets(text, ["s3cret"])).toBe('password authentication failed for user "app" (tried "***") on postgres://app:***@h/db');
   });
 
   it("removes every occurrence of a secret", () => {

@@ -1,4 +1,4 @@
-const urlWithPassword = /\b([a-z][a-z0-9+.-]*:\/\/)([^:@\/\s]*):([^@\/\s]*)@/gi;
+const urlWithPassword = /\b([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]*)@/gi;
 // libpq key-value strings may start with the password, put spaces around "=" and quote the value;
 // sslpassword is the passphrase of the client certificate's key.
 const passwordParameter = /((?:^|[?&\s])(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^&\s]*)/gi;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { runDrydock } from "../support/cli.js";
-import { type TestTarget, forEachEngine } from "../support/engines.js";
+import { forEachEngine, type TestTarget } from "../support/engines.js";
 
 const saas = fileURLToPath(new URL("../../examples/saas", import.meta.url));
 
@@ -15,7 +15,16 @@ forEachEngine("apply → status → apply again", (newTarget) => {
     expect(first.code).toBe(0);
     const applied = JSON.parse(first.stdout);
     expect(applied.applied.map((step: { version: string }) => step.version)).toEqual([
-      "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010",
+      "0001",
+      "0002",
+      "0003",
+      "0004",
+      "0005",
+      "0006",
+      "0007",
+      "0008",
+      "0009",
+      "0010",
     ]);
     expect(applied.failed).toBeNull();
 

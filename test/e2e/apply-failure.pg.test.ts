@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import { runDrydock } from "../support/cli.js";
-import { type TestTarget, forEachEngine } from "../support/engines.js";
+import { forEachEngine, type TestTarget } from "../support/engines.js";
 import { useTempProjects } from "../support/temp-project.js";
 
 const project = useTempProjects();
@@ -58,7 +58,7 @@ forEachEngine("a migration failing in the middle", (newTarget) => {
     target = await newTarget();
     const dir = await project({
       "migrations/0001_straße.sql": [
-        "CREATE TABLE \"Straße\" (ñame text PRIMARY KEY); -- ünïcödé",
+        'CREATE TABLE "Straße" (ñame text PRIMARY KEY); -- ünïcödé',
         "INSERT INTO \"Straße\" VALUES ('x');",
         "  INSERT INTO \"Straße\" VALUES ('x');",
         "",

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { runDrydock } from "../support/cli.js";
-import { type TestTarget, forEachEngine } from "../support/engines.js";
+import { forEachEngine, type TestTarget } from "../support/engines.js";
 import { useTempProjects } from "../support/temp-project.js";
 
 const project = useTempProjects();
@@ -28,7 +28,11 @@ forEachEngine("an applied migration edited afterwards", (newTarget) => {
     const status = await runDrydock(["status", "--dir", dir, "--url", target.url, "--json"]);
     expect(status.code).toBe(1);
     const states = JSON.parse(status.stdout).migrations.map((entry: { version: string; state: string }) => [entry.version, entry.state]);
-    expect(states).toEqual([["0001", "changed"], ["0002", "applied"], ["0003", "pending"]]);
+    expect(states).toEqual([
+      ["0001", "changed"],
+      ["0002", "applied"],
+      ["0003", "pending"],
+    ]);
 
     const refused = await runDrydock(["apply", "--dir", dir, "--url", target.url]);
     expect(refused.code).toBe(2);

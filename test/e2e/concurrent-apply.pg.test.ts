@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { spawnDrydock } from "../support/cli.js";
-import { type TestDatabase, createTestDatabase } from "../support/test-database.js";
 import { useTempProjects } from "../support/temp-project.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const project = useTempProjects();
 let db: TestDatabase;

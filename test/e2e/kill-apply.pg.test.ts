@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { spawnDrydock } from "../support/cli.js";
-import { type TestDatabase, createTestDatabase } from "../support/test-database.js";
 import { useTempProjects } from "../support/temp-project.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const project = useTempProjects();
 let db: TestDatabase;
@@ -24,7 +24,9 @@ it("after SIGKILL in the middle of a long migration, the next apply finds consis
   });
   await db.exec("CREATE TABLE slow_flag ()");
   const victim = spawnDrydock(["apply", "--dir", dir, "--url", db.url]);
-  await waitFor(async () => (await db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'")).length > 0);
+  await waitFor(
+    async () => (await db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'")).length > 0,
+  );
   victim.child.kill("SIGKILL");
   await victim.done;
 

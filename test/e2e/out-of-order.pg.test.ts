@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { runDrydock } from "../support/cli.js";
-import { type TestTarget, createTarget } from "../support/engines.js";
+import { createTarget, type TestTarget } from "../support/engines.js";
 import { useTempProjects } from "../support/temp-project.js";
 
 const project = useTempProjects();
@@ -11,12 +11,19 @@ afterEach(async () => target?.dispose());
 
 it("refuses a pending migration that sorts before applied ones, unless allowed", async () => {
   target = await createTarget("postgres");
-  const dir = await project({ "migrations/0001_a.sql": "CREATE TABLE a (id int);\n", "migrations/0003_c.sql": "CREATE TABLE c (id int);\n" });
+  const dir = await project({
+    "migrations/0001_a.sql": "CREATE TABLE a (id int);\n",
+    "migrations/0003_c.sql": "CREATE TABLE c (id int);\n",
+  });
   expect((await runDrydock(["apply", "--dir", dir, "--url", target.url])).code).toBe(0);
   await writeFile(join(dir, "migrations/0002_b.sql"), "CREATE TABLE b (id int);\n");
 
   const status = await runDrydock(["status", "--dir", dir, "--url", target.url, "--json"]);
-  expect(JSON.parse(status.stdout).migrations.map((entry: { state: string }) => entry.state)).toEqual(["applied", "out-of-order", "applied"]);
+  expect(JSON.parse(status.stdout).migrations.map((entry: { state: string }) => entry.state)).toEqual([
+    "applied",
+    "out-of-order",
+    "applied",
+  ]);
   const refused = await runDrydock(["apply", "--dir", dir, "--url", target.url]);
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain("--allow-out-of-order");

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDrydock, spawnDrydock } from "../support/cli.js";
-import { type TestDatabase, createTestDatabase } from "../support/test-database.js";
 import { useTempProjects } from "../support/temp-project.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
 
 const project = useTempProjects();
 const secret = "Sup3r-S3cret_pw";

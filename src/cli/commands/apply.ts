@@ -4,8 +4,8 @@ import { loadProject } from "../../api/load-project.js";
 import { renderCodeFrame } from "../../errors/code-frame.js";
 import { ExitCode } from "../../errors/exit-code.js";
 import type { MigrationFailure } from "../../execute/migration-failure.js";
-import type { CliIo, Output } from "../io.js";
 import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
+import type { CliIo, Output } from "../io.js";
 
 export function registerApply(program: Command, io: CliIo, run: CommandRunner): void {
   program
@@ -29,9 +29,11 @@ export function registerApply(program: Command, io: CliIo, run: CommandRunner): 
           output.exitWith(ExitCode.No);
           return;
         }
-        output.human(result.applied.length === 0
-          ? "nothing to apply: the database is up to date"
-          : `${result.applied.length} migration${result.applied.length === 1 ? "" : "s"} applied in ${result.duration_ms} ms`);
+        output.human(
+          result.applied.length === 0
+            ? "nothing to apply: the database is up to date"
+            : `${result.applied.length} migration${result.applied.length === 1 ? "" : "s"} applied in ${result.duration_ms} ms`,
+        );
         output.exitWith(ExitCode.Ok);
       }),
     );
@@ -48,7 +50,8 @@ function printEvent(event: ApplyEvent, output: Output): void {
       break;
     case "applied":
       output.human(`  ${colors.green("✓")} ${event.version} ${event.name} ${colors.dim(`${event.durationMs} ms`)}`);
-      for (const notice of event.notices.filter((entry) => entry.severity === "WARNING")) output.warn(`${event.version}: ${notice.message}`);
+      for (const notice of event.notices.filter((entry) => entry.severity === "WARNING"))
+        output.warn(`${event.version}: ${notice.message}`);
       break;
     case "retry":
       output.human(`  ${colors.yellow("↻")} ${event.version}: ${event.message}; retry ${event.attempt} in ${event.waitMs} ms`);

@@ -3,8 +3,8 @@ import { loadProject } from "../../api/load-project.js";
 import { status } from "../../api/status.js";
 import { ExitCode } from "../../errors/exit-code.js";
 import type { MigrationStatus } from "../../plan/compare-history.js";
-import type { CliIo, Output } from "../io.js";
 import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
+import type { CliIo, Output } from "../io.js";
 
 export function registerStatus(program: Command, io: CliIo, run: CommandRunner): void {
   program

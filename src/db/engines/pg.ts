@@ -2,7 +2,7 @@ import pg from "pg";
 import { EnvironmentError } from "../../errors/drydock-error.js";
 import { redactSecrets } from "../../util/redact-url.js";
 import type { Engine, Notice } from "../engine.js";
-import { ServerError, isRawServerError } from "../server-error.js";
+import { isRawServerError, ServerError } from "../server-error.js";
 
 export interface OpenPgOptions {
   url: string;

@@ -1,7 +1,7 @@
 import type { Extension, PGlite as PGliteType } from "@electric-sql/pglite";
 import { EnvironmentError } from "../../errors/drydock-error.js";
 import type { Engine, Notice } from "../engine.js";
-import { ServerError, isRawServerError } from "../server-error.js";
+import { isRawServerError, ServerError } from "../server-error.js";
 
 /**
  * Extensions PGlite ships as loadable modules (`@electric-sql/pglite/contrib/<module>`), by the
@@ -102,7 +102,11 @@ export async function openPgliteEngine(options: OpenPgliteOptions): Promise<Engi
       try {
         await db.exec(sql, {
           onNotice: (notice) =>
-            notices.push({ severity: notice.severity ?? "NOTICE", message: notice.message ?? "", ...(notice.code ? { code: notice.code } : {}) }),
+            notices.push({
+              severity: notice.severity ?? "NOTICE",
+              message: notice.message ?? "",
+              ...(notice.code ? { code: notice.code } : {}),
+            }),
         });
         return notices;
       } catch (error) {

@@ -12,8 +12,7 @@ async function read(files: Record<string, string>) {
 describe("dbmate format", () => {
   it("splits -- migrate:up / -- migrate:down sections of one file", async () => {
     const [migration] = await read({
-      "migrations/20240101120000_create_users.sql":
-        "-- migrate:up\ncreate table users ();\n\n-- migrate:down\ndrop table users;\n",
+      "migrations/20240101120000_create_users.sql": "-- migrate:up\ncreate table users ();\n\n-- migrate:down\ndrop table users;\n",
     });
     expect(migration).toMatchObject({ version: "20240101120000", name: "create_users", format: "dbmate" });
     expect(migration?.up).toEqual({
@@ -36,8 +35,6 @@ describe("dbmate format", () => {
   });
 
   it("refuses a file without -- migrate:up", async () => {
-    await expect(read({ "migrations/1_a.sql": "select 1;" })).rejects.toThrow(
-      'migrations/1_a.sql has no "-- migrate:up" marker',
-    );
+    await expect(read({ "migrations/1_a.sql": "select 1;" })).rejects.toThrow('migrations/1_a.sql has no "-- migrate:up" marker');
   });
 });

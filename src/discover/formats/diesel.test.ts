@@ -51,9 +51,7 @@ describe("diesel format", () => {
   });
 
   it("refuses two folders with the same version", async () => {
-    await expect(
-      read({ "migrations/2024-01-01-000000_a/up.sql": "", "migrations/20240101000000_b/up.sql": "" }),
-    ).rejects.toThrow(
+    await expect(read({ "migrations/2024-01-01-000000_a/up.sql": "", "migrations/20240101000000_b/up.sql": "" })).rejects.toThrow(
       "duplicate migration version 20240101000000: migrations/2024-01-01-000000_a/up.sql and migrations/20240101000000_b/up.sql",
     );
   });

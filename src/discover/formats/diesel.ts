@@ -5,7 +5,7 @@ import { InputError } from "../../errors/drydock-error.js";
 import type { Migration } from "../../model/migration.js";
 import { compareCodePoints } from "../compare-versions.js";
 import { unexpectedFileError } from "../discover-errors.js";
-import { type FormatContext, createScript, fileExists, isSqlFile, listFolder } from "../format-context.js";
+import { createScript, type FormatContext, fileExists, isSqlFile, listFolder } from "../format-context.js";
 import { orderMigrations } from "../order-migrations.js";
 import { readMigrationFile, relativeFile } from "../read-migration-file.js";
 
@@ -46,9 +46,7 @@ export async function readDieselMigrations(context: FormatContext): Promise<Migr
       kind: "versioned",
       format: "diesel",
       up: createScript({ file: upText.file, sql: upText.source, variables, formatAllowsTransaction }),
-      down: downText
-        ? createScript({ file: downText.file, sql: downText.source, variables, formatAllowsTransaction })
-        : null,
+      down: downText ? createScript({ file: downText.file, sql: downText.source, variables, formatAllowsTransaction }) : null,
       checksum: upText.checksum,
     });
   }

@@ -20,15 +20,7 @@ describe("flyway format", () => {
       "migrations/V1__initial_schema.sql": "select 1;",
       "migrations/V17_2__underscored.sql": "select 17.2;",
     });
-    expect(migrations.map((m) => m.version)).toEqual([
-      "1",
-      "2",
-      "2.1",
-      "10",
-      "17.2",
-      "R__Datasets_view",
-      "R__Runs_view",
-    ]);
+    expect(migrations.map((m) => m.version)).toEqual(["1", "2", "2.1", "10", "17.2", "R__Datasets_view", "R__Runs_view"]);
     expect(migrations.map((m) => m.kind)).toEqual([
       "versioned",
       "versioned",

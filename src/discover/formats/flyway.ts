@@ -1,9 +1,9 @@
-import { readFile, readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Migration } from "../../model/migration.js";
 import { compareCodePoints, compareVersions, versionKey } from "../compare-versions.js";
 import { downWithoutUpError, duplicateVersionError, unexpectedFileError } from "../discover-errors.js";
-import { type FormatContext, createScript, isSqlFile } from "../format-context.js";
+import { createScript, type FormatContext, isSqlFile } from "../format-context.js";
 import { orderMigrations } from "../order-migrations.js";
 import { readMigrationFile, relativeFile } from "../read-migration-file.js";
 
@@ -31,11 +31,7 @@ export async function readFlywayMigrations(context: FormatContext): Promise<Migr
   const undo = new Map<string, FlywayFile>();
   const repeatable = new Map<string, FlywayFile>();
   for (const absolutePath of await findSqlFiles(context.migrationsDir)) {
-    const found = parseFlywayName(
-      path.basename(absolutePath),
-      absolutePath,
-      relativeFile(context.projectRoot, absolutePath),
-    );
+    const found = parseFlywayName(path.basename(absolutePath), absolutePath, relativeFile(context.projectRoot, absolutePath));
     const target = found.prefix === "V" ? versioned : found.prefix === "U" ? undo : repeatable;
     const key = found.prefix === "R" ? found.version : versionKey(found.version);
     const existing = target.get(key);

@@ -18,16 +18,8 @@ describe("golang-migrate format", () => {
       "migrations/1_a.up.sql": "select 1;",
       "migrations/1_a.down.sql": "select -1;",
     });
-    expect(migrations.map((m) => m.up.file)).toEqual([
-      "migrations/1_a.up.sql",
-      "migrations/9_b.up.sql",
-      "migrations/10_c.up.sql",
-    ]);
-    expect(migrations.map((m) => m.down?.file ?? null)).toEqual([
-      "migrations/1_a.down.sql",
-      null,
-      "migrations/10_c.down.sql",
-    ]);
+    expect(migrations.map((m) => m.up.file)).toEqual(["migrations/1_a.up.sql", "migrations/9_b.up.sql", "migrations/10_c.up.sql"]);
+    expect(migrations.map((m) => m.down?.file ?? null)).toEqual(["migrations/1_a.down.sql", null, "migrations/10_c.down.sql"]);
     expect(migrations[0]).toMatchObject({ version: "1", name: "a", format: "golang-migrate" });
   });
 

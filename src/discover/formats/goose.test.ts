@@ -35,16 +35,7 @@ describe("goose format", () => {
     });
     expect(migration?.up.formatAllowsTransaction).toBe(false);
     expect(migration?.down?.formatAllowsTransaction).toBe(false);
-    expect(migration?.up.sql.split("\n")).toEqual([
-      "",
-      "",
-      "",
-      "create index concurrently i on t (a);",
-      "",
-      "",
-      "",
-      "",
-    ]);
+    expect(migration?.up.sql.split("\n")).toEqual(["", "", "", "create index concurrently i on t (a);", "", "", "", ""]);
   });
 
   it("substitutes variables in both sections", async () => {

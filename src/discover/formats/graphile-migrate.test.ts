@@ -19,10 +19,7 @@ describe("graphile-migrate format", () => {
       "migrations/current.sql": "-- work in progress",
       "migrations/afterReset.sql": "select 0;",
     });
-    expect(migrations.map((m) => m.up.file)).toEqual([
-      "migrations/committed/000001.sql",
-      "migrations/committed/000002.sql",
-    ]);
+    expect(migrations.map((m) => m.up.file)).toEqual(["migrations/committed/000001.sql", "migrations/committed/000002.sql"]);
     expect(migrations[0]).toMatchObject({ version: "000001", name: "", format: "graphile-migrate", down: null });
     expect(migrations[0]?.up.sql).toBe(`${header}grant all on schema public to app;`);
   });

@@ -3,7 +3,7 @@ import { InputError } from "../../errors/drydock-error.js";
 import type { Migration } from "../../model/migration.js";
 import { compareVersions } from "../compare-versions.js";
 import { unexpectedFileError } from "../discover-errors.js";
-import { type FormatContext, createScript, fileExists, isSqlFile, listFolder } from "../format-context.js";
+import { createScript, type FormatContext, fileExists, isSqlFile, listFolder } from "../format-context.js";
 import { orderMigrations } from "../order-migrations.js";
 import { readMigrationFile, relativeFile } from "../read-migration-file.js";
 
@@ -26,12 +26,7 @@ export async function readGraphileMigrateMigrations(context: FormatContext): Pro
     if (!isSqlFile(entry)) continue;
     const absolutePath = path.join(committed, entry.name);
     const match = /^(\d+)(?:-([^.]*))?\.sql$/.exec(entry.name);
-    if (!match)
-      throw unexpectedFileError(
-        relativeFile(context.projectRoot, absolutePath),
-        "graphile-migrate",
-        "committed/<NNNNNN>.sql",
-      );
+    if (!match) throw unexpectedFileError(relativeFile(context.projectRoot, absolutePath), "graphile-migrate", "committed/<NNNNNN>.sql");
     const text = await readMigrationFile(absolutePath, context.projectRoot);
     migrations.push({
       version: match[1] ?? "",

@@ -71,10 +71,7 @@ describe("plain format", () => {
   });
 
   it("substitutes variables", async () => {
-    const [migration] = await read(
-      { "migrations/1_grant.sql": "grant usage on schema app to :OWNER;" },
-      { OWNER: "app" },
-    );
+    const [migration] = await read({ "migrations/1_grant.sql": "grant usage on schema app to :OWNER;" }, { OWNER: "app" });
     expect(migration?.up.sql).toBe("grant usage on schema app to app;");
   });
 
@@ -85,9 +82,7 @@ describe("plain format", () => {
   it("refuses two files with the same version value, naming both", async () => {
     const reading = read({ "migrations/002_a.sql": "select 1;", "migrations/2_b.sql": "select 2;" });
     await expect(reading).rejects.toThrow(InputError);
-    await expect(reading).rejects.toThrow(
-      "duplicate migration version 002 (= 2): migrations/002_a.sql and migrations/2_b.sql",
-    );
+    await expect(reading).rejects.toThrow("duplicate migration version 002 (= 2): migrations/002_a.sql and migrations/2_b.sql");
   });
 
   it("refuses a down file without an up file", async () => {
@@ -109,9 +104,7 @@ describe("plain format", () => {
 
   it("refuses a .sql file whose name has no version, saying which pattern is expected", async () => {
     const reading = read({ "migrations/seed.sql": "insert into t values (1);" });
-    await expect(reading).rejects.toThrow(
-      "migrations/seed.sql does not match the plain migration file pattern <version>_<name>.sql",
-    );
+    await expect(reading).rejects.toThrow("migrations/seed.sql does not match the plain migration file pattern <version>_<name>.sql");
     await expect(reading).rejects.toMatchObject({ details: { hint: expect.stringContaining("project.format") } });
   });
 });

@@ -2,7 +2,7 @@ import path from "node:path";
 import { InputError } from "../../errors/drydock-error.js";
 import type { Migration } from "../../model/migration.js";
 import { unexpectedFileError } from "../discover-errors.js";
-import { type FormatContext, createScript, fileExists, isSqlFile, listFolder } from "../format-context.js";
+import { createScript, type FormatContext, fileExists, isSqlFile, listFolder } from "../format-context.js";
 import { readMigrationFile, relativeFile } from "../read-migration-file.js";
 
 /**
@@ -18,21 +18,14 @@ export async function readPrismaMigrations(context: FormatContext): Promise<Migr
   for (const entry of await listFolder(context.migrationsDir)) {
     const entryPath = path.join(context.migrationsDir, entry.name);
     if (isSqlFile(entry)) {
-      throw unexpectedFileError(
-        relativeFile(context.projectRoot, entryPath),
-        "prisma",
-        "<timestamp>_<name>/migration.sql",
-      );
+      throw unexpectedFileError(relativeFile(context.projectRoot, entryPath), "prisma", "<timestamp>_<name>/migration.sql");
     }
     if (!entry.isDirectory()) continue;
     const scriptPath = path.join(entryPath, "migration.sql");
     if (!(await fileExists(scriptPath))) {
-      throw new InputError(
-        `Prisma migration folder ${relativeFile(context.projectRoot, entryPath)} has no migration.sql`,
-        {
-          hint: "Restore its migration.sql, or delete the folder if the migration was never applied anywhere.",
-        },
-      );
+      throw new InputError(`Prisma migration folder ${relativeFile(context.projectRoot, entryPath)} has no migration.sql`, {
+        hint: "Restore its migration.sql, or delete the folder if the migration was never applied anywhere.",
+      });
     }
     const text = await readMigrationFile(scriptPath, context.projectRoot);
     migrations.push({

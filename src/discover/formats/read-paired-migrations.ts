@@ -3,9 +3,9 @@ import { InputError } from "../../errors/drydock-error.js";
 import type { Migration } from "../../model/migration.js";
 import { compareVersions, versionKey } from "../compare-versions.js";
 import { downWithoutUpError, duplicateVersionError, unexpectedFileError } from "../discover-errors.js";
-import { type FormatContext, createScript, isSqlFile, listFolder } from "../format-context.js";
+import { createScript, type FormatContext, isSqlFile, listFolder } from "../format-context.js";
 import { orderMigrations } from "../order-migrations.js";
-import { type VersionedName, parseVersionedName } from "../parse-versioned-name.js";
+import { parseVersionedName, type VersionedName } from "../parse-versioned-name.js";
 import { readMigrationFile, relativeFile } from "../read-migration-file.js";
 import { hasSectionMarkers, splitSections } from "../split-sections.js";
 
@@ -31,10 +31,7 @@ interface FoundFile extends VersionedName {
  * reports it. Sub-folders (drizzle's `meta/`) and non-SQL files are not migrations and are
  * skipped. Migrations are ordered by `compareVersions`.
  */
-export async function readPairedMigrations(
-  context: FormatContext,
-  options: ReadPairedMigrationsOptions,
-): Promise<Migration[]> {
+export async function readPairedMigrations(context: FormatContext, options: ReadPairedMigrationsOptions): Promise<Migration[]> {
   const groups = new Map<string, { up?: FoundFile; down?: FoundFile }>();
   for (const entry of await listFolder(context.migrationsDir)) {
     if (!isSqlFile(entry)) continue;
@@ -57,9 +54,7 @@ export async function readPairedMigrations(
   for (const { up, down } of groups.values()) {
     if (!up) {
       const orphan = down as FoundFile;
-      const expectedUp = options.isDirectionRequired
-        ? `${orphan.version}_<name>.up.sql`
-        : `${orphan.version}_<name>.sql`;
+      const expectedUp = options.isDirectionRequired ? `${orphan.version}_<name>.up.sql` : `${orphan.version}_<name>.sql`;
       throw downWithoutUpError(orphan.file, expectedUp);
     }
     migrations.push(await readPair(context, options, up, down));

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Migration } from "../../model/migration.js";
 import { compareVersions } from "../compare-versions.js";
 import { unexpectedFileError } from "../discover-errors.js";
-import { type FormatContext, createScript, isSqlFile, listFolder } from "../format-context.js";
+import { createScript, type FormatContext, isSqlFile, listFolder } from "../format-context.js";
 import { orderMigrations } from "../order-migrations.js";
 import { parseVersionedName } from "../parse-versioned-name.js";
 import { readMigrationFile, relativeFile } from "../read-migration-file.js";
@@ -19,21 +19,14 @@ export interface ReadSectionedMigrationsOptions {
  * file's line numbers with the other direction blanked. Non-SQL files (goose's `.go` migrations,
  * READMEs) are skipped. Ordered by version value; duplicates are errors, as in both tools.
  */
-export async function readSectionedMigrations(
-  context: FormatContext,
-  options: ReadSectionedMigrationsOptions,
-): Promise<Migration[]> {
+export async function readSectionedMigrations(context: FormatContext, options: ReadSectionedMigrationsOptions): Promise<Migration[]> {
   const migrations: Migration[] = [];
   for (const entry of await listFolder(context.migrationsDir)) {
     if (!isSqlFile(entry)) continue;
     const absolutePath = path.join(context.migrationsDir, entry.name);
     const parsed = parseVersionedName(entry.name);
     if (!parsed || parsed.direction !== null) {
-      throw unexpectedFileError(
-        relativeFile(context.projectRoot, absolutePath),
-        options.format,
-        "<version>_<name>.sql",
-      );
+      throw unexpectedFileError(relativeFile(context.projectRoot, absolutePath), options.format, "<version>_<name>.sql");
     }
     const text = await readMigrationFile(absolutePath, context.projectRoot);
     const sections = splitSections(text.source, options.dialect, text.file);

@@ -53,9 +53,7 @@ describe("sqitch format", () => {
 
   it("falls back to the first rework tag that has a script (Sqitch's rule)", async () => {
     // Tags between the first acl and its rework, latest change first: 1.2.0, 1.2.1, then 1.1.6.
-    const { root, migrationsDir } = await makeProject(
-      files(["base", "acl@1.1.6", "views", "bulk", "acl@1.3.0", "acl"]),
-    );
+    const { root, migrationsDir } = await makeProject(files(["base", "acl@1.1.6", "views", "bulk", "acl@1.3.0", "acl"]));
     const migrations = await readSqitchMigrations({ projectRoot: root, migrationsDir, variables: {} });
     expect(migrations[1]?.version).toBe("acl@1.1.6");
   });

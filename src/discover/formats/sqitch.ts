@@ -2,7 +2,7 @@ import path from "node:path";
 import { InputError } from "../../errors/drydock-error.js";
 import type { Migration } from "../../model/migration.js";
 import { duplicateVersionError } from "../discover-errors.js";
-import { type FormatContext, createScript, fileExists } from "../format-context.js";
+import { createScript, type FormatContext, fileExists } from "../format-context.js";
 import { readMigrationFile, relativeFile } from "../read-migration-file.js";
 
 /** One change of `sqitch.plan`, resolved to its scripts. */
@@ -50,9 +50,7 @@ export async function readSqitchMigrations(context: FormatContext): Promise<Migr
     }
     const { variables } = context;
     const deploy = await readMigrationFile(change.deployPath, context.projectRoot);
-    const revert = (await fileExists(change.revertPath))
-      ? await readMigrationFile(change.revertPath, context.projectRoot)
-      : null;
+    const revert = (await fileExists(change.revertPath)) ? await readMigrationFile(change.revertPath, context.projectRoot) : null;
     migrations.push({
       version: change.version,
       name: change.name,
@@ -93,8 +91,7 @@ export async function readSqitchPlan(migrationsDir: string, projectRoot: string)
     // The script name is the version: "update_acl" or, for an earlier instance, "update_acl@1.2.0".
     const version = await chooseScriptName(migrationsDir, entry);
     const previous = seen.get(version);
-    if (previous)
-      throw duplicateVersionError({ version, file: previous }, { version, file: `${planFile}:${entry.line}` });
+    if (previous) throw duplicateVersionError({ version, file: previous }, { version, file: `${planFile}:${entry.line}` });
     seen.set(version, `${planFile}:${entry.line}`);
     changes.push({
       version,
@@ -131,9 +128,7 @@ function parsePlan(source: string, planFile: string): PlanEntry[] {
     const entry: PlanEntry = {
       name,
       requires: dependencies.filter((dependency) => !dependency.startsWith("!")),
-      conflicts: dependencies
-        .filter((dependency) => dependency.startsWith("!"))
-        .map((dependency) => dependency.slice(1)),
+      conflicts: dependencies.filter((dependency) => dependency.startsWith("!")).map((dependency) => dependency.slice(1)),
       tags: [],
       reworkTags: [],
       line: lineNumber,

@@ -9,8 +9,7 @@ async function read(files: Record<string, string>) {
   return readSqlMigrateMigrations({ projectRoot: root, migrationsDir, variables: {} });
 }
 
-const file = (up: string, down: string, upOption = "") =>
-  `-- +migrate Up${upOption}\n${up}\n-- +migrate Down\n${down}\n`;
+const file = (up: string, down: string, upOption = "") => `-- +migrate Up${upOption}\n${up}\n-- +migrate Down\n${down}\n`;
 
 describe("sql-migrate format", () => {
   it("orders by the number's value, then by file name, and keeps files that share a number", async () => {
@@ -20,12 +19,7 @@ describe("sql-migrate format", () => {
       "migrations/39_claimable_balances.sql": file("select 1;", "select -1;"),
       "migrations/9_early.sql": file("select 0;", "select -0;"),
     });
-    expect(migrations.map((m) => m.version)).toEqual([
-      "9_early",
-      "39_claimable_balances",
-      "39_history_trades_indices",
-      "40_fix",
-    ]);
+    expect(migrations.map((m) => m.version)).toEqual(["9_early", "39_claimable_balances", "39_history_trades_indices", "40_fix"]);
     expect(migrations[1]).toMatchObject({ name: "claimable_balances", format: "sql-migrate" });
     expect(migrations[1]?.down?.file).toBe("migrations/39_claimable_balances.sql");
   });
@@ -45,8 +39,6 @@ describe("sql-migrate format", () => {
   });
 
   it("refuses a file without an Up marker", async () => {
-    await expect(read({ "migrations/1_a.sql": "select 1;" })).rejects.toThrow(
-      'migrations/1_a.sql has no "-- +migrate Up" marker',
-    );
+    await expect(read({ "migrations/1_a.sql": "select 1;" })).rejects.toThrow('migrations/1_a.sql has no "-- +migrate Up" marker');
   });
 });

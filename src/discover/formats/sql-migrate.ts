@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Migration } from "../../model/migration.js";
 import { compareCodePoints, compareVersions } from "../compare-versions.js";
 import { unexpectedFileError } from "../discover-errors.js";
-import { type FormatContext, createScript, isSqlFile, listFolder } from "../format-context.js";
+import { createScript, type FormatContext, isSqlFile, listFolder } from "../format-context.js";
 import { readMigrationFile, relativeFile } from "../read-migration-file.js";
 import { splitSections } from "../split-sections.js";
 
