@@ -11,6 +11,12 @@ export interface EngineCapabilities {
   pgDump: boolean;
   /** Other sessions can connect at the same time (PGlite is a single session). */
   concurrentSessions: boolean;
+  /**
+   * A failed multi-statement `exec` says how many statements completed before the error
+   * (`ServerError.completedStatements`), so a script can be sent in one round trip and its
+   * failure still pinned to a statement.
+   */
+  countsCompletedStatements: boolean;
 }
 
 /**

@@ -71,7 +71,8 @@ export interface HistoryRow {
   name: string;
   checksum: string;
   appliedBy: string;
-  durationMs: number;
+  /** Measured by the client, or "server": the time since the transaction began (now()). */
+  durationMs: number | "server";
   runId: number | null;
   kind: "versioned" | "repeatable";
   file: string;
@@ -88,7 +89,7 @@ export function recordMigrationSql(row: HistoryRow): string {
     quoteLiteral(row.name),
     quoteLiteral(row.checksum),
     quoteLiteral(row.appliedBy),
-    String(Math.round(row.durationMs)),
+    row.durationMs === "server" ? "(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer" : String(Math.round(row.durationMs)),
     row.runId === null ? "NULL" : String(row.runId),
     quoteLiteral(row.kind),
     quoteLiteral(row.file),

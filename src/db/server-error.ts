@@ -10,6 +10,7 @@ interface RawServerError {
   hint?: unknown;
   where?: unknown;
   severity?: unknown;
+  completedStatements?: unknown;
 }
 
 /**
@@ -23,6 +24,8 @@ export class ServerError extends Error {
   readonly detail: string | undefined;
   readonly hint: string | undefined;
   readonly where: string | undefined;
+  /** In a multi-statement simple query: how many statements completed before this error. */
+  readonly completedStatements: number | undefined;
 
   constructor(raw: RawServerError, secrets: readonly string[] = []) {
     const clean = (value: unknown) => (typeof value === "string" && value !== "" ? redactSecrets(value, secrets) : undefined);
@@ -35,6 +38,7 @@ export class ServerError extends Error {
     this.detail = clean(raw.detail);
     this.hint = clean(raw.hint);
     this.where = clean(raw.where);
+    this.completedStatements = typeof raw.completedStatements === "number" ? raw.completedStatements : undefined;
   }
 
   /** "42703 undefined_column", or just the code when its name is not known. */

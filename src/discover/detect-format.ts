@@ -1,4 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { MigrationFormat } from "../model/migration.js";
 import { fileExists, isSqlFile, listFolder } from "./format-context.js";
@@ -38,7 +39,7 @@ export async function detectFormat(migrationsDir: string): Promise<MigrationForm
   let filesWithDbmateUp = 0;
   for (const name of sqlFiles) {
     // Detection must not fail on a bad file: reading it for real reports the problem properly.
-    const source = await readFile(path.join(migrationsDir, name), "utf8").catch(() => "");
+    const source = readTextOrEmpty(path.join(migrationsDir, name));
     for (const [dialect, format] of markers) {
       if (dialect === "dbmate") {
         if (hasStartMarker(source, dialect)) filesWithDbmateUp++;
@@ -71,4 +72,12 @@ async function hasNestedFlywayScript(folder: string): Promise<boolean> {
 async function someAsync<T>(items: T[], test: (item: T) => Promise<boolean>): Promise<boolean> {
   for (const item of items) if (await test(item)) return true;
   return false;
+}
+
+function readTextOrEmpty(filePath: string): string {
+  try {
+    return readFileSync(filePath, "utf8");
+  } catch {
+    return "";
+  }
 }

@@ -1,5 +1,5 @@
 import type { Dirent } from "node:fs";
-import { access, readdir } from "node:fs/promises";
+import { existsSync, readdirSync } from "node:fs";
 import { InputError } from "../errors/drydock-error.js";
 import type { Migration, MigrationScript } from "../model/migration.js";
 import { compareCodePoints } from "./compare-versions.js";
@@ -25,7 +25,7 @@ export type FormatReader = (context: FormatContext) => Promise<Migration[]>;
 export async function listFolder(folder: string): Promise<Dirent[]> {
   let entries: Dirent[];
   try {
-    entries = await readdir(folder, { withFileTypes: true });
+    entries = readdirSync(folder, { withFileTypes: true });
   } catch (error) {
     throw new InputError(`cannot list folder ${folder} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
       hint: "Check that the folder exists and is readable by the user running drydock.",
@@ -42,12 +42,7 @@ export function isSqlFile(entry: Dirent): boolean {
 
 /** Whether a path exists (optional companion files: diesel's down.sql, Sqitch revert scripts). */
 export async function fileExists(filePath: string): Promise<boolean> {
-  try {
-    await access(filePath);
-    return true;
-  } catch {
-    return false;
-  }
+  return existsSync(filePath);
 }
 
 export interface CreateScriptOptions {

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors/drydock-error.js";
 import { checksumOf, normalizeSource } from "../util/hash.js";
@@ -23,7 +23,9 @@ export async function readMigrationFile(absolutePath: string, projectRoot: strin
   const file = relativeFile(projectRoot, absolutePath);
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(absolutePath);
+    // Synchronous on purpose: a migration file is small, and an awaited read costs several
+    // thread-pool round trips, which dominated discovery of a few hundred files.
+    bytes = readFileSync(absolutePath);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new InputError(`cannot read migration file ${file} (${reason})`, {

@@ -31,12 +31,13 @@ export function describeFailure(
   prepared: PreparedMigration,
   statement: ParsedStatement,
   error: ServerError,
+  positionInStatement: number | undefined,
   extra: { hint?: string; partiallyApplied: boolean; invalidIndexes: string[] },
 ): MigrationFailure {
   const { lines } = prepared.script;
   const at =
-    error.position !== undefined
-      ? lines.locateCharacterPosition(statement.startUnit, error.position)
+    positionInStatement !== undefined
+      ? lines.locateCharacterPosition(statement.startUnit, positionInStatement)
       : { line: statement.line, column: statement.column };
   return {
     version: prepared.migration.version,

@@ -46,6 +46,8 @@ class StatementFailure extends Error {
     readonly statement: ParsedStatement,
     readonly serverError: ServerError,
     readonly attempts: number,
+    /** PostgreSQL's 1-based character position within the statement, when it gave one. */
+    readonly positionInStatement: number | undefined = serverError.position,
   ) {
     super(serverError.message);
   }
@@ -129,6 +131,55 @@ async function runInTransaction(
       if (!(await shouldRetry(error, attempt, prepared, options))) throw error;
     }
   }
+}
+
+/**
+ * Sends the whole migration, with its BEGIN, timeouts, history row and COMMIT, as one simple
+ * query: one round trip per migration, as dbmate and postgres-migrations do, instead of one per
+ * statement. A failure is still pinned to its statement: by PostgreSQL's error position when it
+ * gives one, else by how many statements completed before the error.
+ */
+async function runAsOneScript(engine: Engine, prepared: PreparedMigration, options: RunMigrationsOptions): Promise<Notice[]> {
+  const statements = prepared.script.statements.filter((statement) => !prepared.mode.skip.includes(statement.index));
+  const prefix = [`BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`, ""];
+  const prefixStatements = 4;
+  // "\n;\n" ends a trailing line comment before the separator.
+  const body = statements.map((statement) => statement.sql).join("\n;\n");
+  const history = recordMigrationSql(historyRow(prepared, options, "server"));
+  const script = `${prefix.join("\n")}${body}\n;\n${history};\nCOMMIT;`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await engine.exec(script);
+    } catch (error) {
+      if (!(error instanceof ServerError)) throw error;
+      await engine.exec("ROLLBACK");
+      const failure = locateInScript(error, statements, prefix.join("\n"), prefixStatements, attempt + 1);
+      if (!failure) throw error; // the failure is in drydock's own statements: not the migration's fault
+      if (!(await shouldRetry(failure, attempt, prepared, options))) throw failure;
+    }
+  }
+}
+
+/** Which statement of a script sent as one query failed, and where in it. */
+function locateInScript(
+  error: ServerError,
+  statements: readonly ParsedStatement[],
+  prefix: string,
+  prefixStatements: number,
+  attempts: number,
+): StatementFailure | null {
+  if (error.position !== undefined) {
+    // PostgreSQL counts characters (code points) from the start of the whole query.
+    let offset = [...prefix].length;
+    for (const statement of statements) {
+      const length = [...statement.sql].length;
+      if (error.position <= offset + length) return new StatementFailure(statement, error, attempts, error.position - offset);
+      offset += length + 3; // "\n;\n"
+    }
+  }
+  const index = (error.completedStatements ?? -1) - prefixStatements;
+  const statement = statements[index];
+  return statement ? new StatementFailure(statement, error, attempts, undefined) : null;
 }
 
 async function runStatementByStatement(
@@ -225,7 +276,7 @@ async function failureOf(
   } else if (partiallyApplied) {
     hint = `${prepared.mode.reason}, so the ${error.statement.index} statement(s) before this one stayed applied and the migration is not recorded. Fix it so that every statement can run again (IF NOT EXISTS), then apply again.`;
   }
-  return describeFailure(prepared, error.statement, error.serverError, {
+  return describeFailure(prepared, error.statement, error.serverError, error.positionInStatement, {
     ...((hint ?? error.serverError.hint) ? { hint: hint ?? error.serverError.hint } : {}),
     partiallyApplied,
     invalidIndexes,
@@ -239,14 +290,15 @@ async function findInvalidIndexes(engine: Engine): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
-function historyRow(prepared: PreparedMigration, options: RunMigrationsOptions, started: number) {
+/** `started` is a client clock reading, or "server": the time since the transaction began. */
+function historyRow(prepared: PreparedMigration, options: RunMigrationsOptions, started: number | "server") {
   const { migration } = prepared;
   return {
     version: migration.version,
     name: migration.name,
     checksum: migration.checksum,
     appliedBy: options.appliedBy,
-    durationMs: performance.now() - started,
+    durationMs: started === "server" ? ("server" as const) : performance.now() - started,
     runId: options.runId,
     kind: migration.kind,
     file: migration.up.file,

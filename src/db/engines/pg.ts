@@ -13,6 +13,37 @@ export interface OpenPgOptions {
   connectTimeoutMs?: number;
 }
 
+/**
+ * A simple query that counts the CommandComplete (and EmptyQueryResponse) messages PostgreSQL
+ * sends, one per finished statement: when an ErrorResponse follows, the count is the index of
+ * the statement that failed.
+ */
+class StatementCountingQuery extends pg.Query {
+  private completed = 0;
+
+  handleCommandComplete(message: unknown, connection: unknown): void {
+    this.completed++;
+    (pg.Query.prototype as unknown as QueryHandlers).handleCommandComplete.call(this, message, connection);
+  }
+
+  handleEmptyQuery(connection: unknown): void {
+    this.completed++;
+    (pg.Query.prototype as unknown as QueryHandlers).handleEmptyQuery.call(this, connection);
+  }
+
+  handleError(error: Error & { completedStatements?: number }, connection: unknown): void {
+    error.completedStatements ??= this.completed;
+    (pg.Query.prototype as unknown as QueryHandlers).handleError.call(this, error, connection);
+  }
+}
+
+/** node-postgres' Query message handlers, which its type declarations do not list. */
+interface QueryHandlers {
+  handleCommandComplete(message: unknown, connection: unknown): void;
+  handleEmptyQuery(connection: unknown): void;
+  handleError(error: Error, connection: unknown): void;
+}
+
 /** Opens one session on a PostgreSQL server through node-postgres. */
 export async function openPgEngine(options: OpenPgOptions): Promise<Engine> {
   const secrets = options.password ? [options.password, encodeURIComponent(options.password)] : [];
@@ -53,7 +84,7 @@ export async function openPgEngine(options: OpenPgOptions): Promise<Engine> {
 
   return {
     kind: "postgres",
-    capabilities: { pgDump: true, concurrentSessions: true },
+    capabilities: { pgDump: true, concurrentSessions: true, countsCompletedStatements: true },
     urlRedacted: options.urlRedacted,
     async query<Row>(sql: string, params: unknown[] = []) {
       if (lostConnection) throw translate(lostConnection);
@@ -68,7 +99,9 @@ export async function openPgEngine(options: OpenPgOptions): Promise<Engine> {
       if (lostConnection) throw translate(lostConnection);
       notices.length = 0;
       try {
-        await client.query(sql);
+        await new Promise<void>((resolve, reject) => {
+          client.query(new StatementCountingQuery(sql, undefined, (error: Error | undefined) => (error ? reject(error) : resolve())));
+        });
         return notices.splice(0);
       } catch (error) {
         notices.length = 0;

@@ -87,7 +87,7 @@ export async function openPgliteEngine(options: OpenPgliteOptions): Promise<Engi
 
   return {
     kind: "pglite",
-    capabilities: { pgDump: false, concurrentSessions: false },
+    capabilities: { pgDump: false, concurrentSessions: false, countsCompletedStatements: false },
     urlRedacted: options.urlRedacted,
     async query<Row>(sql: string, params: unknown[] = []) {
       try {
