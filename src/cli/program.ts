@@ -5,6 +5,7 @@ import type { CommandRunner } from "./command-runner.js";
 import { registerApply } from "./commands/apply.js";
 import { registerInit } from "./commands/init.js";
 import { registerNew } from "./commands/new.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerStatus } from "./commands/status.js";
 import { type CliIo, type GlobalFlags, Output, reportError } from "./io.js";
 
@@ -44,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerNew(program, io, run);
   registerStatus(program, io, run);
   registerApply(program, io, run);
+  registerPlan(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -1,4 +1,4 @@
-import { loadModule, type ParseResult, parseSync } from "libpg-query";
+import { loadModule, type ParseResult, parsePlPgSQLSync, parseSync } from "libpg-query";
 import { LineIndex } from "../util/line-index.js";
 import { SqlSyntaxError } from "./sql-syntax-error.js";
 
@@ -86,4 +86,30 @@ function syntaxErrorOf(error: unknown, file: string, lines: LineIndex): SqlSynta
   // characters (not bytes) into the text parsed.
   const at = lines.locateCharacterPosition(0, (details?.cursorPosition ?? 0) + 1);
   return new SqlSyntaxError(message, { file, ...at }, lines.lineText(at.line));
+}
+
+/**
+ * Parses SQL found inside other SQL (a function body, a statement of a DO block) after
+ * `loadParser()`. Returns the statements' AST nodes, or null when the text does not parse:
+ * embedded code is analysed best effort and never fails a migration.
+ */
+export function parseFragment(sql: string): Record<string, unknown>[] | null {
+  if (sql.trim() === "") return [];
+  try {
+    return (parseSync(sql).stmts ?? []).map((raw) => (raw.stmt ?? {}) as Record<string, unknown>);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Parses a CREATE FUNCTION statement's PL/pgSQL body (libpg-query's PL/pgSQL parser) after
+ * `loadParser()`; null when it does not parse.
+ */
+export function parsePlpgsqlFunction(createFunctionSql: string): unknown | null {
+  try {
+    return parsePlPgSQLSync(createFunctionSql);
+  } catch {
+    return null;
+  }
 }

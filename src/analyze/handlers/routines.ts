@@ -1,0 +1,137 @@
+import { parsePlpgsqlFunction } from "../../parse/parse-sql.js";
+import { type AstNode, listOf, names, type RangeVar, unwrap } from "../ast.js";
+import { walk } from "../collect-references.js";
+import type { FactsBuilder } from "../statement-facts-builder.js";
+
+/** CREATE FUNCTION/PROCEDURE, CREATE TRIGGER, CREATE/ALTER POLICY, DO, CALL. */
+export function handleRoutineStatement(kind: string, fields: AstNode, facts: FactsBuilder): boolean {
+  switch (kind) {
+    case "CreateFunctionStmt":
+      createFunction(fields, facts);
+      return true;
+    case "CreateTrigStmt": {
+      const table = facts.resolver.relationName(fields.relation as RangeVar);
+      facts.kind = fields.isconstraint ? "create_constraint_trigger" : "create_trigger";
+      facts.create("trigger", `${table}.${String(fields.trigname)}`);
+      facts.tolerantCreate = fields.replace === true;
+      facts.reference(facts.resolver.functionRef(names(fields.funcname)));
+      return true;
+    }
+    case "CreatePolicyStmt":
+    case "AlterPolicyStmt": {
+      const table = facts.resolver.relationName(fields.table as RangeVar);
+      const name = `${table}.${String(fields.policy_name)}`;
+      facts.kind = kind === "CreatePolicyStmt" ? "create_policy" : "alter_policy";
+      if (kind === "CreatePolicyStmt") facts.create("policy", name);
+      else facts.alter("policy", name);
+      return true;
+    }
+    case "DoStmt":
+      facts.kind = "do";
+      analyzeDoBlock(fields, facts);
+      return true;
+    case "CallStmt":
+      facts.kind = "call";
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** `name(type, type)` with the argument types a call site must match (IN, INOUT, VARIADIC). */
+function signatureOf(fields: AstNode, facts: FactsBuilder): string {
+  const argumentTypes = listOf(fields.parameters)
+    .map((parameter) => unwrap(parameter)[1])
+    .filter((parameter) => parameter.mode !== "FUNC_PARAM_OUT" && parameter.mode !== "FUNC_PARAM_TABLE")
+    .map((parameter) => typeLabel(parameter.argType as AstNode | undefined));
+  return `${facts.resolver.createdName(names(fields.funcname))}(${argumentTypes.join(", ")})`;
+}
+
+/** A type as written, without pg_catalog: `int4`, `text[]`, `public.mood`. */
+export function typeLabel(typeName: AstNode | undefined): string {
+  const parts = names(typeName?.names).filter((part, index, all) => !(part === "pg_catalog" && index < all.length - 1));
+  const arrays = listOf(typeName?.arrayBounds).length;
+  return `${parts.join(".")}${"[]".repeat(arrays)}`;
+}
+
+function option(fields: AstNode, name: string): unknown {
+  return listOf(fields.options)
+    .map((element) => unwrap(element)[1])
+    .find((element) => element.defname === name)?.arg;
+}
+
+function createFunction(fields: AstNode, facts: FactsBuilder): void {
+  const isProcedure = fields.is_procedure === true;
+  facts.kind = isProcedure ? "create_procedure" : "create_function";
+  facts.create(isProcedure ? "procedure" : "function", signatureOf(fields, facts));
+  facts.tolerantCreate = fields.replace === true;
+  const language = String((unwrap(option(fields, "language"))[1] as { sval?: string }).sval ?? "sql").toLowerCase();
+  const bodyParts = listOf(option(fields, "as")).map((part) => String((unwrap(part)[1] as { sval?: string }).sval ?? ""));
+  // BEGIN ATOMIC bodies are part of the AST and collected as hard references by the generic walk.
+  if (fields.sql_body) return;
+  // A string body is analysed here instead: skip it in the generic walk.
+  for (const element of listOf(fields.options)) {
+    const [, definition] = unwrap(element);
+    if (definition.defname === "as") facts.skip.add(definition);
+  }
+  const [body = ""] = bodyParts;
+  if (language === "sql") {
+    // check_function_bodies (on by default) makes PostgreSQL resolve an SQL body at creation.
+    const embedded = facts.analyzeEmbedded(body);
+    for (const ref of embedded?.references ?? []) facts.reference(ref, { soft: !facts.resolver.checkFunctionBodies });
+  } else if (language === "plpgsql") {
+    for (const ref of plpgsqlReferences(facts.statementSql, facts)) facts.reference(ref, { soft: true });
+  }
+}
+
+/** SQL statements and expressions of a PL/pgSQL body, as SQL text. */
+function plpgsqlQueries(tree: unknown): string[] {
+  const queries: string[] = [];
+  walk(tree, (kind, fields) => {
+    if (kind === "PLpgSQL_expr" && typeof fields.query === "string") queries.push(fields.query);
+  });
+  return queries;
+}
+
+/** Best effort: the relations, functions and types a PL/pgSQL function or DO block mentions. */
+function plpgsqlReferences(createFunctionSql: string, facts: FactsBuilder) {
+  const tree = parsePlpgsqlFunction(createFunctionSql);
+  return plpgsqlQueries(tree).flatMap((query) => embeddedFacts(query, facts)?.references ?? []);
+}
+
+/** An expression such as `x := now()` is parsed as `SELECT now()`. */
+function embeddedFacts(query: string, facts: FactsBuilder) {
+  const assignment = /^\s*[\w."]+(\[[^\]]*\])?\s*:?=\s*/s.exec(query);
+  const sql = assignment ? `SELECT ${query.slice(assignment[0].length)}` : query;
+  return facts.analyzeEmbedded(sql) ?? facts.analyzeEmbedded(`SELECT ${query}`);
+}
+
+/**
+ * A DO block runs when the migration runs: what its SQL creates and drops counts (conditionally,
+ * so creating an existing object is no finding), and what it mentions adds soft edges.
+ */
+function analyzeDoBlock(fields: AstNode, facts: FactsBuilder): void {
+  const args = listOf(fields.args).map((arg) => unwrap(arg)[1]);
+  const language = args.find((arg) => arg.defname === "language");
+  const languageName = String((unwrap(language?.arg)[1] as { sval?: string }).sval ?? "plpgsql").toLowerCase();
+  const body = String((unwrap(args.find((arg) => arg.defname === "as")?.arg)[1] as { sval?: string }).sval ?? "");
+  for (const arg of args) facts.skip.add(arg);
+  if (languageName !== "plpgsql") return;
+  const tag = uniqueDollarTag(body);
+  const tree = parsePlpgsqlFunction(`CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
+  for (const query of plpgsqlQueries(tree)) {
+    const embedded = embeddedFacts(query, facts);
+    if (!embedded) continue;
+    for (const created of embedded.creates) facts.create(created.kind, created.name);
+    for (const dropped of embedded.drops) facts.drop(dropped.kind, dropped.name);
+    for (const ref of embedded.references) facts.reference(ref, { soft: true });
+  }
+  if (facts.creates.length > 0) facts.tolerantCreate = true;
+  if (facts.drops.length > 0) facts.tolerantDrop = true;
+}
+
+function uniqueDollarTag(body: string): string {
+  let tag = "$drydock$";
+  for (let i = 0; body.includes(tag); i++) tag = `$drydock${i}$`;
+  return tag;
+}

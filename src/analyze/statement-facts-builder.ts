@@ -1,0 +1,63 @@
+import type { ObjectKind } from "../model/analysis.js";
+import type { NamedRef, NameResolver } from "./name-resolver.js";
+
+/** An object that a statement renames or moves to another schema. */
+export interface Rename {
+  kind: ObjectKind;
+  from: string;
+  to: string;
+}
+
+/** Collects what one statement does while its handler walks the AST. */
+export class FactsBuilder {
+  kind = "other";
+  readonly creates: NamedRef[] = [];
+  readonly alters: NamedRef[] = [];
+  readonly drops: NamedRef[] = [];
+  readonly renames: Rename[] = [];
+  readonly references: NamedRef[] = [];
+  readonly softReferences: NamedRef[] = [];
+  /** AST nodes (by identity) whose subtree names what the statement creates, not what it needs. */
+  readonly skip = new Set<unknown>();
+  tolerantCreate = false;
+  tolerantDrop = false;
+  /** DROP … CASCADE: objects that depend on the dropped ones go too. */
+  cascade = false;
+  /** CREATE EXTENSION: the schema that receives its objects. */
+  extensionSchema: string | undefined;
+
+  constructor(
+    readonly resolver: NameResolver,
+    /** The statement's own text (PL/pgSQL bodies are parsed from it). */
+    readonly statementSql: string,
+    /** Analyses SQL embedded in this statement (DO blocks, function bodies). */
+    readonly analyzeEmbedded: (sql: string) => EmbeddedFacts | null,
+  ) {}
+
+  create(kind: ObjectKind, name: string): void {
+    this.creates.push({ kind, name });
+  }
+
+  alter(kind: ObjectKind, name: string): void {
+    this.alters.push({ kind, name });
+  }
+
+  drop(kind: ObjectKind, name: string): void {
+    this.drops.push({ kind, name });
+  }
+
+  rename(kind: ObjectKind, from: string, to: string): void {
+    if (from !== to) this.renames.push({ kind, from, to });
+  }
+
+  reference(ref: NamedRef | null, options: { soft?: boolean } = {}): void {
+    if (ref) (options.soft ? this.softReferences : this.references).push(ref);
+  }
+}
+
+/** What embedded SQL creates, drops and mentions. */
+export interface EmbeddedFacts {
+  creates: NamedRef[];
+  drops: NamedRef[];
+  references: NamedRef[];
+}

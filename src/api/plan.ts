@@ -1,0 +1,94 @@
+import { readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
+import { readServerVersion } from "../db/engine.js";
+import { readHistory } from "../db/history.js";
+import { openEngine } from "../db/open-engine.js";
+import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
+import { discoverMigrations } from "../discover/discover-migrations.js";
+import { readSqitchRequires } from "../discover/formats/sqitch.js";
+import { InputError } from "../errors/drydock-error.js";
+import type { ObjectRef } from "../model/analysis.js";
+import type { Plan } from "../model/plan.js";
+import type { Project } from "../model/project.js";
+import { buildPlan } from "../plan/build-plan.js";
+import { compareHistory } from "../plan/compare-history.js";
+
+export interface PlanOptions extends TargetChoice {
+  /** Plan every migration, not only the pending ones. */
+  all?: boolean;
+  /** Plan against a target database (its history and objects); default: only when --url or --env is given. */
+  useTarget?: boolean;
+}
+
+/** SPEC §4 `plan --json`, with where the plan was made against. */
+export interface PlanResult extends Plan {
+  target: { engine: string; url_redacted: string; server_version: string } | null;
+}
+
+/**
+ * Static analysis of the pending migrations (SPEC §5): with a target, the migrations its
+ * history lacks, planned over the objects it already holds; without one, every migration,
+ * planned from the configured preludes. Reads only.
+ */
+export async function plan(project: Project, options: PlanOptions = {}): Promise<PlanResult> {
+  const settings = project.config.project;
+  const { migrations, format } = await discoverMigrations({
+    projectRoot: project.root,
+    migrationsDir: project.migrationsDir,
+    format: settings.format,
+    variables: settings.variables,
+  });
+  const declaredRequires = format === "sqitch" ? await readSqitchRequires(project.migrationsDir, project.root) : undefined;
+  const wantsTarget = options.useTarget ?? (options.url !== undefined || options.env !== undefined);
+  let pending: Set<string> | null = null;
+  let targetObjects: ObjectRef[] | undefined;
+  let targetFingerprint: string | undefined;
+  let serverMajor: number | undefined;
+  let target: PlanResult["target"] = null;
+  if (wantsTarget) {
+    const resolved = resolveTarget(project, options);
+    const engine = await openEngine(resolved.target, { applicationName: "drydock plan" });
+    try {
+      const version = await readServerVersion(engine);
+      serverMajor = version.major;
+      const history = await readHistory(engine);
+      const states = compareHistory(migrations, history);
+      pending = new Set(
+        states.filter((entry) => entry.state === "pending" || entry.state === "out-of-order").map((entry) => entry.version),
+      );
+      targetObjects = (await readCatalogNames(engine)).filter((object) => !object.name.startsWith("drydock."));
+      targetFingerprint = fingerprintOf(targetObjects);
+      target = { engine: resolved.target.engine, url_redacted: resolved.target.urlRedacted, server_version: version.text };
+    } finally {
+      await engine.close();
+    }
+  }
+  const preludes = wantsTarget ? [] : await readPreludes(project);
+  const built = await buildPlan({
+    migrations,
+    pending: options.all ? null : pending,
+    preludes,
+    external: settings.external,
+    searchPath: settings.search_path,
+    singleTransaction: project.config.apply.transaction === "all",
+    ...(targetObjects ? { targetObjects } : {}),
+    ...(targetFingerprint ? { targetFingerprint } : {}),
+    ...(declaredRequires ? { declaredRequires } : {}),
+    ...(serverMajor !== undefined ? { serverMajor } : { serverMajor: project.config.lint.server_version }),
+  });
+  return { ...built, target };
+}
+
+async function readPreludes(project: Project): Promise<Array<{ file: string; sql: string }>> {
+  return Promise.all(
+    project.config.project.prelude.map(async (file) => {
+      const path = join(project.root, file);
+      try {
+        return { file: relative(project.root, path), sql: await readFile(path, "utf8") };
+      } catch (cause) {
+        throw new InputError(`cannot read the prelude ${file} (project.prelude)`, { hint: "Fix the path in drydock.toml.", cause });
+      }
+    }),
+  );
+}

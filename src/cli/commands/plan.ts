@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+import { loadProject } from "../../api/load-project.js";
+import { plan } from "../../api/plan.js";
+import { InputError } from "../../errors/drydock-error.js";
+import { ExitCode } from "../../errors/exit-code.js";
+import { renderPlanDot, renderPlanMermaid } from "../../report/render-plan-graph.js";
+import { renderPlanText } from "../../report/render-plan-text.js";
+import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
+import type { CliIo } from "../io.js";
+
+const formats = ["text", "json", "mermaid", "dot"] as const;
+
+export function registerPlan(program: Command, io: CliIo, run: CommandRunner): void {
+  program
+    .command("plan")
+    .description("static analysis of pending migrations: inventory, dependencies, predicted locks, findings")
+    .option("--format <format>", "text | json | mermaid | dot", "text")
+    .option("--all", "plan every migration, not only the pending ones")
+    .action((options: { format: string; all?: boolean }, command: Command) =>
+      run(command, async (flags, output) => {
+        if (!formats.includes(options.format as (typeof formats)[number])) {
+          throw new InputError(`unknown plan format "${options.format}"`, { hint: `Use one of: ${formats.join(", ")}.` });
+        }
+        const project = await loadProject(projectOptions(flags, io));
+        const result = await plan(project, { ...targetOptions(flags), ...(options.all ? { all: true } : {}) });
+        const format = flags.json ? "json" : options.format;
+        if (format === "json") io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else if (format === "mermaid") io.stdout.write(`${renderPlanMermaid(result)}\n`);
+        else if (format === "dot") io.stdout.write(`${renderPlanDot(result)}\n`);
+        else output.human(renderPlanText(result, result.target ? `against ${result.target.url_redacted}` : "from empty (no target)"));
+        const hasCycle = result.findings.some((finding) => finding.kind === "dependency-cycle");
+        const hasError = result.findings.some((finding) => finding.severity === "error");
+        output.exitWith(hasCycle ? ExitCode.BadInput : hasError ? ExitCode.No : ExitCode.Ok);
+      }),
+    );
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { useTempProjects } from "../../test/support/temp-project.js";
+import { discoverMigrations } from "../discover/discover-migrations.js";
+import { buildPlan } from "./build-plan.js";
+
+const project = useTempProjects();
+
+async function planOf(files: Record<string, string>, options: { singleTransaction?: boolean; external?: string[] } = {}) {
+  const dir = await project(files);
+  const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
+  return buildPlan({ migrations, pending: null, searchPath: ["public"], ...options });
+}
+
+describe("plan findings", () => {
+  it("ordering-violation: a reference to a table a later migration creates", async () => {
+    const plan = await planOf({
+      "migrations/0001_orders.sql":
+        "-- orders\nCREATE TABLE orders (\n  id bigint PRIMARY KEY,\n  customer_id bigint REFERENCES customers (id)\n);\n",
+      "migrations/0002_customers.sql": "CREATE TABLE customers (id bigint PRIMARY KEY);\n",
+    });
+    expect(plan.findings).toEqual([
+      {
+        kind: "ordering-violation",
+        severity: "error",
+        file: "migrations/0001_orders.sql",
+        line: 2,
+        column: 1,
+        version: "0001",
+        message: "table public.customers is used here but created later, by migration 0002",
+      },
+    ]);
+    expect(plan.migrations[0]?.requires).toEqual(["0002"]);
+  });
+
+  it("unknown-reference: a view over a table dropped by an earlier migration", async () => {
+    const plan = await planOf({
+      "migrations/0001_a.sql": "CREATE TABLE legacy (id int);\n",
+      "migrations/0002_b.sql": "DROP TABLE legacy;\n",
+      "migrations/0003_c.sql": "SELECT 1;\n\n  CREATE VIEW v AS SELECT id FROM legacy;\n",
+    });
+    expect(plan.findings).toMatchObject([
+      {
+        kind: "unknown-reference",
+        file: "migrations/0003_c.sql",
+        line: 3,
+        column: 3,
+        message: expect.stringContaining("table public.legacy"),
+      },
+    ]);
+  });
+
+  it("unknown-reference is silenced by project.external and IF EXISTS", async () => {
+    const files = {
+      "migrations/0001_a.sql": "CREATE TABLE profiles (user_id uuid REFERENCES auth.users (id));\nDROP TABLE IF EXISTS nothing_here;\n",
+    };
+    expect((await planOf(files)).findings.map((finding) => finding.message)).toEqual([expect.stringContaining("table auth.users")]);
+    expect((await planOf(files, { external: ["auth.users"] })).findings).toEqual([]);
+  });
+
+  it("dependency-cycle: declared requirements that loop", async () => {
+    const plan = await planOf({
+      "migrations/0001_a.sql": "-- drydock:requires 0002\nSELECT 1;\n",
+      "migrations/0002_b.sql": "-- drydock:requires 0001\nSELECT 1;\n",
+    });
+    expect(plan.findings).toMatchObject([
+      {
+        kind: "dependency-cycle",
+        severity: "error",
+        file: "migrations/0001_a.sql",
+        line: 1,
+        message: expect.stringContaining("0001 → 0002 → 0001"),
+      },
+    ]);
+  });
+
+  it("duplicate-object: two migrations create the same table, unless IF NOT EXISTS", async () => {
+    const plan = await planOf({
+      "migrations/0001_a.sql": "CREATE TABLE users (id int);\n",
+      "migrations/0002_b.sql": "CREATE TABLE IF NOT EXISTS users (id int);\n\nCREATE TABLE users (id int);\n",
+    });
+    expect(plan.findings).toEqual([
+      expect.objectContaining({
+        kind: "duplicate-object",
+        file: "migrations/0002_b.sql",
+        line: 3,
+        column: 1,
+        message: "table public.users already exists: created by migration 0001 (migrations/0001_a.sql:1)",
+      }),
+    ]);
+  });
+
+  it("duplicate-object is not reported for a column dropped and re-added in one ALTER TABLE", async () => {
+    const plan = await planOf({
+      "migrations/0001_a.sql": "CREATE TABLE t (kind text);\n",
+      "migrations/0002_b.sql": "ALTER TABLE t DROP COLUMN kind, ADD COLUMN kind integer;\n",
+    });
+    expect(plan.findings).toEqual([]);
+  });
+
+  it("concurrent-in-transaction: CREATE INDEX CONCURRENTLY in a file that opens BEGIN, or with transaction = all", async () => {
+    const files = {
+      "migrations/0001_a.sql": "CREATE TABLE t (v int);\n",
+      "migrations/0002_b.sql": "BEGIN;\nCREATE INDEX CONCURRENTLY t_v ON t (v);\nCOMMIT;\n",
+    };
+    expect((await planOf(files)).findings).toMatchObject([
+      { kind: "concurrent-in-transaction", file: "migrations/0002_b.sql", message: expect.stringContaining("BEGIN") },
+    ]);
+    const single = await planOf(
+      { "migrations/0001_a.sql": "CREATE TABLE t (v int);\n", "migrations/0002_b.sql": "CREATE INDEX CONCURRENTLY t_v ON t (v);\n" },
+      { singleTransaction: true },
+    );
+    expect(single.findings).toMatchObject([
+      { kind: "concurrent-in-transaction", file: "migrations/0002_b.sql", message: expect.stringContaining('transaction = "all"') },
+    ]);
+  });
+});
+
+describe("plan contents", () => {
+  it("lists inventory, references, requires, predicted locks, reversibility and groups", async () => {
+    const plan = await planOf({
+      "migrations/0001_orgs.sql": "CREATE TABLE orgs (id bigint PRIMARY KEY);\n",
+      "migrations/0002_tags.sql": "CREATE TABLE tags (id bigint PRIMARY KEY);\n",
+      "migrations/0003_projects.sql":
+        "-- migrate:up\nCREATE TABLE projects (id bigint PRIMARY KEY, org_id bigint NOT NULL REFERENCES orgs (id));\nCREATE INDEX projects_org ON projects (org_id);\nCREATE FUNCTION project_count(org bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM projects WHERE org_id = org $$;\n-- migrate:down\nDROP TABLE projects;\n",
+    });
+    const projects = plan.migrations[2];
+    expect(projects).toMatchObject({
+      version: "0003",
+      statements: 3,
+      inventory: { table: 1, column: 2, constraint: 2, index: 2, function: 1 },
+      references: [{ kind: "table", name: "public.orgs" }],
+      requires: ["0001"],
+      reversible: true,
+      transaction: { mode: "transaction" },
+    });
+    expect(projects?.locks).toEqual(
+      expect.arrayContaining([
+        { relation: "public.orgs", mode: "ShareRowExclusiveLock" },
+        { relation: "public.projects", mode: "ShareLock" },
+      ]),
+    );
+    expect(plan.groups).toEqual([["0001", "0002"], ["0003"]]);
+    expect(plan.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("resolves unqualified names through search_path and knows extension functions", async () => {
+    const dir = await project({
+      "migrations/0001_a.sql":
+        "CREATE SCHEMA app;\nCREATE EXTENSION pgcrypto WITH SCHEMA app;\nCREATE TABLE app.keys (hash text DEFAULT crypt('x', gen_salt('bf')));\n",
+      "migrations/0002_b.sql": "INSERT INTO keys DEFAULT VALUES;\n",
+    });
+    const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
+    const plan = await buildPlan({ migrations, pending: null, searchPath: ["app", "public"] });
+    expect(plan.findings).toEqual([]);
+    expect(plan.migrations[1]?.references).toEqual([{ kind: "table", name: "app.keys" }]);
+  });
+});

@@ -1,0 +1,336 @@
+import { type AnalyzedStatement, analyzeStatement } from "../analyze/analyze-statement.js";
+import { alwaysPresentSchemas } from "../analyze/catalog/pg-catalog-names.js";
+import { type NamedRef, NameResolver } from "../analyze/name-resolver.js";
+import type { LockMode, ObjectRef, RelationLock } from "../model/analysis.js";
+import { lockModes } from "../model/analysis.js";
+import type { Migration } from "../model/migration.js";
+import type { Plan, PlanFinding, PlannedMigration } from "../model/plan.js";
+import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
+import { sha256 } from "../util/hash.js";
+import { dependencyGroups, findCycles } from "./dependency-groups.js";
+import { readDirectives } from "./directives.js";
+import { type KnownObject, keyOf, type ObjectOrigin, ObjectRegistry } from "./object-registry.js";
+import { decideTransactionMode } from "./transaction-mode.js";
+
+export interface BuildPlanInput {
+  /** Every migration, in apply order; applied ones build up the known objects. */
+  migrations: readonly Migration[];
+  /** Versions to plan; others are replayed for their objects only. Null: all are pending. */
+  pending: ReadonlySet<string> | null;
+  /** SQL run before the migrations (sandbox preludes), whose objects exist. */
+  preludes?: ReadonlyArray<{ file: string; sql: string }>;
+  /** `project.external`: names of objects provided outside the migrations, e.g. "auth.users". */
+  external?: readonly string[];
+  /** Objects already in the target database. */
+  targetObjects?: readonly ObjectRef[];
+  /** Fingerprint of the target's schema for the plan hash; "none" without a target. */
+  targetFingerprint?: string;
+  searchPath: readonly string[];
+  /** `apply.transaction = "all"`: a statement refused in a transaction block is a finding. */
+  singleTransaction?: boolean;
+  /** Dependencies declared outside the files (Sqitch plan `[requires]`), by version. */
+  declaredRequires?: ReadonlyMap<string, readonly string[]>;
+  serverMajor?: number;
+}
+
+/** Kinds whose absence PostgreSQL reports when the statement runs; the others are matched by derived names, so only soft. */
+const checkedKinds = new Set([
+  "schema",
+  "table",
+  "view",
+  "materialized_view",
+  "sequence",
+  "type",
+  "enum",
+  "domain",
+  "function",
+  "procedure",
+  "extension",
+]);
+/** Kinds whose repeated creation is an error PostgreSQL raises and whose names are written out. */
+const duplicateKinds = new Set([...checkedKinds, "trigger", "policy", "column"]);
+
+interface StatementRecord {
+  migration: Migration;
+  facts: AnalyzedStatement;
+}
+
+/**
+ * The plan of SPEC §5: replays every migration statement by statement over the objects that
+ * exist (built-ins, preludes, `external`, the target, earlier migrations), and reports what each
+ * pending migration creates, needs and locks, the dependency graph between migrations, and the
+ * findings `ordering-violation`, `unknown-reference`, `dependency-cycle`, `duplicate-object`
+ * and `concurrent-in-transaction`. Syntax errors throw (exit 2) before anything is planned.
+ */
+export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
+  const registry = new ObjectRegistry();
+  for (const schema of alwaysPresentSchemas) registry.add({ kind: "schema", name: schema }, { source: "preset" });
+  for (const name of input.external ?? []) addExternal(registry, name);
+  for (const object of input.targetObjects ?? []) registry.add(object, { source: "target" });
+  for (const prelude of input.preludes ?? []) {
+    const script = await parseSql(prelude.file, prelude.sql);
+    const resolver = new NameResolver([...input.searchPath]);
+    for (const statement of script.statements) {
+      replay(registry, analyzeStatement(statement, resolver, { serverMajor: input.serverMajor }), { source: "prelude" });
+    }
+  }
+
+  const parsed = new Map<string, ParsedScript>();
+  for (const migration of input.migrations) parsed.set(migration.version, await parseSql(migration.up.file, migration.up.sql));
+  const isPending = (version: string) => input.pending === null || input.pending.has(version);
+
+  // First pass: which migration first creates each object, to tell an ordering violation from an unknown reference.
+  const analyses = new Map<string, AnalyzedStatement[]>();
+  const firstCreator = new Map<string, { version: string; index: number; line: number }>();
+  input.migrations.forEach((migration, index) => {
+    const resolver = new NameResolver([...input.searchPath]);
+    const statements = (parsed.get(migration.version)?.statements ?? []).map((statement) =>
+      analyzeStatement(statement, resolver, { serverMajor: input.serverMajor }),
+    );
+    analyses.set(migration.version, statements);
+    for (const facts of statements) {
+      for (const created of facts.creates) {
+        const key = keyOf(stripSignature(created));
+        if (!firstCreator.has(key)) firstCreator.set(key, { version: migration.version, index, line: facts.line });
+      }
+    }
+  });
+
+  const findings: PlanFinding[] = [];
+  const edges = new Map<string, Set<string>>();
+  const planned: PlannedMigration[] = [];
+  const declared = new Map<string, string[]>();
+
+  input.migrations.forEach((migration, index) => {
+    const statements = analyses.get(migration.version) ?? [];
+    const script = parsed.get(migration.version);
+    const directives = readDirectives(migration.up.file, migration.up.sql);
+    const requires = [...directives.requires, ...(input.declaredRequires?.get(migration.version) ?? [])];
+    declared.set(migration.version, requires);
+    const dependsOn = new Set<string>(requires);
+    edges.set(migration.version, dependsOn);
+    const report = isPending(migration.version)
+      ? (finding: Omit<PlanFinding, "file" | "version">) =>
+          findings.push({ ...finding, file: migration.up.file, version: migration.version })
+      : () => undefined;
+    const resolvedReferences = new Map<string, ObjectRef>();
+
+    for (const facts of statements) {
+      const origin: ObjectOrigin = {
+        source: "migration",
+        version: migration.version,
+        file: migration.up.file,
+        line: facts.line,
+        column: facts.column,
+      };
+      const at = { line: facts.line, column: facts.column };
+      const needed: string[] = [];
+      const link = (found: KnownObject) => {
+        if (found.origin.source === "migration" && found.origin.version !== migration.version) dependsOn.add(found.origin.version);
+      };
+      for (const ref of facts.references) {
+        const found = registry.find(ref);
+        if (found) {
+          link(found);
+          needed.push(keyOf(found));
+          const isOwn = found.origin.source === "migration" && found.origin.version === migration.version;
+          if (!isOwn && found.origin.source !== "preset") resolvedReferences.set(keyOf(found), { kind: found.kind, name: found.name });
+          continue;
+        }
+        if (!checkedKinds.has(ref.kind) || facts.tolerantDrop) continue;
+        const creator = creatorOf(firstCreator, ref);
+        if (creator && (creator.index > index || (creator.version === migration.version && creator.line > facts.line))) {
+          const where = creator.version === migration.version ? `line ${creator.line} of this migration` : `migration ${creator.version}`;
+          report({
+            kind: "ordering-violation",
+            severity: "error",
+            ...at,
+            message: `${describe(ref)} is used here but created later, by ${where}`,
+          });
+          if (creator.version !== migration.version) dependsOn.add(creator.version);
+        } else {
+          report({
+            kind: "unknown-reference",
+            severity: "error",
+            ...at,
+            message: `${describe(ref)} is not created by any earlier migration, the prelude, project.external or the target`,
+          });
+        }
+      }
+      for (const ref of [...facts.softReferences, ...facts.alters, ...facts.drops]) {
+        const found = registry.find(ref);
+        if (found) link(found);
+      }
+      removeAndRename(registry, facts);
+      for (const created of facts.creates) {
+        const existing = registry.find(created);
+        const exact = existing && keyOf(existing) === keyOf(created);
+        if (exact && existing && !facts.tolerantCreate && duplicateKinds.has(created.kind) && isExplicit(created, facts)) {
+          // One finding per statement: a duplicate table's columns are the same mistake.
+          const first =
+            existing.origin.source === "migration"
+              ? `migration ${existing.origin.version} (${existing.origin.file}:${existing.origin.line})`
+              : `the ${existing.origin.source}`;
+          report({
+            kind: "duplicate-object",
+            severity: "error",
+            ...at,
+            message: `${describe(created)} already exists: created by ${first}`,
+          });
+          break;
+        }
+      }
+      addCreated(registry, facts, origin, needed);
+    }
+    const mode = decideTransactionMode(script?.statements ?? [], {
+      noTransactionDirective: directives.noTransaction,
+      formatAllowsTransaction: migration.up.formatAllowsTransaction,
+    });
+    const refusedInTransaction = mode.mode === "statements" && /cannot run inside a transaction block/.test(mode.reason);
+    const explicitBegin = (script?.statements ?? []).some(
+      (statement) => (statement.node.TransactionStmt as { kind?: string } | undefined)?.kind === "TRANS_STMT_BEGIN",
+    );
+    if (refusedInTransaction && (input.singleTransaction || explicitBegin)) {
+      report({
+        kind: "concurrent-in-transaction",
+        severity: "error",
+        line: 1,
+        column: 1,
+        message: `${mode.reason}, but ${input.singleTransaction ? 'apply.transaction = "all" runs every migration in one transaction' : "the file opens its own transaction with BEGIN"}`,
+      });
+    }
+    if (isPending(migration.version)) planned.push(summarize(migration, statements, resolvedReferences, dependsOn, mode));
+  });
+
+  for (const cycle of findCycles(declared)) {
+    const [first = ""] = cycle;
+    const migration = input.migrations.find((candidate) => candidate.version === first);
+    findings.push({
+      kind: "dependency-cycle",
+      severity: "error",
+      file: migration?.up.file ?? "",
+      line: 1,
+      column: 1,
+      version: first,
+      message: `declared requirements form a cycle: ${cycle.join(" → ")}`,
+    });
+  }
+  const order = input.migrations.map((migration) => migration.version);
+  const pendingOrder = order.filter(isPending);
+  const pendingEdges = new Map([...edges].filter(([version]) => isPending(version)));
+  return {
+    hash: planHash(
+      input.migrations.filter((migration) => isPending(migration.version)),
+      input.targetFingerprint ?? "none",
+    ),
+    migrations: planned,
+    findings,
+    groups: dependencyGroups(pendingOrder, pendingEdges),
+  };
+}
+
+function replay(registry: ObjectRegistry, facts: AnalyzedStatement, origin: ObjectOrigin, needed: string[] = []): void {
+  removeAndRename(registry, facts);
+  addCreated(registry, facts, origin, needed);
+}
+
+/** A statement's drops and renames come first: `DROP COLUMN x, ADD COLUMN x` re-creates x. */
+function removeAndRename(registry: ObjectRegistry, facts: AnalyzedStatement): void {
+  for (const dropped of facts.drops) registry.remove(dropped, { cascade: facts.cascade });
+  for (const rename of facts.renames) registry.rename(rename.kind, rename.from, rename.to);
+}
+
+function addCreated(registry: ObjectRegistry, facts: AnalyzedStatement, origin: ObjectOrigin, needed: string[]): void {
+  for (const created of facts.creates) {
+    // IF NOT EXISTS leaves an existing object as it was; OR REPLACE keeps its identity.
+    if (facts.tolerantCreate && registry.find(created)) continue;
+    if (created.kind === "extension") registry.addExtension(created.name, facts.extensionSchema ?? "public", origin);
+    else registry.add(created, origin, needed);
+  }
+}
+
+/** `project.external` names carry no kind: each is known as a relation, a type and a function. */
+function addExternal(registry: ObjectRegistry, name: string): void {
+  const qualified = name.includes(".") ? name : `public.${name}`;
+  for (const kind of ["table", "type", "function"] as const) registry.add({ kind, name: qualified }, { source: "external" });
+  registry.add({ kind: "schema", name: qualified.slice(0, qualified.indexOf(".")) }, { source: "external" });
+}
+
+function stripSignature(ref: ObjectRef): ObjectRef {
+  return ref.kind === "function" || ref.kind === "procedure" ? { kind: "function", name: ref.name.replace(/\(.*$/s, "") } : ref;
+}
+
+function creatorOf(firstCreator: ReadonlyMap<string, { version: string; index: number; line: number }>, ref: NamedRef) {
+  const bare = ref.name.slice(ref.name.indexOf(".") + 1);
+  const names = ref.searchPath ? ref.searchPath.map((schema) => `${schema}.${bare}`) : [ref.name];
+  const kinds =
+    ref.kind === "type"
+      ? ["type", "enum", "domain", "table"]
+      : ref.kind === "table"
+        ? ["table", "view", "materialized_view", "sequence"]
+        : [ref.kind];
+  for (const name of names) {
+    for (const kind of kinds) {
+      const creator = firstCreator.get(keyOf(stripSignature({ kind: kind as ObjectRef["kind"], name })));
+      if (creator) return creator;
+    }
+  }
+  return undefined;
+}
+
+/** Implicit index and constraint names are guesses; duplicates are only reported for names written out. */
+function isExplicit(created: ObjectRef, facts: AnalyzedStatement): boolean {
+  return (
+    created.kind !== "constraint" &&
+    !(created.kind === "index" && facts.kind !== "create_index" && facts.kind !== "create_index_concurrently")
+  );
+}
+
+function describe(ref: ObjectRef): string {
+  return `${ref.kind.replace("_", " ")} ${ref.name}`;
+}
+
+function summarize(
+  migration: Migration,
+  statements: readonly AnalyzedStatement[],
+  references: ReadonlyMap<string, ObjectRef>,
+  dependsOn: ReadonlySet<string>,
+  mode: { mode: "transaction" | "statements"; reason: string },
+): PlannedMigration {
+  const creates = statements.flatMap((facts) => facts.creates);
+  const inventory: Record<string, number> = {};
+  for (const created of creates) inventory[created.kind] = (inventory[created.kind] ?? 0) + 1;
+  return {
+    version: migration.version,
+    name: migration.name,
+    file: migration.up.file,
+    statements: statements.length,
+    inventory,
+    creates: creates.map(({ kind, name }) => ({ kind, name })),
+    alters: statements.flatMap((facts) => facts.alters).map(({ kind, name }) => ({ kind, name })),
+    drops: statements.flatMap((facts) => facts.drops).map(({ kind, name }) => ({ kind, name })),
+    references: [...references.values()],
+    requires: [...dependsOn].filter((version) => version !== migration.version),
+    locks: strongestLocks(statements.flatMap((facts) => facts.locks)),
+    reversible: migration.down !== null,
+    transaction: { mode: mode.mode, reason: mode.reason },
+    pending: true,
+  };
+}
+
+/** One lock per relation: the strongest any statement takes. */
+export function strongestLocks(locks: readonly RelationLock[]): RelationLock[] {
+  const strongest = new Map<string, LockMode>();
+  for (const lock of locks) {
+    const current = strongest.get(lock.relation);
+    if (!current || lockModes.indexOf(lock.mode) > lockModes.indexOf(current)) strongest.set(lock.relation, lock.mode);
+  }
+  return [...strongest].map(([relation, mode]) => ({ relation, mode }));
+}
+
+/** SPEC §5: SHA-256 over the pending migrations' (version, checksum) pairs, in order, and the target's fingerprint. */
+export function planHash(pending: readonly Migration[], targetFingerprint: string): string {
+  return sha256(
+    JSON.stringify({ migrations: pending.map((migration) => [migration.version, migration.checksum]), target: targetFingerprint }),
+  );
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { corpusProject, hasCorpus, readCorpusSet } from "../support/corpus.js";
+import { planCorpusSet } from "../support/corpus-plan.js";
+
+const sets = [
+  "authelia",
+  "chef-bifrost",
+  "crates-io",
+  "langfuse",
+  "marquez",
+  "onlook",
+  "openfga",
+  "stellar-horizon",
+  "stripe-sync-engine",
+  "supabase-storage",
+  "tastybytes-graphile",
+  "umami",
+];
+
+describe.skipIf(!hasCorpus)("plan on the real corpus sets", () => {
+  it.each(sets)("%s plans with no finding (they apply cleanly, so any finding is a false positive)", async (name) => {
+    const set = readCorpusSet(name);
+    const plan = await planCorpusSet(set);
+    expect(plan.findings).toEqual([]);
+    expect(plan.migrations).toHaveLength(set.up.length);
+    // The analysis sees the sets' structure: objects created and dependencies between migrations.
+    expect(plan.migrations.reduce((count, migration) => count + migration.creates.length, 0)).toBeGreaterThan(set.up.length);
+    if (set.up.length > 1) expect(plan.migrations.some((migration) => migration.requires.length > 0)).toBe(true);
+    expect(corpusProject(set).migrationsDir).toContain(name);
+  });
+
+  it.each([
+    ["onlook", "table auth.users"],
+    ["tastybytes-graphile", "type app_public.citext"],
+    ["stripe-sync-engine", "schema stripe"],
+  ])("%s without its prelude reports what the prelude provides (%s)", async (name, object) => {
+    const plan = await planCorpusSet({ ...readCorpusSet(name), prelude: [] });
+    expect(plan.findings.length).toBeGreaterThan(0);
+    expect(plan.findings.every((finding) => finding.kind === "unknown-reference")).toBe(true);
+    expect(plan.findings.map((finding) => finding.message).join("\n")).toContain(object);
+  });
+});
