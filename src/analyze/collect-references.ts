@@ -76,7 +76,7 @@ export function collectReferences(root: unknown, resolver: NameResolver, options
  * says what it holds (`CreateStmt.relation`, `ColumnDef.typeName`). A visit that returns `false`
  * skips the node's subtree.
  */
-export function walk(node: unknown, visit: (kind: string, fields: AstNode) => boolean | undefined | void): void {
+export function walk(node: unknown, visit: (kind: string, fields: AstNode) => unknown): void {
   if (Array.isArray(node)) {
     for (const item of node) walk(item, visit);
     return;
@@ -88,7 +88,7 @@ export function walk(node: unknown, visit: (kind: string, fields: AstNode) => bo
       continue;
     }
     const kind = /^[A-Z]/.test(key) ? key : unwrappedKind(value as AstNode);
-    if (kind && visit(kind, value as AstNode) === false) continue;
+    if (kind && visit(kind, value as AstNode) === false) continue; // false: skip the subtree
     walk(value, visit);
   }
 }

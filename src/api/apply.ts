@@ -12,6 +12,7 @@ import type { PreparedMigration } from "../execute/prepared-migration.js";
 import { type AppliedStep, type RunEvent, runMigrations } from "../execute/run-migrations.js";
 import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
+import { loadParser } from "../parse/parse-sql.js";
 import { compareHistory } from "../plan/compare-history.js";
 import { parseDurationMs } from "../util/duration.js";
 import { toolVersion } from "../version.js";
@@ -54,6 +55,8 @@ export interface ApplyResult {
  */
 export async function apply(project: Project, options: ApplyOptions = {}): Promise<ApplyResult> {
   const started = performance.now();
+  // Compile the parser's WASM while the files are read and the connection opens.
+  const parserLoading = loadParser().catch(() => undefined);
   const { target, envName } = resolveTarget(project, options);
   const { migrations } = await discoverMigrations({
     projectRoot: project.root,
@@ -99,6 +102,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
     const warnings = statuses
       .filter((entry) => entry.state === "missing")
       .map((entry) => `migration ${entry.version} (${entry.name}) is recorded as applied but its file is gone`);
+    await parserLoading;
     const toRun = new Set(
       statuses.filter((entry) => entry.state === "pending" || entry.state === "out-of-order").map((entry) => entry.version),
     );

@@ -19,3 +19,7 @@ export function projectOptions(flags: GlobalFlags, io: CliIo): LoadProjectOption
 export function targetOptions(flags: GlobalFlags): TargetChoice {
   return { ...(flags.env ? { env: flags.env } : {}), ...(flags.url ? { url: flags.url } : {}) };
 }
+
+// Commands import their library modules inside their action (`await import(...)`): loading the
+// analyzer, the parser or the database drivers for a command that does not use them would slow
+// every start of the CLI.

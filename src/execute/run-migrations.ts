@@ -116,6 +116,7 @@ async function runInTransaction(
   options: RunMigrationsOptions,
   started: number,
 ): Promise<Notice[]> {
+  if (engine.capabilities.countsCompletedStatements) return runAsOneScript(engine, prepared, options);
   for (let attempt = 0; ; attempt++) {
     const notices: Notice[] = [];
     await engine.exec(`BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`);

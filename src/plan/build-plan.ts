@@ -50,11 +50,6 @@ const checkedKinds = new Set([
 /** Kinds whose repeated creation is an error PostgreSQL raises and whose names are written out. */
 const duplicateKinds = new Set([...checkedKinds, "trigger", "policy", "column"]);
 
-interface StatementRecord {
-  migration: Migration;
-  facts: AnalyzedStatement;
-}
-
 /**
  * The plan of SPEC §5: replays every migration statement by statement over the objects that
  * exist (built-ins, preludes, `external`, the target, earlier migrations), and reports what each

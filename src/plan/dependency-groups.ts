@@ -16,7 +16,7 @@ export function dependencyGroups(order: readonly string[], edges: ReadonlyMap<st
   const groups: string[][] = [];
   for (const version of order) {
     const index = level.get(version) ?? 0;
-    (groups[index] ??= []).push(version);
+    groups[index] = [...(groups[index] ?? []), version];
   }
   return groups.filter((group) => group.length > 0);
 }

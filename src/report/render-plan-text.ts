@@ -50,7 +50,9 @@ export function renderPlanText(plan: Plan, header: string): string {
   for (const migration of plan.migrations) lines.push(...describeMigration(migration), "");
   if (plan.groups.length > 0) {
     lines.push("order (migrations on one line do not depend on each other)");
-    plan.groups.forEach((group, index) => lines.push(`  ${index + 1}. ${group.join(", ")}`));
+    plan.groups.forEach((group, index) => {
+      lines.push(`  ${index + 1}. ${group.join(", ")}`);
+    });
   }
   return lines.join("\n");
 }

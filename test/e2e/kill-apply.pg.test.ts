@@ -25,7 +25,9 @@ it("after SIGKILL in the middle of a long migration, the next apply finds consis
   await db.exec("CREATE TABLE slow_flag ()");
   const victim = spawnDrydock(["apply", "--dir", dir, "--url", db.url]);
   await waitFor(
-    async () => (await db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'")).length > 0,
+    async () =>
+      (await db.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(CASE%' AND state = 'active' AND pid <> pg_backend_pid()"))
+        .length > 0,
   );
   victim.child.kill("SIGKILL");
   await victim.done;

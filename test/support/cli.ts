@@ -23,8 +23,8 @@ export async function runDrydock(args: string[], environment: Record<string, str
   return { code, stdout, stderr };
 }
 
-/** The built binary, as a user runs it (`npm test` builds first). */
-export const binaryPath = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+/** The built binary, as `npx drydock` runs it (`npm test` builds first). */
+export const binaryPath = fileURLToPath(new URL("../../dist/bundle/main.js", import.meta.url));
 
 /** Starts the built CLI as its own process; for concurrency and kill tests. */
 export function spawnDrydock(args: string[], environment: Record<string, string | undefined> = {}) {

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { type ApplyEvent, apply } from "../../api/apply.js";
-import { loadProject } from "../../api/load-project.js";
+import type { ApplyEvent } from "../../api/apply.js";
 import { renderCodeFrame } from "../../errors/code-frame.js";
 import { ExitCode } from "../../errors/exit-code.js";
 import type { MigrationFailure } from "../../execute/migration-failure.js";
@@ -14,6 +13,8 @@ export function registerApply(program: Command, io: CliIo, run: CommandRunner): 
     .option("--allow-out-of-order", "also apply pending migrations that sort before applied ones")
     .action((options: { allowOutOfOrder?: boolean }, command: Command) =>
       run(command, async (flags, output) => {
+        const { loadProject } = await import("../../api/load-project.js");
+        const { apply } = await import("../../api/apply.js");
         const project = await loadProject(projectOptions(flags, io));
         const result = await apply(project, {
           ...targetOptions(flags),

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { initProject } from "../../api/init-project.js";
 import { ExitCode } from "../../errors/exit-code.js";
 import type { CommandRunner } from "../command-runner.js";
 
@@ -9,6 +8,7 @@ export function registerInit(program: Command, run: CommandRunner): void {
     .description("write drydock.toml and migrations/ (points at supabase/, prisma/, db/ or Flyway sql/ migrations when present)")
     .action((_options: unknown, command: Command) =>
       run(command, async (flags, output) => {
+        const { initProject } = await import("../../api/init-project.js");
         const result = await initProject(flags.dir ?? process.cwd());
         output.json(result);
         output.human(`wrote ${result.config_file}`);

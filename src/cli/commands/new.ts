@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { loadProject } from "../../api/load-project.js";
-import { newMigration } from "../../api/new-migration.js";
 import { ExitCode } from "../../errors/exit-code.js";
 import { type CommandRunner, projectOptions } from "../command-runner.js";
 import type { CliIo } from "../io.js";
@@ -12,6 +10,8 @@ export function registerNew(program: Command, io: CliIo, run: CommandRunner): vo
     .description("create an empty migration <UTC timestamp>_<name> with up and down parts")
     .action((name: string, _options: unknown, command: Command) =>
       run(command, async (flags, output) => {
+        const { loadProject } = await import("../../api/load-project.js");
+        const { newMigration } = await import("../../api/new-migration.js");
         const project = await loadProject(projectOptions(flags, io));
         const result = await newMigration(project, name);
         output.json(result);

@@ -1,10 +1,6 @@
 import type { Command } from "commander";
-import { loadProject } from "../../api/load-project.js";
-import { plan } from "../../api/plan.js";
 import { InputError } from "../../errors/drydock-error.js";
 import { ExitCode } from "../../errors/exit-code.js";
-import { renderPlanDot, renderPlanMermaid } from "../../report/render-plan-graph.js";
-import { renderPlanText } from "../../report/render-plan-text.js";
 import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
 import type { CliIo } from "../io.js";
 
@@ -21,6 +17,10 @@ export function registerPlan(program: Command, io: CliIo, run: CommandRunner): v
         if (!formats.includes(options.format as (typeof formats)[number])) {
           throw new InputError(`unknown plan format "${options.format}"`, { hint: `Use one of: ${formats.join(", ")}.` });
         }
+        const { loadProject } = await import("../../api/load-project.js");
+        const { plan } = await import("../../api/plan.js");
+        const { renderPlanDot, renderPlanMermaid } = await import("../../report/render-plan-graph.js");
+        const { renderPlanText } = await import("../../report/render-plan-text.js");
         const project = await loadProject(projectOptions(flags, io));
         const result = await plan(project, { ...targetOptions(flags), ...(options.all ? { all: true } : {}) });
         const format = flags.json ? "json" : options.format;

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { loadProject } from "../../api/load-project.js";
-import { status } from "../../api/status.js";
 import { ExitCode } from "../../errors/exit-code.js";
 import type { MigrationStatus } from "../../plan/compare-history.js";
 import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
@@ -12,6 +10,8 @@ export function registerStatus(program: Command, io: CliIo, run: CommandRunner):
     .description("show each migration: applied, pending, changed, missing or out-of-order")
     .action((_options: unknown, command: Command) =>
       run(command, async (flags, output) => {
+        const { loadProject } = await import("../../api/load-project.js");
+        const { status } = await import("../../api/status.js");
         const project = await loadProject(projectOptions(flags, io));
         const result = await status(project, targetOptions(flags));
         output.json(result);
