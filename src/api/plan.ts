@@ -11,14 +11,18 @@ import { InputError } from "../errors/drydock-error.js";
 import type { ObjectRef } from "../model/analysis.js";
 import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
+import { AnalysisCache } from "../cache/analysis-cache.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
+import { toolVersion } from "../version.js";
 
 export interface PlanOptions extends TargetChoice {
   /** Plan every migration, not only the pending ones. */
   all?: boolean;
   /** Plan against a target database (its history and objects); default: only when --url or --env is given. */
   useTarget?: boolean;
+  /** Keep analyses in `.drydock/cache/` between runs (default true). */
+  cache?: boolean;
 }
 
 /** SPEC §4 `plan --json`, with where the plan was made against. */
@@ -65,7 +69,9 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     }
   }
   const preludes = wantsTarget ? [] : await readPreludes(project);
+  const cache = options.cache === false ? undefined : AnalysisCache.open(project.root, toolVersion);
   const built = await buildPlan({
+    ...(cache ? { store: cache } : {}),
     migrations,
     pending: options.all ? null : pending,
     preludes,
@@ -77,6 +83,7 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     ...(declaredRequires ? { declaredRequires } : {}),
     ...(serverMajor !== undefined ? { serverMajor } : { serverMajor: project.config.lint.server_version }),
   });
+  await cache?.save().catch(() => undefined); // a read-only project folder only costs speed
   return { ...built, target };
 }
 

@@ -1,5 +1,6 @@
 import { loadModule, type ParseResult, parsePlPgSQLSync, parseSync } from "libpg-query";
 import { LineIndex } from "../util/line-index.js";
+import { checkPlpgsqlBodies } from "./check-plpgsql-bodies.js";
 import { SqlSyntaxError } from "./sql-syntax-error.js";
 
 /** One statement of a script, with where it stands in the file. */
@@ -66,6 +67,7 @@ export async function parseSql(file: string, text: string): Promise<ParsedScript
       node: (raw.stmt ?? {}) as Record<string, unknown>,
     };
   });
+  checkPlpgsqlBodies(file, statements, lines);
   return { file, statements, lines };
 }
 

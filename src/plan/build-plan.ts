@@ -5,12 +5,11 @@ import type { LockMode, ObjectRef, RelationLock } from "../model/analysis.js";
 import { lockModes } from "../model/analysis.js";
 import type { Migration } from "../model/migration.js";
 import type { Plan, PlanFinding, PlannedMigration } from "../model/plan.js";
-import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
+import { parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
 import { dependencyGroups, findCycles } from "./dependency-groups.js";
-import { readDirectives } from "./directives.js";
+import { type AnalysisStore, type MigrationAnalysis, analyzeMigration } from "./analyze-migration.js";
 import { type KnownObject, keyOf, type ObjectOrigin, ObjectRegistry } from "./object-registry.js";
-import { decideTransactionMode } from "./transaction-mode.js";
 
 export interface BuildPlanInput {
   /** Every migration, in apply order; applied ones build up the known objects. */
@@ -31,6 +30,8 @@ export interface BuildPlanInput {
   /** Dependencies declared outside the files (Sqitch plan `[requires]`), by version. */
   declaredRequires?: ReadonlyMap<string, readonly string[]>;
   serverMajor?: number;
+  /** Analyses kept between runs (`.drydock/cache/`); none: analyse every migration. */
+  store?: AnalysisStore;
 }
 
 /** Kinds whose absence PostgreSQL reports when the statement runs; the others are matched by derived names, so only soft. */
@@ -70,26 +71,23 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
     }
   }
 
-  const parsed = new Map<string, ParsedScript>();
-  for (const migration of input.migrations) parsed.set(migration.version, await parseSql(migration.up.file, migration.up.sql));
   const isPending = (version: string) => input.pending === null || input.pending.has(version);
 
-  // First pass: which migration first creates each object, to tell an ordering violation from an unknown reference.
-  const analyses = new Map<string, AnalyzedStatement[]>();
+  // First pass: analyse each migration, and note which migration first creates each object, to
+  // tell an ordering violation from an unknown reference.
+  const settings = { searchPath: input.searchPath, ...(input.serverMajor !== undefined ? { serverMajor: input.serverMajor } : {}) };
+  const analyses = new Map<string, MigrationAnalysis>();
   const firstCreator = new Map<string, { version: string; index: number; line: number }>();
-  input.migrations.forEach((migration, index) => {
-    const resolver = new NameResolver([...input.searchPath]);
-    const statements = (parsed.get(migration.version)?.statements ?? []).map((statement) =>
-      analyzeStatement(statement, resolver, { serverMajor: input.serverMajor }),
-    );
-    analyses.set(migration.version, statements);
-    for (const facts of statements) {
+  for (const [index, migration] of input.migrations.entries()) {
+    const analysis = await analyzeMigration(migration, settings, input.store);
+    analyses.set(migration.version, analysis);
+    for (const facts of analysis.statements) {
       for (const created of facts.creates) {
         const key = keyOf(stripSignature(created));
         if (!firstCreator.has(key)) firstCreator.set(key, { version: migration.version, index, line: facts.line });
       }
     }
-  });
+  }
 
   const findings: PlanFinding[] = [];
   const edges = new Map<string, Set<string>>();
@@ -97,9 +95,9 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const declared = new Map<string, string[]>();
 
   input.migrations.forEach((migration, index) => {
-    const statements = analyses.get(migration.version) ?? [];
-    const script = parsed.get(migration.version);
-    const directives = readDirectives(migration.up.file, migration.up.sql);
+    const analysis = analyses.get(migration.version);
+    if (!analysis) return;
+    const { statements, directives, mode } = analysis;
     const requires = [...directives.requires, ...(input.declaredRequires?.get(migration.version) ?? [])];
     declared.set(migration.version, requires);
     const dependsOn = new Set<string>(requires);
@@ -177,15 +175,8 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
       }
       addCreated(registry, facts, origin, needed);
     }
-    const mode = decideTransactionMode(script?.statements ?? [], {
-      noTransactionDirective: directives.noTransaction,
-      formatAllowsTransaction: migration.up.formatAllowsTransaction,
-    });
     const refusedInTransaction = mode.mode === "statements" && /cannot run inside a transaction block/.test(mode.reason);
-    const explicitBegin = (script?.statements ?? []).some(
-      (statement) => (statement.node.TransactionStmt as { kind?: string } | undefined)?.kind === "TRANS_STMT_BEGIN",
-    );
-    if (refusedInTransaction && (input.singleTransaction || explicitBegin)) {
+    if (refusedInTransaction && (input.singleTransaction || analysis.opensTransaction)) {
       report({
         kind: "concurrent-in-transaction",
         severity: "error",

@@ -1,6 +1,7 @@
 import type { ObjectKind } from "../../model/analysis.js";
 import { type AstNode, listOf, names, type RangeVar, stringConstant, unwrap } from "../ast.js";
 import { splitQualifiedName } from "../collect-references.js";
+import type { NamedRef } from "../name-resolver.js";
 import type { FactsBuilder } from "../statement-facts-builder.js";
 import { typeLabel } from "./routines.js";
 
@@ -133,9 +134,19 @@ function dropObjects(fields: AstNode, facts: FactsBuilder): void {
     const name = objectName(kind, object, facts);
     facts.drop(kind, name);
     // What is dropped must exist, unless IF EXISTS; a function is matched by name alone.
-    const needed = { kind, name: name.replace(/\(.*$/s, "") };
+    const needed: NamedRef = { kind, name: name.replace(/\(.*$/s, "") };
+    if (writtenUnqualified(kind, object)) needed.searchPath = [...facts.resolver.path]; // found like any other name
     facts.reference(needed, { soft: facts.tolerantDrop });
   }
+}
+
+/** Whether a DROP names a schema's object without the schema (a trigger or policy: without the table's). */
+function writtenUnqualified(kind: ObjectKind, object: unknown): boolean {
+  const [nodeKind, fields] = unwrap(object);
+  if (nodeKind === "String") return false; // schema, extension
+  if (nodeKind === "TypeName") return names(fields.names).length === 1;
+  if (nodeKind === "ObjectWithArgs") return names(fields.objname).length === 1;
+  return names(fields.items).length === (kind === "trigger" || kind === "policy" || kind === "constraint" ? 2 : 1);
 }
 
 function renameObject(fields: AstNode, facts: FactsBuilder): void {

@@ -66,7 +66,8 @@ function createFunction(fields: AstNode, facts: FactsBuilder): void {
   facts.create(isProcedure ? "procedure" : "function", signatureOf(fields, facts));
   facts.tolerantCreate = fields.replace === true;
   const language = String((unwrap(option(fields, "language"))[1] as { sval?: string }).sval ?? "sql").toLowerCase();
-  const bodyParts = listOf(option(fields, "as")).map((part) => String((unwrap(part)[1] as { sval?: string }).sval ?? ""));
+  // `AS 'body'` (or `AS 'file', 'symbol'`) is a List of strings.
+  const bodyParts = listOf(unwrap(option(fields, "as"))[1].items).map((part) => String((unwrap(part)[1] as { sval?: string }).sval ?? ""));
   // BEGIN ATOMIC bodies are part of the AST and collected as hard references by the generic walk.
   if (fields.sql_body) return;
   // A string body is analysed here instead: skip it in the generic walk.

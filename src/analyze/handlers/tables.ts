@@ -1,6 +1,6 @@
 import { type AstNode, listOf, names, type RangeVar, unwrap } from "../ast.js";
 import type { FactsBuilder } from "../statement-facts-builder.js";
-import { implicitName, splitName } from "./implicit-names.js";
+import { checkColumns, implicitName, indexColumnName, splitName } from "./implicit-names.js";
 
 const serialTypes = new Set(["serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"]);
 
@@ -77,7 +77,6 @@ export function addColumn(table: string, column: AstNode, facts: FactsBuilder): 
 /** A constraint, and the index a primary key or unique constraint builds. */
 export function addConstraint(table: string, constraint: AstNode, columnOfDefinition: string[], facts: FactsBuilder): void {
   const [schema, bare] = splitName(table);
-  const columns = columnOfDefinition.length > 0 ? columnOfDefinition : names(constraint.keys ?? constraint.fk_attrs);
   const suffixes: Record<string, string> = {
     CONSTR_PRIMARY: "pkey",
     CONSTR_UNIQUE: "key",
@@ -87,6 +86,14 @@ export function addConstraint(table: string, constraint: AstNode, columnOfDefini
   };
   const suffix = suffixes[String(constraint.contype)];
   if (!suffix) return; // NOT NULL, DEFAULT, identity, generated: properties of the column
+  const columns =
+    suffix === "check"
+      ? checkColumns(constraint.raw_expr)
+      : suffix === "excl"
+        ? listOf(constraint.exclusions).map((pair) => indexColumnName(unwrap(listOf(unwrap(pair)[1].items)[0])[1]))
+        : columnOfDefinition.length > 0
+          ? columnOfDefinition
+          : names(constraint.keys ?? constraint.fk_attrs);
   const name = typeof constraint.conname === "string" ? constraint.conname : implicitName(bare, columns, suffix);
   facts.create("constraint", `${table}.${name}`);
   const buildsIndex = suffix === "pkey" || suffix === "key" || suffix === "excl";
@@ -102,7 +109,7 @@ function createIndex(fields: AstNode, facts: FactsBuilder): void {
   const table = facts.resolver.relationName(relation);
   const [schema, bare] = splitName(table);
   facts.kind = fields.concurrent ? "create_index_concurrently" : "create_index";
-  const columns = listOf(fields.indexParams).map((param) => String(unwrap(param)[1].name ?? "expr"));
+  const columns = listOf(fields.indexParams).map((param) => indexColumnName(unwrap(param)[1]));
   const name = typeof fields.idxname === "string" ? fields.idxname : implicitName(bare, columns, "idx");
   facts.create("index", `${schema}.${name}`);
   facts.tolerantCreate = fields.if_not_exists === true;

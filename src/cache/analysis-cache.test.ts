@@ -1,0 +1,66 @@
+import { existsSync, readdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { useTempProjects } from "../../test/support/temp-project.js";
+import { loadProject } from "../api/load-project.js";
+import { plan } from "../api/plan.js";
+import { toolVersion } from "../version.js";
+import { AnalysisCache } from "./analysis-cache.js";
+
+const project = useTempProjects();
+
+it("serves unchanged migrations from the cache, re-analyses edited ones, and gives the same plan", async () => {
+  const dir = await project({
+    "migrations/0001_a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n",
+    "migrations/0002_b.sql": "CREATE TABLE b (a_id int REFERENCES a (id));\n",
+  });
+  const loaded = await loadProject({ dir, environment: {} });
+  const cold = await plan(loaded);
+  const cacheDir = join(dir, ".drydock", "cache");
+  expect(readdirSync(cacheDir)).toEqual([expect.stringMatching(/^analysis-.+\.json$/)]);
+  expect(await plan(loaded)).toEqual(cold);
+
+  const cache = AnalysisCache.open(dir, toolVersion);
+  let hits = 0;
+  const counting = {
+    get: (key: string) => {
+      const found = cache.get(key);
+      if (found) hits++;
+      return found;
+    },
+    set: cache.set.bind(cache),
+  };
+  const { buildPlan } = await import("../plan/build-plan.js");
+  const { discoverMigrations } = await import("../discover/discover-migrations.js");
+  const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: loaded.migrationsDir });
+  await buildPlan({ migrations, pending: null, searchPath: ["public"], store: counting, serverMajor: 15 });
+  expect(hits).toBe(2);
+
+  await writeFile(join(dir, "migrations/0002_b.sql"), "CREATE TABLE b (a_id int REFERENCES a (id));\nCREATE INDEX b_a ON b (a_id);\n");
+  const edited = await plan(loaded);
+  expect(edited.migrations[1]?.inventory.index).toBe(1);
+});
+
+it("starts a new file for a new tool version and removes the old one", async () => {
+  const dir = await project({ "migrations/0001_a.sql": "SELECT 1;\n" });
+  const old = AnalysisCache.open(dir, "0.0.1");
+  old.set("k", {
+    statements: [],
+    directives: { requires: [], noTransaction: false, allow: [], expectRows: [] },
+    mode: { mode: "transaction", reason: "default", skip: [] },
+    opensTransaction: false,
+  });
+  await old.save();
+  const current = AnalysisCache.open(dir, "0.0.2");
+  expect(current.get("k")).toBeUndefined();
+  current.set("k2", {
+    statements: [],
+    directives: { requires: [], noTransaction: false, allow: [], expectRows: [] },
+    mode: { mode: "transaction", reason: "default", skip: [] },
+    opensTransaction: false,
+  });
+  await current.save();
+  expect(readdirSync(join(dir, ".drydock", "cache"))).toEqual(["analysis-0.0.2.json"]);
+  expect(existsSync(join(dir, ".drydock", "cache", "analysis-0.0.1.json"))).toBe(false);
+});

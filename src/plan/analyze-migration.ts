@@ -1,0 +1,54 @@
+import { type AnalyzedStatement, analyzeStatement } from "../analyze/analyze-statement.js";
+import { NameResolver } from "../analyze/name-resolver.js";
+import type { Migration } from "../model/migration.js";
+import { parseSql } from "../parse/parse-sql.js";
+import { sha256 } from "../util/hash.js";
+import { type Directives, readDirectives } from "./directives.js";
+import { type TransactionMode, decideTransactionMode } from "./transaction-mode.js";
+
+/** Everything the plan needs from one migration's text: plain data, so it can be cached. */
+export interface MigrationAnalysis {
+  statements: AnalyzedStatement[];
+  directives: Directives;
+  mode: TransactionMode;
+  /** The file opens its own transaction (BEGIN / START TRANSACTION). */
+  opensTransaction: boolean;
+}
+
+export interface AnalysisSettings {
+  searchPath: readonly string[];
+  serverMajor?: number;
+}
+
+/** Stores analyses between runs; a miss returns undefined. */
+export interface AnalysisStore {
+  get(key: string): MigrationAnalysis | undefined;
+  set(key: string, analysis: MigrationAnalysis): void;
+}
+
+/** The cache key of a migration's analysis: its SQL (after placeholders) and what the analysis depends on. */
+export function analysisKey(migration: Migration, settings: AnalysisSettings): string {
+  return sha256(JSON.stringify([migration.up.sql, migration.up.formatAllowsTransaction, settings.searchPath, settings.serverMajor ?? null]));
+}
+
+/** Parses and analyses one migration's up script. Throws its syntax error (file:line:column). */
+export async function analyzeMigration(migration: Migration, settings: AnalysisSettings, store?: AnalysisStore): Promise<MigrationAnalysis> {
+  const key = store ? analysisKey(migration, settings) : "";
+  const cached = store?.get(key);
+  if (cached) return cached;
+  const script = await parseSql(migration.up.file, migration.up.sql);
+  const resolver = new NameResolver([...settings.searchPath]);
+  const statements = script.statements.map((statement) => analyzeStatement(statement, resolver, { serverMajor: settings.serverMajor }));
+  const directives = readDirectives(migration.up.file, migration.up.sql);
+  const mode = decideTransactionMode(script.statements, {
+    noTransactionDirective: directives.noTransaction,
+    formatAllowsTransaction: migration.up.formatAllowsTransaction,
+  });
+  const opensTransaction = script.statements.some((statement) => {
+    const kind = (statement.node.TransactionStmt as { kind?: string } | undefined)?.kind;
+    return kind === "TRANS_STMT_BEGIN" || kind === "TRANS_STMT_START";
+  });
+  const analysis = { statements, directives, mode, opensTransaction };
+  store?.set(key, analysis);
+  return analysis;
+}

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { runDrydock } from "../support/cli.js";
+import { createTarget, type TestTarget } from "../support/engines.js";
+import { useTempProjects } from "../support/temp-project.js";
+
+const project = useTempProjects();
+const files = {
+  "migrations/0001_orgs.sql": "CREATE TABLE orgs (id bigint PRIMARY KEY);\n",
+  "migrations/0002_projects.sql":
+    "CREATE TABLE projects (id bigint PRIMARY KEY, org_id bigint REFERENCES orgs (id));\nCREATE INDEX projects_org ON projects (org_id);\n",
+  "migrations/0003_tags.sql": "CREATE TABLE tags (id bigint PRIMARY KEY);\n",
+};
+
+describe("drydock plan", () => {
+  it("prints a readable text plan, JSON of SPEC §4, Mermaid and DOT", async () => {
+    const dir = await project(files);
+    const text = await runDrydock(["plan", "--dir", dir]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain("0002 projects");
+    expect(text.stdout).toContain("creates   1 table, 2 columns, 2 constraints, 2 indexes");
+    expect(text.stdout).toContain("locks     public.orgs ShareRowExclusiveLock, public.projects ShareLock");
+    expect(text.stdout).toContain("1. 0001, 0003");
+
+    const json = JSON.parse((await runDrydock(["plan", "--dir", dir, "--format", "json"])).stdout);
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(["hash", "migrations", "findings", "groups"]));
+    expect(json.migrations[1]).toMatchObject({
+      version: "0002",
+      name: "projects",
+      file: "migrations/0002_projects.sql",
+      statements: 2,
+      requires: ["0001"],
+      reversible: false,
+    });
+    expect(json.migrations[1].locks).toContainEqual({ relation: "public.projects", mode: "ShareLock" });
+
+    expect((await runDrydock(["plan", "--dir", dir, "--format", "mermaid"])).stdout).toContain("m_0001 --> m_0002");
+    expect((await runDrydock(["plan", "--dir", dir, "--format", "dot"])).stdout).toContain("m_0001 -> m_0002;");
+  });
+
+  it("exits 1 on an error finding and 2 on a dependency cycle or a syntax error", async () => {
+    const broken = await project({ "migrations/0001_a.sql": "CREATE VIEW v AS SELECT * FROM missing_table;\n" });
+    const findings = await runDrydock(["plan", "--dir", broken]);
+    expect(findings.code).toBe(1);
+    expect(findings.stdout).toContain("error unknown-reference  migrations/0001_a.sql:1:1");
+    const cycle = await project({
+      "migrations/0001_a.sql": "-- drydock:requires 0002\nSELECT 1;\n",
+      "migrations/0002_b.sql": "-- drydock:requires 0001\nSELECT 1;\n",
+    });
+    expect((await runDrydock(["plan", "--dir", cycle])).code).toBe(2);
+    const syntax = await project({ "migrations/0001_a.sql": "CREATE TABLE t (id int);\nSELEC 1;\n" });
+    const error = await runDrydock(["plan", "--dir", syntax]);
+    expect(error.code).toBe(2);
+    expect(error.stderr).toContain("migrations/0001_a.sql:2:1");
+  });
+
+  describe("against a target", () => {
+    let target: TestTarget;
+    afterEach(async () => target?.dispose());
+
+    it("plans only what the target's history lacks, over the objects it holds; --all plans everything", async () => {
+      target = await createTarget("postgres");
+      const dir = await project({ "migrations/0001_orgs.sql": files["migrations/0001_orgs.sql"] });
+      expect((await runDrydock(["apply", "--dir", dir, "--url", target.url])).code).toBe(0);
+      const full = await project(files);
+      const json = JSON.parse((await runDrydock(["plan", "--dir", full, "--url", target.url, "--format", "json"])).stdout);
+      expect(json.migrations.map((migration: { version: string }) => migration.version)).toEqual(["0002", "0003"]);
+      expect(json.findings).toEqual([]);
+      expect(json.migrations[0].references).toContainEqual({ kind: "table", name: "public.orgs" });
+      expect(json.target).toMatchObject({ engine: "postgres" });
+      const all = JSON.parse((await runDrydock(["plan", "--dir", full, "--url", target.url, "--format", "json", "--all"])).stdout);
+      expect(all.migrations).toHaveLength(3);
+      const fromEmpty = JSON.parse((await runDrydock(["plan", "--dir", full, "--format", "json"])).stdout);
+      expect(json.hash).not.toBe(fromEmpty.hash);
+    });
+  });
+});
