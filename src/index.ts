@@ -16,7 +16,9 @@ export { type DiscoverOptions, type Discovery, discoverMigrations } from "./disc
 export { ChecksumMismatchError, DrydockError, EnvironmentError, InputError, type SourceLocation } from "./errors/drydock-error.js";
 export { ExitCode } from "./errors/exit-code.js";
 export type { MigrationFailure } from "./execute/migration-failure.js";
+export type { LockMode, ObjectKind, ObjectRef, RelationLock, StatementFacts } from "./model/analysis.js";
 export type { Migration, MigrationFormat, MigrationScript } from "./model/migration.js";
+export type { Plan, PlanFinding, PlannedMigration } from "./model/plan.js";
 export type { Project } from "./model/project.js";
 export type { MigrationState, MigrationStatus } from "./plan/compare-history.js";
 export { redactUrl } from "./util/redact-url.js";
