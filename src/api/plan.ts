@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { AnalysisCache } from "../cache/analysis-cache.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { readServerVersion } from "../db/engine.js";
 import { readHistory } from "../db/history.js";
@@ -11,7 +12,6 @@ import { InputError } from "../errors/drydock-error.js";
 import type { ObjectRef } from "../model/analysis.js";
 import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
-import { AnalysisCache } from "../cache/analysis-cache.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
 import { toolVersion } from "../version.js";

@@ -33,7 +33,9 @@ export function checkPlpgsqlBodies(file: string, statements: readonly ParsedStat
     const body = plpgsqlBody(statement.node);
     if (body === null) continue;
     const tag = uniqueDollarTag(body);
-    const source = statement.node.DoStmt ? `CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}` : statement.sql;
+    const source = statement.node.DoStmt
+      ? `CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`
+      : statement.sql;
     try {
       parsePlPgSQLSync(source);
     } catch (error) {

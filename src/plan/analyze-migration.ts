@@ -4,7 +4,7 @@ import type { Migration } from "../model/migration.js";
 import { parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
 import { type Directives, readDirectives } from "./directives.js";
-import { type TransactionMode, decideTransactionMode } from "./transaction-mode.js";
+import { decideTransactionMode, type TransactionMode } from "./transaction-mode.js";
 
 /** Everything the plan needs from one migration's text: plain data, so it can be cached. */
 export interface MigrationAnalysis {
@@ -28,11 +28,17 @@ export interface AnalysisStore {
 
 /** The cache key of a migration's analysis: its SQL (after placeholders) and what the analysis depends on. */
 export function analysisKey(migration: Migration, settings: AnalysisSettings): string {
-  return sha256(JSON.stringify([migration.up.sql, migration.up.formatAllowsTransaction, settings.searchPath, settings.serverMajor ?? null]));
+  return sha256(
+    JSON.stringify([migration.up.sql, migration.up.formatAllowsTransaction, settings.searchPath, settings.serverMajor ?? null]),
+  );
 }
 
 /** Parses and analyses one migration's up script. Throws its syntax error (file:line:column). */
-export async function analyzeMigration(migration: Migration, settings: AnalysisSettings, store?: AnalysisStore): Promise<MigrationAnalysis> {
+export async function analyzeMigration(
+  migration: Migration,
+  settings: AnalysisSettings,
+  store?: AnalysisStore,
+): Promise<MigrationAnalysis> {
   const key = store ? analysisKey(migration, settings) : "";
   const cached = store?.get(key);
   if (cached) return cached;

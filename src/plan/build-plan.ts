@@ -7,8 +7,8 @@ import type { Migration } from "../model/migration.js";
 import type { Plan, PlanFinding, PlannedMigration } from "../model/plan.js";
 import { parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
+import { type AnalysisStore, analyzeMigration, type MigrationAnalysis } from "./analyze-migration.js";
 import { dependencyGroups, findCycles } from "./dependency-groups.js";
-import { type AnalysisStore, type MigrationAnalysis, analyzeMigration } from "./analyze-migration.js";
 import { type KnownObject, keyOf, type ObjectOrigin, ObjectRegistry } from "./object-registry.js";
 
 export interface BuildPlanInput {

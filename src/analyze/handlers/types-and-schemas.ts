@@ -46,7 +46,10 @@ export function handleTypeStatement(kind: string, fields: AstNode, facts: FactsB
     }
     case "CreateSchemaStmt": {
       facts.kind = "create_schema";
-      const schema = typeof fields.schemaname === "string" ? fields.schemaname : String((fields.authrole as { rolename?: string } | undefined)?.rolename ?? "");
+      const schema =
+        typeof fields.schemaname === "string"
+          ? fields.schemaname
+          : String((fields.authrole as { rolename?: string } | undefined)?.rolename ?? "");
       facts.create("schema", schema);
       facts.tolerantCreate = fields.if_not_exists === true;
       return true;
