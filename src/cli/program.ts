@@ -4,6 +4,7 @@ import { toolVersion } from "../version.js";
 import type { CommandRunner } from "./command-runner.js";
 import { registerApply } from "./commands/apply.js";
 import { registerInit } from "./commands/init.js";
+import { registerLint } from "./commands/lint.js";
 import { registerNew } from "./commands/new.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerStatus } from "./commands/status.js";
@@ -46,6 +47,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerStatus(program, io, run);
   registerApply(program, io, run);
   registerPlan(program, io, run);
+  registerLint(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -32,6 +32,8 @@ export function handleRoutineStatement(kind: string, fields: AstNode, facts: Fac
       return true;
     case "CallStmt":
       facts.kind = "call";
+      // `funccall` is an unwrapped FuncCall, which the generic walk does not recognise.
+      facts.reference(facts.resolver.functionRef(names((fields.funccall as AstNode | undefined)?.funcname)));
       return true;
     default:
       return false;
