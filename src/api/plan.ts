@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { AnalysisCache } from "../cache/analysis-cache.js";
+import { PlanCache } from "../cache/plan-cache.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { readServerVersion } from "../db/engine.js";
 import { readHistory } from "../db/history.js";
@@ -12,8 +13,10 @@ import { InputError } from "../errors/drydock-error.js";
 import type { ObjectRef } from "../model/analysis.js";
 import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
+import { analysisKey } from "../plan/analyze-migration.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
+import { sha256 } from "../util/hash.js";
 import { toolVersion } from "../version.js";
 
 export interface PlanOptions extends TargetChoice {
@@ -69,9 +72,7 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     }
   }
   const preludes = wantsTarget ? [] : await readPreludes(project);
-  const cache = options.cache === false ? undefined : AnalysisCache.open(project.root, toolVersion);
-  const built = await buildPlan({
-    ...(cache ? { store: cache } : {}),
+  const planInput = {
     migrations,
     pending: options.all ? null : pending,
     preludes,
@@ -82,9 +83,45 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     ...(targetFingerprint ? { targetFingerprint } : {}),
     ...(declaredRequires ? { declaredRequires } : {}),
     ...(serverMajor !== undefined ? { serverMajor } : { serverMajor: project.config.lint.server_version }),
+  };
+  const useCache = options.cache !== false;
+  const planCache = useCache ? PlanCache.open(project.root, toolVersion) : undefined;
+  const inputKey = useCache ? planInputKey(planInput) : "";
+  const cachedPlan = planCache?.get(inputKey);
+  if (cachedPlan) return { ...cachedPlan, target };
+  const cache = useCache ? AnalysisCache.open(project.root, toolVersion) : undefined;
+  const built = await buildPlan({
+    ...planInput,
+    ...(cache ? { store: cache } : {}),
   });
-  await cache?.save().catch(() => undefined); // a read-only project folder only costs speed
+  // A read-only project folder only costs speed.
+  await cache?.save().catch(() => undefined);
+  await planCache?.set(inputKey, built).catch(() => undefined);
   return { ...built, target };
+}
+
+/** The key of everything a plan depends on (the migrations' analysis keys cover their SQL and settings). */
+function planInputKey(input: Parameters<typeof buildPlan>[0]): string {
+  const settings = { searchPath: input.searchPath, ...(input.serverMajor !== undefined ? { serverMajor: input.serverMajor } : {}) };
+  return sha256(
+    JSON.stringify({
+      migrations: input.migrations.map((migration) => [
+        migration.version,
+        migration.name,
+        migration.checksum,
+        migration.down !== null,
+        migration.up.file,
+        analysisKey(migration, settings),
+      ]),
+      pending: input.pending ? [...input.pending].sort() : null,
+      preludes: (input.preludes ?? []).map((prelude) => [prelude.file, sha256(prelude.sql)]),
+      external: input.external ?? [],
+      target: input.targetFingerprint ?? "none",
+      targetObjects: input.targetObjects?.length ?? 0,
+      singleTransaction: input.singleTransaction ?? false,
+      requires: input.declaredRequires ? [...input.declaredRequires] : [],
+    }),
+  );
 }
 
 async function readPreludes(project: Project): Promise<Array<{ file: string; sql: string }>> {

@@ -15,7 +15,7 @@ import { hasSectionMarkers, type SectionDialect } from "./split-sections.js";
  * anything else (an empty folder included) → plain. `project.format` overrides the guess when a
  * folder is ambiguous.
  */
-export async function detectFormat(migrationsDir: string): Promise<MigrationFormat> {
+export async function detectFormat(migrationsDir: string, read: Map<string, Uint8Array> = new Map()): Promise<MigrationFormat> {
   const entries = await listFolder(migrationsDir);
   const names = new Set(entries.map((entry) => entry.name));
   if (names.has("sqitch.plan")) return "sqitch";
@@ -39,7 +39,7 @@ export async function detectFormat(migrationsDir: string): Promise<MigrationForm
   let filesWithDbmateUp = 0;
   for (const name of sqlFiles) {
     // Detection must not fail on a bad file: reading it for real reports the problem properly.
-    const source = readTextOrEmpty(path.join(migrationsDir, name));
+    const source = readTextOrEmpty(path.join(migrationsDir, name), read);
     for (const [dialect, format] of markers) {
       if (dialect === "dbmate") {
         if (hasStartMarker(source, dialect)) filesWithDbmateUp++;
@@ -74,9 +74,12 @@ async function someAsync<T>(items: T[], test: (item: T) => Promise<boolean>): Pr
   return false;
 }
 
-function readTextOrEmpty(filePath: string): string {
+/** Reads a file for its markers and keeps the bytes in `read`, so discovery reads each file once. */
+function readTextOrEmpty(filePath: string, read: Map<string, Uint8Array>): string {
   try {
-    return readFileSync(filePath, "utf8");
+    const bytes = readFileSync(filePath);
+    read.set(filePath, bytes);
+    return bytes.toString("utf8");
   } catch {
     return "";
   }

@@ -64,8 +64,9 @@ export async function discoverMigrations(options: DiscoverOptions): Promise<Disc
       hint: `Set project.format to "auto" or one of: ${migrationFormats.join(", ")}.`,
     });
   }
-  const format = requested === "auto" ? await detectFormat(migrationsDir) : requested;
-  const migrations = await readers[format]({ projectRoot, migrationsDir, variables: options.variables ?? {} });
+  const preloaded = new Map<string, Uint8Array>();
+  const format = requested === "auto" ? await detectFormat(migrationsDir, preloaded) : requested;
+  const migrations = await readers[format]({ projectRoot, migrationsDir, variables: options.variables ?? {}, preloaded });
   return { format, migrations };
 }
 

@@ -12,6 +12,8 @@ export interface FormatContext {
   /** Absolute path of the migrations folder, known to exist. */
   migrationsDir: string;
   variables: Record<string, string>;
+  /** Bytes already read by format detection, by absolute path: each file is read once. */
+  preloaded?: ReadonlyMap<string, Uint8Array>;
 }
 
 /** Reads one format's folder and returns its migrations in forward apply order. */

@@ -19,13 +19,17 @@ export interface MigrationFileText {
  * the file (and, for bad bytes, the line), because a silently replaced character would change
  * the SQL that runs.
  */
-export async function readMigrationFile(absolutePath: string, projectRoot: string): Promise<MigrationFileText> {
+export async function readMigrationFile(
+  absolutePath: string,
+  projectRoot: string,
+  preloaded?: ReadonlyMap<string, Uint8Array>,
+): Promise<MigrationFileText> {
   const file = relativeFile(projectRoot, absolutePath);
   let bytes: Uint8Array;
   try {
     // Synchronous on purpose: a migration file is small, and an awaited read costs several
     // thread-pool round trips, which dominated discovery of a few hundred files.
-    bytes = readFileSync(absolutePath);
+    bytes = preloaded?.get(absolutePath) ?? readFileSync(absolutePath);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new InputError(`cannot read migration file ${file} (${reason})`, {

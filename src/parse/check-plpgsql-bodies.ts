@@ -1,6 +1,5 @@
-import { parsePlPgSQLSync } from "libpg-query";
 import type { LineIndex } from "../util/line-index.js";
-import type { ParsedStatement } from "./parse-sql.js";
+import { loadedParser, type ParsedStatement } from "./parse-sql.js";
 import { SqlSyntaxError } from "./sql-syntax-error.js";
 
 interface DefElem {
@@ -37,7 +36,7 @@ export function checkPlpgsqlBodies(file: string, statements: readonly ParsedStat
       ? `CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`
       : statement.sql;
     try {
-      parsePlPgSQLSync(source);
+      loadedParser().parsePlPgSQLSync(source);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (!message.startsWith("syntax error")) continue;

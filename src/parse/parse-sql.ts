@@ -1,4 +1,4 @@
-import { loadModule, type ParseResult, parsePlPgSQLSync, parseSync } from "libpg-query";
+import type { ParseResult } from "libpg-query";
 import { LineIndex } from "../util/line-index.js";
 import { checkPlpgsqlBodies } from "./check-plpgsql-bodies.js";
 import { SqlSyntaxError } from "./sql-syntax-error.js";
@@ -23,12 +23,26 @@ export interface ParsedScript {
   lines: LineIndex;
 }
 
+type Parser = typeof import("libpg-query");
+let parser: Parser | undefined;
 let parserReady: Promise<void> | undefined;
 
-/** Loads the parser's WASM module once, on first use rather than at import. */
+/**
+ * Loads libpg-query and its WASM module once, on first use: a plan served from the cache never
+ * pays for it (its loader also pulls in Node's fetch).
+ */
 export function loadParser(): Promise<void> {
-  parserReady ??= loadModule();
+  parserReady ??= import("libpg-query").then(async (loaded) => {
+    await loaded.loadModule();
+    parser = loaded;
+  });
   return parserReady;
+}
+
+/** The loaded parser; callers await `loadParser()` first (parseSql does). */
+export function loadedParser(): Parser {
+  if (!parser) throw new Error("libpg-query used before loadParser() resolved");
+  return parser;
 }
 
 const onErrorStopLine = /^[ \t]*\\set[ \t]+ON_ERROR_STOP\b.*$/gim;
@@ -47,7 +61,7 @@ export async function parseSql(file: string, text: string): Promise<ParsedScript
   if (sql.trim() === "") return { file, statements: [], lines }; // the parser refuses an empty string
   let tree: ParseResult;
   try {
-    tree = parseSync(sql);
+    tree = loadedParser().parseSync(sql);
   } catch (error) {
     throw syntaxErrorOf(error, file, lines);
   }
@@ -98,7 +112,7 @@ function syntaxErrorOf(error: unknown, file: string, lines: LineIndex): SqlSynta
 export function parseFragment(sql: string): Record<string, unknown>[] | null {
   if (sql.trim() === "") return [];
   try {
-    return (parseSync(sql).stmts ?? []).map((raw) => (raw.stmt ?? {}) as Record<string, unknown>);
+    return (loadedParser().parseSync(sql).stmts ?? []).map((raw) => (raw.stmt ?? {}) as Record<string, unknown>);
   } catch {
     return null;
   }
@@ -110,7 +124,7 @@ export function parseFragment(sql: string): Record<string, unknown>[] | null {
  */
 export function parsePlpgsqlFunction(createFunctionSql: string): unknown | null {
   try {
-    return parsePlPgSQLSync(createFunctionSql);
+    return loadedParser().parsePlPgSQLSync(createFunctionSql);
   } catch {
     return null;
   }

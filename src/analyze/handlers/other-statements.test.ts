@@ -36,13 +36,26 @@ describe("DROP", () => {
 
   it("drops a function by its signature, and needs one of that name", async () => {
     expect(await factsOf("DROP FUNCTION add_user(int, text)")).toEqual(
-      facts({ kind: "drop_function", drops: [named("function", "public.add_user(int4, text)")], references: [onPath("function", "public.add_user")] }),
+      facts({
+        kind: "drop_function",
+        drops: [named("function", "public.add_user(int4, text)")],
+        references: [onPath("function", "public.add_user")],
+      }),
     );
     expect(await factsOf("DROP FUNCTION IF EXISTS app.add_user")).toEqual(
-      facts({ kind: "drop_function", drops: [named("function", "app.add_user")], softReferences: [named("function", "app.add_user")], tolerantDrop: true }),
+      facts({
+        kind: "drop_function",
+        drops: [named("function", "app.add_user")],
+        softReferences: [named("function", "app.add_user")],
+        tolerantDrop: true,
+      }),
     );
     expect(await factsOf("DROP PROCEDURE archive(date)")).toEqual(
-      facts({ kind: "drop_procedure", drops: [named("procedure", "public.archive(date)")], references: [onPath("procedure", "public.archive")] }),
+      facts({
+        kind: "drop_procedure",
+        drops: [named("procedure", "public.archive(date)")],
+        references: [onPath("procedure", "public.archive")],
+      }),
     );
   });
 
@@ -54,7 +67,13 @@ describe("DROP", () => {
 
   it("drops a schema", async () => {
     expect(await factsOf("DROP SCHEMA IF EXISTS app CASCADE")).toEqual(
-      facts({ kind: "drop_schema", drops: [named("schema", "app")], softReferences: [named("schema", "app")], tolerantDrop: true, cascade: true }),
+      facts({
+        kind: "drop_schema",
+        drops: [named("schema", "app")],
+        softReferences: [named("schema", "app")],
+        tolerantDrop: true,
+        cascade: true,
+      }),
     );
   });
 
@@ -117,7 +136,10 @@ describe("RENAME and SET SCHEMA", () => {
 
   it("renames a function with its signature, and a schema", async () => {
     expect(await factsOf("ALTER FUNCTION add_user(int, text) RENAME TO create_user")).toEqual(
-      facts({ kind: "rename_function", renames: [{ kind: "function", from: "public.add_user(int4, text)", to: "public.create_user(int4, text)" }] }),
+      facts({
+        kind: "rename_function",
+        renames: [{ kind: "function", from: "public.add_user(int4, text)", to: "public.create_user(int4, text)" }],
+      }),
     );
     expect(await factsOf("ALTER SCHEMA app RENAME TO application")).toEqual(
       facts({ kind: "rename_schema", references: [named("schema", "app")], renames: [{ kind: "schema", from: "app", to: "application" }] }),
@@ -147,7 +169,9 @@ describe("GRANT and REVOKE", () => {
     expect(await factsOf("GRANT SELECT, INSERT ON TABLE app.orders, users TO reader")).toEqual(
       facts({ kind: "grant", references: [named("table", "app.orders"), onPath("table", "public.users")] }),
     );
-    expect(await factsOf("REVOKE ALL ON users FROM reader")).toEqual(facts({ kind: "revoke", references: [onPath("table", "public.users")] }));
+    expect(await factsOf("REVOKE ALL ON users FROM reader")).toEqual(
+      facts({ kind: "revoke", references: [onPath("table", "public.users")] }),
+    );
   });
 
   it("references a function by name", async () => {
@@ -169,12 +193,13 @@ describe("GRANT and REVOKE", () => {
 });
 
 describe("COMMENT ON", () => {
-  it.each(["COMMENT ON TABLE users IS 'people'", "COMMENT ON COLUMN app.users.email IS 'login'", "COMMENT ON FUNCTION add_user(int, text) IS 'adds'"])(
-    "needs no reference to the commented object: %s",
-    async (sql) => {
-      expect(await factsOf(sql)).toEqual(facts({ kind: "comment" }));
-    },
-  );
+  it.each([
+    "COMMENT ON TABLE users IS 'people'",
+    "COMMENT ON COLUMN app.users.email IS 'login'",
+    "COMMENT ON FUNCTION add_user(int, text) IS 'adds'",
+  ])("needs no reference to the commented object: %s", async (sql) => {
+    expect(await factsOf(sql)).toEqual(facts({ kind: "comment" }));
+  });
 });
 
 describe("DML", () => {

@@ -15,7 +15,8 @@ describe("CREATE FUNCTION and PROCEDURE", () => {
   });
 
   it("keeps VARIADIC and INOUT parameters and argument types as written, and references types created elsewhere", async () => {
-    const sql = "CREATE FUNCTION app.tag(m mood, VARIADIC tags text[], INOUT x billing.money2) RETURNS SETOF users LANGUAGE sql AS 'SELECT * FROM users'";
+    const sql =
+      "CREATE FUNCTION app.tag(m mood, VARIADIC tags text[], INOUT x billing.money2) RETURNS SETOF users LANGUAGE sql AS 'SELECT * FROM users'";
     expect(await factsOf(sql)).toEqual(
       facts({
         kind: "create_function",
@@ -32,7 +33,9 @@ describe("CREATE FUNCTION and PROCEDURE", () => {
   });
 
   it("excludes RETURNS TABLE columns from the signature", async () => {
-    const { creates } = await factsOf("CREATE FUNCTION totals(since date) RETURNS TABLE (day date, total numeric) LANGUAGE sql AS 'SELECT now()::date, 1'");
+    const { creates } = await factsOf(
+      "CREATE FUNCTION totals(since date) RETURNS TABLE (day date, total numeric) LANGUAGE sql AS 'SELECT now()::date, 1'",
+    );
     expect(creates).toEqual([named("function", "public.totals(date)")]);
   });
 
@@ -63,8 +66,11 @@ describe("CREATE FUNCTION and PROCEDURE", () => {
   });
 
   it("always resolves a BEGIN ATOMIC body", async () => {
-    const sql = "SET check_function_bodies = off; CREATE FUNCTION ids() RETURNS SETOF bigint LANGUAGE sql BEGIN ATOMIC SELECT id FROM users; END";
-    expect((await factsOf(sql)).references).toEqual(facts({ references: [onPath("table", "public.users"), named("schema", "public")] }).references);
+    const sql =
+      "SET check_function_bodies = off; CREATE FUNCTION ids() RETURNS SETOF bigint LANGUAGE sql BEGIN ATOMIC SELECT id FROM users; END";
+    expect((await factsOf(sql)).references).toEqual(
+      facts({ references: [onPath("table", "public.users"), named("schema", "public")] }).references,
+    );
   });
 
   it("only softly references what a PL/pgSQL body mentions", async () => {
@@ -94,7 +100,9 @@ describe("CREATE FUNCTION and PROCEDURE", () => {
   });
 
   it("creates a procedure, whose SQL body is resolved", async () => {
-    expect(await factsOf("CREATE PROCEDURE archive(before date) LANGUAGE sql AS $$ DELETE FROM orders WHERE created_at < before $$")).toEqual(
+    expect(
+      await factsOf("CREATE PROCEDURE archive(before date) LANGUAGE sql AS $$ DELETE FROM orders WHERE created_at < before $$"),
+    ).toEqual(
       facts({
         kind: "create_procedure",
         creates: [named("procedure", "public.archive(date)")],
@@ -123,7 +131,9 @@ describe("CREATE TRIGGER", () => {
   });
 
   it("uses the schemas written, tolerantly with OR REPLACE", async () => {
-    expect(await factsOf("CREATE OR REPLACE TRIGGER log AFTER INSERT ON app.docs FOR EACH ROW EXECUTE PROCEDURE audit.log_change()")).toEqual(
+    expect(
+      await factsOf("CREATE OR REPLACE TRIGGER log AFTER INSERT ON app.docs FOR EACH ROW EXECUTE PROCEDURE audit.log_change()"),
+    ).toEqual(
       facts({
         kind: "create_trigger",
         creates: [named("trigger", "app.docs.log")],
@@ -179,7 +189,8 @@ describe("DO blocks", () => {
   });
 
   it("guards a creation with a catalog query that references nothing", async () => {
-    const sql = "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN CREATE TYPE mood AS ENUM ('ok'); END IF; END $$";
+    const sql =
+      "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'mood') THEN CREATE TYPE mood AS ENUM ('ok'); END IF; END $$";
     expect(await factsOf(sql)).toEqual(
       facts({ kind: "do", creates: [named("enum", "public.mood")], softReferences: [named("schema", "public")], tolerantCreate: true }),
     );

@@ -173,7 +173,8 @@ describe("CREATE INDEX", () => {
 
 describe("CREATE VIEW and MATERIALIZED VIEW", () => {
   it("references the tables a view reads, not its CTE names", async () => {
-    const sql = "CREATE VIEW recent_orders AS WITH recent AS (SELECT * FROM orders) SELECT * FROM recent JOIN users ON users.id = recent.user_id";
+    const sql =
+      "CREATE VIEW recent_orders AS WITH recent AS (SELECT * FROM orders) SELECT * FROM recent JOIN users ON users.id = recent.user_id";
     expect(await factsOf(sql)).toEqual(
       facts({
         kind: "create_view",
@@ -299,7 +300,9 @@ describe("ALTER TABLE", () => {
   });
 
   it("is kind alter_table with several subcommands", async () => {
-    expect(await factsOf("ALTER TABLE orders ADD COLUMN paid boolean, ALTER COLUMN total SET NOT NULL, DROP CONSTRAINT orders_total_check")).toEqual(
+    expect(
+      await factsOf("ALTER TABLE orders ADD COLUMN paid boolean, ALTER COLUMN total SET NOT NULL, DROP CONSTRAINT orders_total_check"),
+    ).toEqual(
       facts({
         kind: "alter_table",
         creates: [named("column", "public.orders.paid")],
@@ -329,7 +332,11 @@ describe("ALTER TABLE", () => {
 
   it("alters a sequence", async () => {
     expect(await factsOf("ALTER SEQUENCE orders_id_seq RESTART WITH 1000")).toEqual(
-      facts({ kind: "alter_sequence", alters: [named("sequence", "public.orders_id_seq")], references: [onPath("sequence", "public.orders_id_seq")] }),
+      facts({
+        kind: "alter_sequence",
+        alters: [named("sequence", "public.orders_id_seq")],
+        references: [onPath("sequence", "public.orders_id_seq")],
+      }),
     );
   });
 });

@@ -10,7 +10,11 @@ describe("types and domains", () => {
 
   it("creates a composite type, referencing the types of its attributes that are not built in", async () => {
     expect(await factsOf("CREATE TYPE pair AS (label text, amount numeric(10, 2), feeling mood)")).toEqual(
-      facts({ kind: "create_type", creates: [named("type", "public.pair")], references: [onPath("type", "public.mood"), named("schema", "public")] }),
+      facts({
+        kind: "create_type",
+        creates: [named("type", "public.pair")],
+        references: [onPath("type", "public.mood"), named("schema", "public")],
+      }),
     );
   });
 
@@ -25,14 +29,20 @@ describe("types and domains", () => {
       facts({ kind: "create_domain", creates: [named("domain", "public.email")], references: [named("schema", "public")] }),
     );
     expect(await factsOf("CREATE DOMAIN happy_mood AS mood NOT NULL")).toEqual(
-      facts({ kind: "create_domain", creates: [named("domain", "public.happy_mood")], references: [onPath("type", "public.mood"), named("schema", "public")] }),
+      facts({
+        kind: "create_domain",
+        creates: [named("domain", "public.happy_mood")],
+        references: [onPath("type", "public.mood"), named("schema", "public")],
+      }),
     );
   });
 
   it("alters an enum, which must exist", async () => {
     const altered = { alters: [named("enum", "public.mood")], references: [onPath("type", "public.mood")] };
     expect(await factsOf("ALTER TYPE mood ADD VALUE 'meh'")).toEqual(facts({ kind: "alter_enum_add_value", ...altered }));
-    expect(await factsOf("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh' BEFORE 'sad'")).toEqual(facts({ kind: "alter_enum_add_value", ...altered }));
+    expect(await factsOf("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh' BEFORE 'sad'")).toEqual(
+      facts({ kind: "alter_enum_add_value", ...altered }),
+    );
     expect(await factsOf("ALTER TYPE mood RENAME VALUE 'meh' TO 'so-so'")).toEqual(facts({ kind: "alter_enum_rename_value", ...altered }));
   });
 
@@ -75,7 +85,9 @@ describe("CREATE SCHEMA and ROLE", () => {
   });
 
   it("names a schema after its owner when only AUTHORIZATION is given", async () => {
-    expect(await factsOf("CREATE SCHEMA AUTHORIZATION app_owner")).toEqual(facts({ kind: "create_schema", creates: [named("schema", "app_owner")] }));
+    expect(await factsOf("CREATE SCHEMA AUTHORIZATION app_owner")).toEqual(
+      facts({ kind: "create_schema", creates: [named("schema", "app_owner")] }),
+    );
   });
 
   it("creates and drops a role", async () => {

@@ -38,8 +38,8 @@ export async function readDieselMigrations(context: FormatContext): Promise<Migr
     const downPath = path.join(folder, "down.sql");
     const formatAllowsTransaction = await runsInTransaction(path.join(folder, "metadata.toml"), context.projectRoot);
     const { variables } = context;
-    const upText = await readMigrationFile(upPath, context.projectRoot);
-    const downText = (await fileExists(downPath)) ? await readMigrationFile(downPath, context.projectRoot) : null;
+    const upText = await readMigrationFile(upPath, context.projectRoot, context.preloaded);
+    const downText = (await fileExists(downPath)) ? await readMigrationFile(downPath, context.projectRoot, context.preloaded) : null;
     migrations.push({
       version: (match[1] ?? "").replace(/-/g, ""),
       name: match[2] ?? "",

@@ -70,8 +70,8 @@ function parseFlywayName(fileName: string, absolutePath: string, file: string): 
 
 async function toMigration(context: FormatContext, up: FlywayFile, down: FlywayFile | undefined): Promise<Migration> {
   const { variables } = context;
-  const upText = await readMigrationFile(up.absolutePath, context.projectRoot);
-  const downText = down ? await readMigrationFile(down.absolutePath, context.projectRoot) : null;
+  const upText = await readMigrationFile(up.absolutePath, context.projectRoot, context.preloaded);
+  const downText = down ? await readMigrationFile(down.absolutePath, context.projectRoot, context.preloaded) : null;
   return {
     version: up.version,
     name: up.description,

@@ -27,7 +27,7 @@ export async function readGraphileMigrateMigrations(context: FormatContext): Pro
     const absolutePath = path.join(committed, entry.name);
     const match = /^(\d+)(?:-([^.]*))?\.sql$/.exec(entry.name);
     if (!match) throw unexpectedFileError(relativeFile(context.projectRoot, absolutePath), "graphile-migrate", "committed/<NNNNNN>.sql");
-    const text = await readMigrationFile(absolutePath, context.projectRoot);
+    const text = await readMigrationFile(absolutePath, context.projectRoot, context.preloaded);
     migrations.push({
       version: match[1] ?? "",
       name: match[2] ?? "",

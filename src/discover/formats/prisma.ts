@@ -27,7 +27,7 @@ export async function readPrismaMigrations(context: FormatContext): Promise<Migr
         hint: "Restore its migration.sql, or delete the folder if the migration was never applied anywhere.",
       });
     }
-    const text = await readMigrationFile(scriptPath, context.projectRoot);
+    const text = await readMigrationFile(scriptPath, context.projectRoot, context.preloaded);
     migrations.push({
       version: entry.name,
       name: entry.name.includes("_") ? entry.name.slice(entry.name.indexOf("_") + 1) : "",

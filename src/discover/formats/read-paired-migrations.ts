@@ -69,7 +69,7 @@ async function readPair(
   down: FoundFile | undefined,
 ): Promise<Migration> {
   const { variables } = context;
-  const upText = await readMigrationFile(up.absolutePath, context.projectRoot);
+  const upText = await readMigrationFile(up.absolutePath, context.projectRoot, context.preloaded);
   const isSectioned = options.allowsSections && hasSectionMarkers(upText.source, "dbmate");
   const sections = isSectioned ? splitSections(upText.source, "dbmate", up.file, { isUpImplicit: true }) : null;
   if (sections?.down && down) {
@@ -79,7 +79,7 @@ async function readPair(
   }
   let downScript = sections?.down ? createScript({ file: up.file, variables, ...sections.down }) : null;
   if (down) {
-    const downText = await readMigrationFile(down.absolutePath, context.projectRoot);
+    const downText = await readMigrationFile(down.absolutePath, context.projectRoot, context.preloaded);
     downScript = createScript({ file: down.file, sql: downText.source, variables });
   }
   return {

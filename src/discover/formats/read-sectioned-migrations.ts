@@ -28,7 +28,7 @@ export async function readSectionedMigrations(context: FormatContext, options: R
     if (!parsed || parsed.direction !== null) {
       throw unexpectedFileError(relativeFile(context.projectRoot, absolutePath), options.format, "<version>_<name>.sql");
     }
-    const text = await readMigrationFile(absolutePath, context.projectRoot);
+    const text = await readMigrationFile(absolutePath, context.projectRoot, context.preloaded);
     const sections = splitSections(text.source, options.dialect, text.file);
     const { variables } = context;
     migrations.push({

@@ -49,8 +49,10 @@ export async function readSqitchMigrations(context: FormatContext): Promise<Migr
       );
     }
     const { variables } = context;
-    const deploy = await readMigrationFile(change.deployPath, context.projectRoot);
-    const revert = (await fileExists(change.revertPath)) ? await readMigrationFile(change.revertPath, context.projectRoot) : null;
+    const deploy = await readMigrationFile(change.deployPath, context.projectRoot, context.preloaded);
+    const revert = (await fileExists(change.revertPath))
+      ? await readMigrationFile(change.revertPath, context.projectRoot, context.preloaded)
+      : null;
     migrations.push({
       version: change.version,
       name: change.name,

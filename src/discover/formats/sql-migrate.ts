@@ -28,7 +28,7 @@ export async function readSqlMigrateMigrations(context: FormatContext): Promise<
     if (!match) {
       throw unexpectedFileError(relativeFile(context.projectRoot, absolutePath), "sql-migrate", "<number>_<name>.sql");
     }
-    const text = await readMigrationFile(absolutePath, context.projectRoot);
+    const text = await readMigrationFile(absolutePath, context.projectRoot, context.preloaded);
     const sections = splitSections(text.source, "sql-migrate", text.file);
     const { variables } = context;
     const migration: Migration = {
