@@ -1,5 +1,6 @@
 import type { AnalyzedStatement } from "../analyze/analyze-statement.js";
 import { type AstNode, listOf, names, unwrap } from "../analyze/ast.js";
+import { implicitName } from "../analyze/handlers/implicit-names.js";
 
 /** Where something was written. */
 export interface SourcePosition {
@@ -12,18 +13,25 @@ export interface TableState extends SourcePosition {
   name: string;
   rlsEnabled: boolean;
   rlsForced: boolean;
-  policies: number;
+  /** Names of the table's policies. */
+  policies: Set<string>;
 }
 
 export interface ForeignKeyState extends SourcePosition {
   table: string;
   columns: string[];
+  /** Qualified constraint name as the analyzer derives it (`public.t.t_col_fkey`), to follow DROP CONSTRAINT. */
+  constraint: string;
 }
 
 export interface IndexState {
   table: string;
+  /** Qualified index name (`public.t_col_idx`), to follow DROP INDEX. */
+  name: string;
   /** Column names in order; an expression column is "" (it covers nothing). */
   columns: string[];
+  /** A partial index (WHERE …) does not serve every lookup of a foreign key. */
+  partial: boolean;
 }
 
 /**
@@ -38,22 +46,31 @@ export class LintProjectState {
 
   /** Applies one analysed statement. `qualify` resolves RangeVars as the migration does. */
   update(node: AstNode, facts: AnalyzedStatement, at: SourcePosition, qualify: (relation: unknown) => string): void {
-    for (const dropped of facts.drops) if (dropped.kind === "table") this.dropTable(dropped.name);
+    for (const dropped of facts.drops) {
+      if (dropped.kind === "table") this.dropTable(dropped.name);
+      if (dropped.kind === "constraint") this.removeFrom(this.foreignKeys, (key) => key.constraint === dropped.name);
+      if (dropped.kind === "index") this.removeFrom(this.indexes, (index) => index.name === dropped.name);
+      if (dropped.kind === "policy") {
+        const table = this.tables.get(dropped.name.slice(0, dropped.name.lastIndexOf(".")));
+        table?.policies.delete(dropped.name.slice(dropped.name.lastIndexOf(".") + 1));
+      }
+    }
     for (const rename of facts.renames) if (rename.kind === "table") this.renameTable(rename.from, rename.to);
     for (const created of facts.creates) {
       if (created.kind === "table" && !this.tables.has(created.name)) {
-        this.tables.set(created.name, { name: created.name, ...at, rlsEnabled: false, rlsForced: false, policies: 0 });
+        this.tables.set(created.name, { name: created.name, ...at, rlsEnabled: false, rlsForced: false, policies: new Set() });
       }
       if (created.kind === "policy") {
         const table = this.tables.get(created.name.slice(0, created.name.lastIndexOf(".")));
-        if (table) table.policies++;
+        table?.policies.add(created.name.slice(created.name.lastIndexOf(".") + 1));
       }
     }
     const [kind, fields] = unwrap(node);
     if (kind === "CreateStmt") this.addTableConstraints(qualify(fields.relation), listOf(fields.tableElts), at);
     if (kind === "IndexStmt") {
       const columns = listOf(fields.indexParams).map((param) => String(unwrap(param)[1].name ?? ""));
-      this.indexes.push({ table: qualify(fields.relation), columns });
+      const created = facts.creates.find((object) => object.kind === "index");
+      this.indexes.push({ table: qualify(fields.relation), name: created?.name ?? "", columns, partial: fields.whereClause !== undefined });
     }
     if (kind === "AlterTableStmt") {
       const table = qualify(fields.relation);
@@ -73,7 +90,7 @@ export class LintProjectState {
   /** Is there an index whose leading columns are exactly `columns` (in any order among the first n)? */
   hasIndexLeadingWith(table: string, columns: readonly string[]): boolean {
     return this.indexes.some((index) => {
-      if (index.table !== table || index.columns.length < columns.length) return false;
+      if (index.table !== table || index.partial || index.columns.length < columns.length) return false;
       const leading = new Set(index.columns.slice(0, columns.length));
       return columns.every((column) => leading.has(column));
     });
@@ -93,8 +110,13 @@ export class LintProjectState {
 
   private addConstraint(table: string, constraint: AstNode, columnOfDefinition: string[], at: SourcePosition): void {
     const columns = columnOfDefinition.length > 0 ? columnOfDefinition : names(constraint.keys ?? constraint.fk_attrs);
-    if (constraint.contype === "CONSTR_FOREIGN") this.foreignKeys.push({ table, columns, ...at });
-    if (constraint.contype === "CONSTR_PRIMARY" || constraint.contype === "CONSTR_UNIQUE") this.indexes.push({ table, columns });
+    const [schema, bare] = [table.slice(0, table.indexOf(".")), table.slice(table.indexOf(".") + 1)];
+    const suffix = constraint.contype === "CONSTR_PRIMARY" ? "pkey" : constraint.contype === "CONSTR_UNIQUE" ? "key" : "fkey";
+    const name = typeof constraint.conname === "string" ? constraint.conname : implicitName(bare, columns, suffix);
+    if (constraint.contype === "CONSTR_FOREIGN") this.foreignKeys.push({ table, columns, constraint: `${table}.${name}`, ...at });
+    if (constraint.contype === "CONSTR_PRIMARY" || constraint.contype === "CONSTR_UNIQUE") {
+      this.indexes.push({ table, name: `${schema}.${name}`, columns, partial: false });
+    }
   }
 
   private dropTable(name: string): void {
@@ -109,6 +131,10 @@ export class LintProjectState {
       this.tables.set(to, { ...state, name: to });
     }
     for (const entry of [...this.foreignKeys, ...this.indexes]) if (entry.table === from) entry.table = to;
+  }
+
+  private removeFrom<T>(list: T[], test: (entry: T) => boolean): void {
+    for (let i = list.length - 1; i >= 0; i--) if (test(list[i] as T)) list.splice(i, 1);
   }
 
   private removeWhere(test: (entry: { table: string }) => boolean): void {

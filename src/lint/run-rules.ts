@@ -99,6 +99,8 @@ export async function runRules(input: RunRulesInput): Promise<LintFinding[]> {
       }
       project.update(parsed.node, facts, { file: migration.up.file, line: parsed.line, column: parsed.column }, qualify);
       for (const created of facts.creates) createdHere.add(created.name);
+      // A table created here and renamed is still this migration's own.
+      for (const rename of facts.renames) if (createdHere.has(rename.from)) createdHere.add(rename.to);
     }
   }
   for (const rule of active) {

@@ -1,3 +1,4 @@
+-- drydock:allow plaintext-secret-column the BEFORE trigger below encrypts connection_string into connection_string_encrypted and clears it; a CHECK rejects any row that keeps plaintext
 -- Registry of the external databases the platform runs on besides this one (cache, document
 -- store, analytics warehouse). Their connection strings contain passwords, so they are stored
 -- only as pgp_sym_encrypt ciphertext: a leaked dump or a careless SELECT * shows bytes, not

@@ -19,7 +19,7 @@ export const dropColumn = defineRule({
   check({ node, qualify, isCreatedInThisMigration, report }) {
     const alter = node.AlterTableStmt as AstNode | undefined;
     // ALTER TYPE … DROP ATTRIBUTE is an AlterTableStmt too, on a composite type.
-    if (!alter || alter.objtype !== "OBJECT_TABLE") return;
+    if (alter?.objtype !== "OBJECT_TABLE") return;
     const table = qualify(alter.relation);
     if (isCreatedInThisMigration(table)) return;
     for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {

@@ -19,7 +19,7 @@ export const dropNotNull = defineRule({
     "Make every client handle NULL in the column and deploy that first, then drop the constraint with -- drydock:allow drop-not-null <reason>.",
   check({ node, qualify, isCreatedInThisMigration, report }) {
     const alter = node.AlterTableStmt as AstNode | undefined;
-    if (!alter || alter.objtype !== "OBJECT_TABLE") return;
+    if (alter?.objtype !== "OBJECT_TABLE") return;
     const table = qualify(alter.relation);
     if (isCreatedInThisMigration(table)) return;
     for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {

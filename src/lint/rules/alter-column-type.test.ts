@@ -1,0 +1,95 @@
+import { describe, expect, it } from "vitest";
+import { lintSql } from "../../../test/support/lint-sql.js";
+import type { Migration } from "../../model/migration.js";
+import { runRules } from "../run-rules.js";
+import { alterColumnType } from "./alter-column-type.js";
+
+const before = ["CREATE TABLE users (id int, name varchar(50), email text, price numeric(10,2), seen timestamp(3));"];
+
+/** Lints every migration of a project (so the rule sees how the columns were created), keeping the last file's findings. */
+async function lintProject(files: string[]) {
+  const migrations: Migration[] = files.map((sql, index) => {
+    const version = String(index + 1).padStart(4, "0");
+    return {
+      version,
+      name: "test",
+      kind: "versioned",
+      format: "plain",
+      up: { file: `migrations/${version}_test.sql`, sql, formatAllowsTransaction: true },
+      down: null,
+      checksum: version,
+    };
+  });
+  const findings = await runRules({ migrations, rules: [alterColumnType], serverMajor: 15, rlsSchemas: [], searchPath: ["public"] });
+  return findings.filter((finding) => finding.file === migrations[migrations.length - 1]?.up.file);
+}
+
+describe("alter-column-type", () => {
+  it("reports a type change on an existing table", async () => {
+    const found = await lintSql(alterColumnType, "\n\tALTER TABLE users ALTER COLUMN id TYPE bigint;", { before });
+    expect(found).toMatchObject([
+      {
+        rule: "alter-column-type",
+        severity: "error",
+        line: 2,
+        column: 2,
+        message: expect.stringMatching(/id TYPE int8 rewrites public\.users/),
+      },
+    ]);
+  });
+
+  it.each([
+    ["timestamp to timestamptz", "ALTER TABLE users ALTER COLUMN seen TYPE timestamptz;"],
+    ["a USING expression", "ALTER TABLE users ALTER COLUMN email TYPE text USING lower(email);"],
+    ["a new collation", 'ALTER TABLE users ALTER COLUMN email TYPE text COLLATE "C";'],
+    ["a USING cast to another type", "ALTER TABLE users ALTER COLUMN email TYPE text USING email::varchar(3);"],
+  ])("reports %s", async (_, sql) => {
+    expect(await lintSql(alterColumnType, sql, { before })).toMatchObject([{ rule: "alter-column-type", line: 1, column: 1 }]);
+  });
+
+  it.each([
+    ["a shorter varchar", "ALTER TABLE users ALTER name TYPE varchar(20);", "from varchar(50)"],
+    ["text to a limited varchar", "ALTER TABLE users ALTER email TYPE varchar(100);", "from text"],
+    ["int to text", "ALTER TABLE users ALTER id TYPE text;", "from int4"],
+    ["numeric with a new scale", "ALTER TABLE users ALTER price TYPE numeric(12,4);", "from numeric(10,2)"],
+    ["a lower timestamp precision", "ALTER TABLE users ALTER seen TYPE timestamp(0);", "from timestamp(3)"],
+  ])("reports %s when it knows the old type", async (_, sql, from) => {
+    const found = await lintProject([...before, sql]);
+    expect(found).toMatchObject([
+      { rule: "alter-column-type", severity: "error", line: 1, column: 1, message: expect.stringContaining(from) },
+    ]);
+  });
+
+  it.each([
+    ["varchar(50) to varchar(100)", "ALTER TABLE users ALTER COLUMN name TYPE varchar(100);"],
+    ["varchar to text", "ALTER TABLE users ALTER COLUMN name TYPE text;"],
+    ["varchar(50) to unlimited varchar", "ALTER TABLE users ALTER COLUMN name SET DATA TYPE character varying;"],
+    ["text to varchar", "ALTER TABLE users ALTER COLUMN email TYPE varchar;"],
+    ["a wider numeric", "ALTER TABLE users ALTER COLUMN price TYPE numeric(14,2);"],
+    ["an unconstrained numeric", "ALTER TABLE users ALTER COLUMN price TYPE numeric;"],
+    ["a higher timestamp precision", "ALTER TABLE users ALTER COLUMN seen TYPE timestamp(6);"],
+    ["the same type", "ALTER TABLE users ALTER COLUMN id TYPE integer;"],
+    ["a USING that only casts the column", "ALTER TABLE users ALTER COLUMN name TYPE text USING name::text;"],
+  ])("accepts %s, which is binary-coercible", async (_, sql) => expect(await lintProject([...before, sql])).toEqual([]));
+
+  it("knows a column added earlier in the same migration", async () => {
+    const sql =
+      "ALTER TABLE users ADD COLUMN nick varchar(10);\nALTER TABLE users ALTER COLUMN nick TYPE varchar(30);\nALTER TABLE users ALTER nick TYPE int USING 0;";
+    expect(await lintSql(alterColumnType, sql, { before })).toMatchObject([{ line: 3, column: 1 }]);
+  });
+
+  it("follows renames", async () => {
+    const found = await lintProject([
+      ...before,
+      "ALTER TABLE users RENAME TO people;\nALTER TABLE people RENAME name TO full_name;",
+      "ALTER TABLE people ALTER full_name TYPE varchar(10);",
+    ]);
+    expect(found).toMatchObject([{ message: expect.stringContaining("from varchar(50)") }]);
+  });
+
+  it.each([
+    ["a string type when the old type is unknown", "ALTER TABLE users ALTER COLUMN name TYPE varchar(255);"],
+    ["text when the old type is unknown", "ALTER TABLE users ALTER COLUMN name TYPE text;"],
+    ["a table created in the same migration", "CREATE TABLE t (id int);\nALTER TABLE t ALTER COLUMN id TYPE bigint;"],
+  ])("accepts %s", async (_, sql) => expect(await lintSql(alterColumnType, sql, { before })).toEqual([]));
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { lintSql } from "../../../test/support/lint-sql.js";
+import { fkWithoutIndex } from "./fk-without-index.js";
+
+const before = ["CREATE TABLE orgs (id int PRIMARY KEY); CREATE TABLE projects (id int PRIMARY KEY, org_id int, name text);"];
+
+describe("fk-without-index", () => {
+  it("reports a foreign key added to an existing table with no index on its column", async () => {
+    const sql = "SELECT 1;\n  ALTER TABLE projects ADD CONSTRAINT projects_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);";
+    expect(await lintSql(fkWithoutIndex, sql, { before })).toMatchObject([
+      {
+        rule: "fk-without-index",
+        severity: "warning",
+        file: "migrations/9999_test.sql",
+        line: 2,
+        column: 3,
+        message: "foreign key on public.projects (org_id) has no index leading with that column",
+      },
+    ]);
+  });
+
+  it.each([
+    ["an inline REFERENCES in CREATE TABLE", "CREATE TABLE members (id int PRIMARY KEY, org_id int REFERENCES orgs);"],
+    ["an index whose leading column is another", "CREATE TABLE t (a int, b int REFERENCES orgs);\nCREATE INDEX t_a_b ON t (a, b);"],
+    ["an index on an expression of the column", "CREATE TABLE t (b int REFERENCES orgs);\nCREATE INDEX t_b ON t ((b + 0));"],
+    [
+      "a composite key whose index covers only one column",
+      "CREATE TABLE t (a int, b int, FOREIGN KEY (a, b) REFERENCES pairs (x, y));\nCREATE INDEX ON t (a);",
+    ],
+  ])("reports %s", async (_, sql) => {
+    const found = await lintSql(fkWithoutIndex, `SELECT 1;\n${sql}`, { before });
+    expect(found).toMatchObject([{ rule: "fk-without-index", line: 2, column: 1 }]);
+  });
+
+  it("does not report keys in migrations that are not linted", async () => {
+    const earlier = [...before, "ALTER TABLE projects ADD FOREIGN KEY (org_id) REFERENCES orgs;"];
+    expect(await lintSql(fkWithoutIndex, "SELECT 1;", { before: earlier })).toEqual([]);
+  });
+
+  it.each([
+    [
+      "an index on the column",
+      "ALTER TABLE projects ADD FOREIGN KEY (org_id) REFERENCES orgs;\nCREATE INDEX projects_org ON projects (org_id);",
+    ],
+    [
+      "an index created before the key",
+      "CREATE INDEX projects_org ON projects (org_id, name);\nALTER TABLE projects ADD FOREIGN KEY (org_id) REFERENCES orgs;",
+    ],
+    [
+      "a primary key that leads with the column",
+      "CREATE TABLE m (org_id int REFERENCES orgs, user_id int, PRIMARY KEY (org_id, user_id));",
+    ],
+    [
+      "a unique constraint on the columns in another order",
+      "CREATE TABLE t (a int, b int, UNIQUE (b, a), FOREIGN KEY (a, b) REFERENCES pairs (x, y));",
+    ],
+    ["a self-reference through the primary key", "CREATE TABLE nodes (id int PRIMARY KEY REFERENCES nodes (id));"],
+    ["a referencing table dropped later", "CREATE TABLE t (org_id int REFERENCES orgs);\nDROP TABLE t;"],
+  ])("accepts %s", async (_, sql) => expect(await lintSql(fkWithoutIndex, sql, { before })).toEqual([]));
+
+  it("accepts a key whose index comes in a later migration", async () => {
+    const found = await lintSql(fkWithoutIndex, "SELECT 1;", {
+      before: [...before, "ALTER TABLE projects ADD FOREIGN KEY (org_id) REFERENCES orgs;", "CREATE INDEX ON projects (org_id);"],
+    });
+    expect(found).toEqual([]);
+  });
+});
+
+describe("fk-without-index follows drops and partial indexes", () => {
+  const base = "CREATE TABLE orgs (id int PRIMARY KEY);\nCREATE TABLE projects (id int, org_id int REFERENCES orgs (id));\n";
+
+  it("forgets a foreign key dropped later", async () => {
+    const found = await lintSql(fkWithoutIndex, `${base}ALTER TABLE projects DROP CONSTRAINT projects_org_id_fkey;\n`);
+    expect(found).toEqual([]);
+  });
+
+  it("does not count a partial index, nor an index dropped later", async () => {
+    const partial = await lintSql(fkWithoutIndex, `${base}CREATE INDEX projects_org ON projects (org_id) WHERE org_id > 0;\n`);
+    expect(partial).toMatchObject([{ rule: "fk-without-index", line: 2 }]);
+    const dropped = await lintSql(fkWithoutIndex, `${base}CREATE INDEX projects_org ON projects (org_id);\nDROP INDEX projects_org;\n`);
+    expect(dropped).toMatchObject([{ rule: "fk-without-index", line: 2 }]);
+  });
+});
