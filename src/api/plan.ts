@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import type { AnalyzedStatement } from "../analyze/analyze-statement.js";
 import { AnalysisCache } from "../cache/analysis-cache.js";
 import { PlanCache } from "../cache/plan-cache.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
@@ -10,9 +11,13 @@ import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
 import { discoverMigrations } from "../discover/discover-migrations.js";
 import { readSqitchRequires } from "../discover/formats/sqitch.js";
 import { InputError } from "../errors/drydock-error.js";
+import { rules } from "../lint/registry.js";
+import { runRules } from "../lint/run-rules.js";
 import type { ObjectRef } from "../model/analysis.js";
+import type { LintFinding } from "../model/lint.js";
 import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
+import type { ParsedScript } from "../parse/parse-sql.js";
 import { analysisKey } from "../plan/analyze-migration.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
@@ -86,22 +91,47 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   };
   const useCache = options.cache !== false;
   const planCache = useCache ? PlanCache.open(project.root, toolVersion) : undefined;
-  const inputKey = useCache ? planInputKey(planInput) : "";
+  const lintSettings = [project.config.lint, project.config.checks.rls, settings.preset];
+  const inputKey = useCache ? planInputKey(planInput, lintSettings) : "";
   const cachedPlan = planCache?.get(inputKey);
   if (cachedPlan) return { ...cachedPlan, target };
   const cache = useCache ? AnalysisCache.open(project.root, toolVersion) : undefined;
+  const parsedScripts = new Map<string, ParsedScript>();
+  const analyses = new Map<string, AnalyzedStatement[]>();
   const built = await buildPlan({
     ...planInput,
+    parsedScripts,
+    analyses,
     ...(cache ? { store: cache } : {}),
   });
+  const findings = await runRules({
+    migrations,
+    parsed: parsedScripts,
+    analyses,
+    ...(planInput.pending ? { lint: planInput.pending } : {}),
+    rules,
+    overrides: project.config.lint.rules,
+    serverMajor: planInput.serverMajor ?? project.config.lint.server_version,
+    rlsSchemas: project.config.checks.rls.schemas ?? (settings.preset === "supabase" ? ["public"] : []),
+    searchPath: settings.search_path,
+  });
+  const withLint: Plan = { ...built, lint: summarizeLint(findings) };
   // A read-only project folder only costs speed.
   await cache?.save().catch(() => undefined);
-  await planCache?.set(inputKey, built).catch(() => undefined);
-  return { ...built, target };
+  await planCache?.set(inputKey, withLint).catch(() => undefined);
+  return { ...withLint, target };
+}
+
+function summarizeLint(findings: readonly LintFinding[]): NonNullable<Plan["lint"]> {
+  const active = findings.filter((finding) => !finding.suppressed);
+  const rules: Record<string, number> = {};
+  for (const finding of active) rules[finding.rule] = (rules[finding.rule] ?? 0) + 1;
+  const count = (severity: string) => active.filter((finding) => finding.severity === severity).length;
+  return { error: count("error"), warning: count("warning"), info: count("info"), allowed: findings.length - active.length, rules };
 }
 
 /** The key of everything a plan depends on (the migrations' analysis keys cover their SQL and settings). */
-function planInputKey(input: Parameters<typeof buildPlan>[0]): string {
+function planInputKey(input: Parameters<typeof buildPlan>[0], lintSettings: unknown): string {
   const settings = { searchPath: input.searchPath, ...(input.serverMajor !== undefined ? { serverMajor: input.serverMajor } : {}) };
   return sha256(
     JSON.stringify({
@@ -120,6 +150,8 @@ function planInputKey(input: Parameters<typeof buildPlan>[0]): string {
       targetObjects: input.targetObjects?.length ?? 0,
       singleTransaction: input.singleTransaction ?? false,
       requires: input.declaredRequires ? [...input.declaredRequires] : [],
+      // Lint settings change the lint summary the plan carries.
+      lint: lintSettings,
     }),
   );
 }

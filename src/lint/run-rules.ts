@@ -1,8 +1,8 @@
-import { analyzeStatement } from "../analyze/analyze-statement.js";
+import { type AnalyzedStatement, analyzeStatement } from "../analyze/analyze-statement.js";
 import { NameResolver } from "../analyze/name-resolver.js";
 import type { LintFinding, Severity } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
-import { parseSql } from "../parse/parse-sql.js";
+import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
 import { readDirectives } from "../plan/directives.js";
 import { decideTransactionMode } from "../plan/transaction-mode.js";
 import { LintProjectState } from "./project-state.js";
@@ -18,6 +18,9 @@ export interface RunRulesInput {
   serverMajor: number;
   rlsSchemas: readonly string[];
   searchPath: readonly string[];
+  /** Scripts already parsed and analysed (by the plan), by version: not parsed again. */
+  parsed?: ReadonlyMap<string, ParsedScript>;
+  analyses?: ReadonlyMap<string, AnalyzedStatement[]>;
 }
 
 /** Id of the finding for a `-- drydock:allow` without a reason or naming no rule. */
@@ -60,7 +63,7 @@ export async function runRules(input: RunRulesInput): Promise<LintFinding[]> {
 
   for (const migration of input.migrations) {
     const shouldLint = input.lint === undefined || input.lint.has(migration.version);
-    const script = await parseSql(migration.up.file, migration.up.sql);
+    const script = input.parsed?.get(migration.version) ?? (await parseSql(migration.up.file, migration.up.sql));
     sources.set(migration.up.file, migration.up.sql.split("\n"));
     const directives = readDirectives(migration.up.file, migration.up.sql);
     if (shouldLint) allowsByFile.set(migration.up.file, allowsOf(migration, directives.allow, knownIds, findings));
@@ -77,24 +80,29 @@ export async function runRules(input: RunRulesInput): Promise<LintFinding[]> {
     const createdHere = new Set<string>();
     const qualifier = new NameResolver([...input.searchPath]);
     for (const { parsed, facts } of statements) {
-      // Re-apply SET search_path in order, so rules qualify names as this statement does.
-      analyzeStatement(parsed, qualifier, { serverMajor: input.serverMajor });
+      // Keep the qualifier's search_path in step with the statements (only SET changes it).
+      if (parsed.node.VariableSetStmt) analyzeStatement(parsed, qualifier, { serverMajor: input.serverMajor });
       const qualify = (relation: unknown) => qualifier.relationName(relation as { schemaname?: string; relname?: string });
       if (shouldLint) {
+        let current: Rule | undefined;
+        const statementContext = {
+          node: parsed.node,
+          parsed,
+          facts,
+          migration: context,
+          project,
+          serverMajor: input.serverMajor,
+          rlsSchemas: input.rlsSchemas,
+          isCreatedInThisMigration: (relation: string) => createdHere.has(relation),
+          existedBefore: (relation: string) => project.tables.has(relation) && !createdHere.has(relation),
+          qualify,
+          report: (report: RuleReport) => {
+            if (current) emit(current, migration.up.file, parsed.line, parsed.column, report);
+          },
+        };
         for (const rule of active) {
-          rule.check?.({
-            node: parsed.node,
-            parsed,
-            facts,
-            migration: context,
-            project,
-            serverMajor: input.serverMajor,
-            rlsSchemas: input.rlsSchemas,
-            isCreatedInThisMigration: (relation) => createdHere.has(relation),
-            existedBefore: (relation) => project.tables.has(relation) && !createdHere.has(relation),
-            qualify,
-            report: (report) => emit(rule, migration.up.file, parsed.line, parsed.column, report),
-          });
+          current = rule;
+          rule.check?.(statementContext);
         }
       }
       project.update(parsed.node, facts, { file: migration.up.file, line: parsed.line, column: parsed.column }, qualify);

@@ -45,4 +45,6 @@ export interface Plan {
   findings: PlanFinding[];
   /** Migrations in dependency levels: none in a group depends on another of the same group. */
   groups: string[][];
+  /** Lint findings of the planned migrations, counted by severity (`drydock lint` lists them). */
+  lint?: { error: number; warning: number; info: number; allowed: number; rules: Record<string, number> };
 }

@@ -1,7 +1,7 @@
 import { type AnalyzedStatement, analyzeStatement } from "../analyze/analyze-statement.js";
 import { NameResolver } from "../analyze/name-resolver.js";
 import type { Migration } from "../model/migration.js";
-import { parseSql } from "../parse/parse-sql.js";
+import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
 import { type Directives, readDirectives } from "./directives.js";
 import { decideTransactionMode, type TransactionMode } from "./transaction-mode.js";
@@ -33,16 +33,22 @@ export function analysisKey(migration: Migration, settings: AnalysisSettings): s
   );
 }
 
-/** Parses and analyses one migration's up script. Throws its syntax error (file:line:column). */
+/**
+ * Parses and analyses one migration's up script. Throws its syntax error (file:line:column).
+ * When it parses, the script goes into `parsedScripts` (if given), so a later stage (lint) need
+ * not parse it again; a cached analysis has no script.
+ */
 export async function analyzeMigration(
   migration: Migration,
   settings: AnalysisSettings,
   store?: AnalysisStore,
+  parsedScripts?: Map<string, ParsedScript>,
 ): Promise<MigrationAnalysis> {
   const key = store ? analysisKey(migration, settings) : "";
   const cached = store?.get(key);
   if (cached) return cached;
   const script = await parseSql(migration.up.file, migration.up.sql);
+  parsedScripts?.set(migration.version, script);
   const resolver = new NameResolver([...settings.searchPath]);
   const statements = script.statements.map((statement) => analyzeStatement(statement, resolver, { serverMajor: settings.serverMajor }));
   const directives = readDirectives(migration.up.file, migration.up.sql);

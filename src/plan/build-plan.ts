@@ -5,7 +5,7 @@ import type { LockMode, ObjectRef, RelationLock } from "../model/analysis.js";
 import { lockModes } from "../model/analysis.js";
 import type { Migration } from "../model/migration.js";
 import type { Plan, PlanFinding, PlannedMigration } from "../model/plan.js";
-import { parseSql } from "../parse/parse-sql.js";
+import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
 import { type AnalysisStore, analyzeMigration, type MigrationAnalysis } from "./analyze-migration.js";
 import { dependencyGroups, findCycles } from "./dependency-groups.js";
@@ -32,6 +32,10 @@ export interface BuildPlanInput {
   serverMajor?: number;
   /** Analyses kept between runs (`.drydock/cache/`); none: analyse every migration. */
   store?: AnalysisStore;
+  /** Filled with the scripts parsed on the way, by version, for a later stage to reuse. */
+  parsedScripts?: Map<string, ParsedScript>;
+  /** Filled with every migration's statement analyses, by version. */
+  analyses?: Map<string, AnalyzedStatement[]>;
 }
 
 /** Kinds whose absence PostgreSQL reports when the statement runs; the others are matched by derived names, so only soft. */
@@ -79,8 +83,9 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const analyses = new Map<string, MigrationAnalysis>();
   const firstCreator = new Map<string, { version: string; index: number; line: number }>();
   for (const [index, migration] of input.migrations.entries()) {
-    const analysis = await analyzeMigration(migration, settings, input.store);
+    const analysis = await analyzeMigration(migration, settings, input.store, input.parsedScripts);
     analyses.set(migration.version, analysis);
+    input.analyses?.set(migration.version, analysis.statements);
     for (const facts of analysis.statements) {
       for (const created of facts.creates) {
         const key = keyOf(stripSignature(created));

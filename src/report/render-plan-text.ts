@@ -41,6 +41,17 @@ export function renderPlanText(plan: Plan, header: string): string {
     `plan ${plan.hash.slice(0, 12)} · ${plan.migrations.length} migration${plan.migrations.length === 1 ? "" : "s"} · ${plan.findings.length} finding${plan.findings.length === 1 ? "" : "s"}`,
     "",
   ];
+  if (plan.lint) {
+    const { error, warning, info, allowed, rules } = plan.lint;
+    const top = Object.entries(rules)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([rule, count]) => `${rule} ${count}`);
+    lines.push(
+      `lint: ${error} error${error === 1 ? "" : "s"}, ${warning} warning${warning === 1 ? "" : "s"}, ${info} info${allowed > 0 ? `, ${allowed} allowed` : ""}${top.length > 0 ? ` (${top.join(", ")}; details: drydock lint)` : ""}`,
+      "",
+    );
+  }
   if (plan.findings.length > 0) {
     lines.push("findings");
     for (const finding of plan.findings)
