@@ -20,5 +20,8 @@ export type { LockMode, ObjectKind, ObjectRef, RelationLock, StatementFacts } fr
 export type { Migration, MigrationFormat, MigrationScript } from "./model/migration.js";
 export type { Plan, PlanFinding, PlannedMigration } from "./model/plan.js";
 export type { Project } from "./model/project.js";
+export type { Snapshot, SnapshotDifference } from "./model/snapshot.js";
 export type { MigrationState, MigrationStatus } from "./plan/compare-history.js";
+export { compareSnapshots, snapshotsEqual } from "./snapshot/compare-snapshots.js";
+export { takeSnapshot } from "./snapshot/take-snapshot.js";
 export { redactUrl } from "./util/redact-url.js";

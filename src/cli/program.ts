@@ -7,6 +7,7 @@ import { registerInit } from "./commands/init.js";
 import { registerLint } from "./commands/lint.js";
 import { registerNew } from "./commands/new.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerSnapshot } from "./commands/snapshot.js";
 import { registerStatus } from "./commands/status.js";
 import { type CliIo, type GlobalFlags, Output, reportError } from "./io.js";
 
@@ -48,6 +49,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerApply(program, io, run);
   registerPlan(program, io, run);
   registerLint(program, io, run);
+  registerSnapshot(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

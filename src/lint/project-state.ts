@@ -48,14 +48,18 @@ export class LintProjectState {
   update(node: AstNode, facts: AnalyzedStatement, at: SourcePosition, qualify: (relation: unknown) => string): void {
     for (const dropped of facts.drops) {
       if (dropped.kind === "table") this.dropTable(dropped.name);
-      if (dropped.kind === "constraint") this.removeFrom(this.foreignKeys, (key) => key.constraint === dropped.name);
+      if (dropped.kind === "constraint") this.dropConstraint(dropped.name);
+      if (dropped.kind === "column") this.dropColumn(dropped.name);
       if (dropped.kind === "index") this.removeFrom(this.indexes, (index) => index.name === dropped.name);
       if (dropped.kind === "policy") {
         const table = this.tables.get(dropped.name.slice(0, dropped.name.lastIndexOf(".")));
         table?.policies.delete(dropped.name.slice(dropped.name.lastIndexOf(".") + 1));
       }
     }
-    for (const rename of facts.renames) if (rename.kind === "table") this.renameTable(rename.from, rename.to);
+    for (const rename of facts.renames) {
+      if (rename.kind === "table") this.renameTable(rename.from, rename.to);
+      if (rename.kind === "column") this.renameColumn(rename.from, rename.to);
+    }
     for (const created of facts.creates) {
       if (created.kind === "table" && !this.tables.has(created.name)) {
         this.tables.set(created.name, { name: created.name, ...at, rlsEnabled: false, rlsForced: false, policies: new Set() });
@@ -122,6 +126,30 @@ export class LintProjectState {
   private dropTable(name: string): void {
     this.tables.delete(name);
     this.removeWhere((entry) => entry.table === name);
+  }
+
+  /** `public.t.t_key`: a foreign key, or a primary key / unique constraint and the index it owns. */
+  private dropConstraint(name: string): void {
+    const table = name.slice(0, name.lastIndexOf("."));
+    const index = `${table.slice(0, table.indexOf("."))}.${name.slice(name.lastIndexOf(".") + 1)}`;
+    this.removeFrom(this.foreignKeys, (key) => key.constraint === name);
+    this.removeFrom(this.indexes, (entry) => entry.table === table && entry.name === index);
+  }
+
+  /** `public.t.col`: PostgreSQL drops the indexes and foreign keys that use the column with it. */
+  private dropColumn(name: string): void {
+    const [table, column] = [name.slice(0, name.lastIndexOf(".")), name.slice(name.lastIndexOf(".") + 1)];
+    this.removeFrom(this.foreignKeys, (key) => key.table === table && key.columns.includes(column));
+    this.removeFrom(this.indexes, (index) => index.table === table && index.columns.includes(column));
+  }
+
+  /** `public.t.a` → `public.t.b`: indexes and foreign keys follow the column. */
+  private renameColumn(from: string, to: string): void {
+    const table = from.slice(0, from.lastIndexOf("."));
+    const [old, renamed] = [from.slice(from.lastIndexOf(".") + 1), to.slice(to.lastIndexOf(".") + 1)];
+    for (const entry of [...this.foreignKeys, ...this.indexes]) {
+      if (entry.table === table) entry.columns = entry.columns.map((column) => (column === old ? renamed : column));
+    }
   }
 
   private renameTable(from: string, to: string): void {

@@ -7,7 +7,7 @@ import { alterColumnType } from "./alter-column-type.js";
 const before = ["CREATE TABLE users (id int, name varchar(50), email text, price numeric(10,2), seen timestamp(3));"];
 
 /** Lints every migration of a project (so the rule sees how the columns were created), keeping the last file's findings. */
-async function lintProject(files: string[]) {
+async function lintProject(files: string[], serverMajor = 15) {
   const migrations: Migration[] = files.map((sql, index) => {
     const version = String(index + 1).padStart(4, "0");
     return {
@@ -20,7 +20,7 @@ async function lintProject(files: string[]) {
       checksum: version,
     };
   });
-  const findings = await runRules({ migrations, rules: [alterColumnType], serverMajor: 15, rlsSchemas: [], searchPath: ["public"] });
+  const findings = await runRules({ migrations, rules: [alterColumnType], serverMajor, rlsSchemas: [], searchPath: ["public"] });
   return findings.filter((finding) => finding.file === migrations[migrations.length - 1]?.up.file);
 }
 
@@ -92,4 +92,32 @@ describe("alter-column-type", () => {
     ["text when the old type is unknown", "ALTER TABLE users ALTER COLUMN name TYPE text;"],
     ["a table created in the same migration", "CREATE TABLE t (id int);\nALTER TABLE t ALTER COLUMN id TYPE bigint;"],
   ])("accepts %s", async (_, sql) => expect(await lintSql(alterColumnType, sql, { before })).toEqual([]));
+
+  // crates-io 2025-02-17-133723_timezones: SET timezone = 'UTC', then timestamp → timestamptz on many tables.
+  it.each([
+    ["SET timezone = 'UTC'", "SET timezone = 'UTC';"],
+    ["SET TIME ZONE 'Etc/UTC'", "SET TIME ZONE 'Etc/UTC';"],
+    ["SET TIME ZONE 0", "SET TIME ZONE 0;"],
+  ])("accepts timestamp to timestamptz after %s (no rewrite since PostgreSQL 12)", async (_, set) => {
+    expect(await lintProject([...before, `${set}\nALTER TABLE users ALTER seen TYPE timestamptz;`])).toEqual([]);
+  });
+
+  it.each([
+    ["no SET timezone", "ALTER TABLE users ALTER seen TYPE timestamptz;", 15],
+    ["a time zone with an offset", "SET timezone = 'Europe/Berlin';\nALTER TABLE users ALTER seen TYPE timestamptz;", 15],
+    ["a RESET after the SET", "SET timezone = 'UTC';\nRESET timezone;\nALTER TABLE users ALTER seen TYPE timestamptz;", 15],
+    ["a lower precision than 6", "SET timezone = 'UTC';\nALTER TABLE users ALTER seen TYPE timestamptz(3);", 15],
+    ["PostgreSQL 11", "SET timezone = 'UTC';\nALTER TABLE users ALTER seen TYPE timestamptz;", 11],
+  ])("reports timestamp to timestamptz with %s", async (_, sql, serverMajor) => {
+    const found = await lintProject([...before, sql], serverMajor);
+    expect(found).toMatchObject([{ rule: "alter-column-type", message: expect.stringContaining("from timestamp(3)") }]);
+  });
+
+  // onlook 0011_typical_clea: the column's enum written unqualified in CREATE TABLE, qualified in SET DATA TYPE.
+  it("accepts the same type of the project's own, written once unqualified and once schema-qualified", async () => {
+    const created = 'CREATE TYPE "public"."status" AS ENUM (\'a\', \'b\');\nCREATE TABLE v (s "status");';
+    expect(await lintProject([created, 'ALTER TABLE "v" ALTER COLUMN "s" SET DATA TYPE "public"."status";'])).toEqual([]);
+    const other = await lintProject([created, 'ALTER TABLE "v" ALTER COLUMN "s" SET DATA TYPE "other"."status";']);
+    expect(other).toMatchObject([{ message: expect.stringContaining("TYPE other.status (from public.status)") }]);
+  });
 });

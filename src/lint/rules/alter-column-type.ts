@@ -1,4 +1,5 @@
 import { type AstNode, listOf, names, type RangeVar, unwrap } from "../../analyze/ast.js";
+import { isBuiltinType } from "../../analyze/catalog/builtin-names.js";
 import type { LintProjectState } from "../project-state.js";
 import { defineRule, type StatementContext } from "../rule.js";
 
@@ -17,6 +18,25 @@ const columnsByRun = new WeakMap<LintProjectState, Map<string, Map<string, Colum
 const stringTypes: ReadonlySet<string> = new Set(["varchar", "text"]);
 /** Types whose precision modifier can grow without a rewrite (their `*_support` function says so). */
 const temporalTypes: ReadonlySet<string> = new Set(["timestamp", "timestamptz", "time"]);
+/** Time zones with a fixed offset of zero (as `pg_get_timezone_offset` sees them), lower case. */
+const utcZones: ReadonlySet<string> = new Set([
+  "utc",
+  "etc/utc",
+  "uct",
+  "etc/uct",
+  "gmt",
+  "etc/gmt",
+  "gmt0",
+  "etc/gmt0",
+  "etc/gmt+0",
+  "etc/gmt-0",
+  "greenwich",
+  "etc/greenwich",
+  "universal",
+  "etc/universal",
+  "zulu",
+  "etc/zulu",
+]);
 const serialAliases: Readonly<Record<string, string>> = {
   smallserial: "int2",
   serial2: "int2",
@@ -30,10 +50,12 @@ const serialAliases: Readonly<Record<string, string>> = {
  * ALTER COLUMN … TYPE rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, unless
  * the old type is binary-coercible to the new one and the USING clause leaves the value alone:
  * varchar(n) → varchar(m ≥ n), varchar → text (and back without a limit), numeric(p,s) →
- * numeric(q ≥ p, s), a larger timestamp/time precision, cidr → inet. Those need only a brief
- * catalog change. The old type comes from the migrations drydock has checked in this run; when
- * it is unknown, a change to text or varchar is taken for a widening of a string column. A table
- * created earlier in the same migration is exempt.
+ * numeric(q ≥ p, s), a larger timestamp/time precision, cidr → inet, and since PostgreSQL 12
+ * timestamp ↔ timestamptz when the session time zone is UTC (the migration says
+ * `SET timezone = 'UTC'` before). Those need only a brief catalog change. The old type comes
+ * from the migrations drydock has checked in this run; when it is unknown, a change to text or
+ * varchar is taken for a widening of a string column. A table created earlier in the same
+ * migration is exempt.
  * https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
  */
 export const alterColumnType = defineRule({
@@ -50,7 +72,8 @@ export const alterColumnType = defineRule({
   },
 });
 
-function reportRewrites({ node, qualify, isCreatedInThisMigration, project, report }: StatementContext): void {
+function reportRewrites(context: StatementContext): void {
+  const { node, qualify, isCreatedInThisMigration, project, report } = context;
   const alter = node.AlterTableStmt as AstNode | undefined;
   if (alter?.objtype !== "OBJECT_TABLE") return;
   const table = qualify(alter.relation);
@@ -60,14 +83,14 @@ function reportRewrites({ node, qualify, isCreatedInThisMigration, project, repo
     const [definitionKind, definition] = unwrap(command.def);
     if (command.subtype !== "AT_AlterColumnType" || definitionKind !== "ColumnDef") continue;
     const column = String(command.name ?? "");
-    const target = typeOf(definition.typeName);
+    const target = typeOf(definition.typeName, qualify);
     const old = known?.get(column);
     const described = `ALTER COLUMN ${column} TYPE ${format(target)}`;
-    if (!isTrivialUsing(definition.raw_default, column, target)) {
+    if (!isTrivialUsing(definition.raw_default, column, target, qualify)) {
       report({ message: `${described} USING an expression rewrites ${table} while holding ACCESS EXCLUSIVE` });
     } else if (definition.collClause) {
       report({ message: `${described} with a new collation rebuilds the indexes of ${table} while holding ACCESS EXCLUSIVE` });
-    } else if (old && !isBinaryCoercible(old, target)) {
+    } else if (old && !isBinaryCoercible(old, target) && !isUtcTimeZoneSwitch(context, old, target)) {
       report({ message: `${described} (from ${format(old)}) rewrites ${table} while holding ACCESS EXCLUSIVE` });
     } else if (!old && !stringTypes.has(target.name)) {
       report({
@@ -102,26 +125,67 @@ function isBinaryCoercible(old: ColumnType, target: ColumnType): boolean {
   return old.name === "cidr" && target.name === "inet";
 }
 
+/**
+ * timestamp ↔ timestamptz in a UTC session on PostgreSQL 12+: TimestampTimestampTzRequiresRewrite()
+ * is false when the session time zone's offset is 0. A new precision below 6 keeps a rewrite
+ * (the conversion's result has no typmod to compare with).
+ */
+function isUtcTimeZoneSwitch(context: StatementContext, old: ColumnType, target: ColumnType): boolean {
+  const pair = new Set([old.name, target.name]);
+  if (old.isArray || target.isArray || pair.size !== 2 || !pair.has("timestamp") || !pair.has("timestamptz")) return false;
+  const [precision] = target.typmods ?? [0];
+  return (precision === undefined || precision >= 6) && context.serverMajor >= 12 && sessionIsUtc(context);
+}
+
+/** Whether an earlier statement of the migration set the session time zone to UTC (and nothing reset it since). */
+function sessionIsUtc({ migration, parsed }: StatementContext): boolean {
+  let utc = false;
+  for (const { parsed: earlier } of migration.statements) {
+    if (earlier.index >= parsed.index) break;
+    const setting = earlier.node.VariableSetStmt as AstNode | undefined;
+    if (String(setting?.name ?? "").toLowerCase() !== "timezone") continue;
+    const [kind, value] = unwrap(listOf(setting?.args)[0]);
+    const zone = (value.sval as { sval?: string } | undefined)?.sval;
+    const offset = value.ival as { ival?: number } | undefined;
+    const effective = setting?.is_local !== true || migration.mode.mode !== "statements";
+    utc =
+      setting?.kind === "VAR_SET_VALUE" &&
+      kind === "A_Const" &&
+      effective &&
+      (zone !== undefined ? utcZones.has(zone.toLowerCase()) : (offset?.ival ?? 0) === 0 && value.fval === undefined);
+  }
+  return utc;
+}
+
 function sameType(a: ColumnType, b: ColumnType): boolean {
   return a.name === b.name && a.typmods !== null && b.typmods !== null && a.typmods.join(",") === b.typmods.join(",");
 }
 
 /** No USING, or USING the column itself (possibly cast to the new type): the value is carried over as ALTER TYPE would. */
-function isTrivialUsing(expression: unknown, column: string, target: ColumnType): boolean {
+function isTrivialUsing(expression: unknown, column: string, target: ColumnType, qualify: Qualify): boolean {
   if (expression === undefined) return true;
   const [kind, fields] = unwrap(expression);
-  if (kind === "TypeCast") return sameType(typeOf(fields.typeName), target) && isTrivialUsing(fields.arg, column, target);
+  if (kind === "TypeCast") return sameType(typeOf(fields.typeName, qualify), target) && isTrivialUsing(fields.arg, column, target, qualify);
   if (kind !== "ColumnRef") return false;
   const parts = names(fields.fields);
   return parts[parts.length - 1] === column;
 }
 
-function typeOf(typeName: unknown): ColumnType {
+type Qualify = StatementContext["qualify"];
+
+/** The type as written; a type of the project's own is qualified through the search_path, so `t` and `public.t` are equal. */
+function typeOf(typeName: unknown, qualify: Qualify): ColumnType {
   const fields = (typeName ?? {}) as AstNode;
   const parts = names(fields.names);
   const bare = parts[parts.length - 1] ?? "";
   const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
-  const name = schema === undefined || schema === "pg_catalog" ? (serialAliases[bare] ?? bare) : `${schema}.${bare}`;
+  const builtin = serialAliases[bare] ?? bare;
+  const name =
+    schema === "pg_catalog" || (schema === undefined && (isBuiltinType(builtin) || !bare))
+      ? builtin
+      : schema === undefined
+        ? qualify({ relname: bare })
+        : `${schema}.${bare}`;
   const typmods: number[] = [];
   for (const modifier of listOf(fields.typmods)) {
     const [kind, constant] = unwrap(modifier);
@@ -145,7 +209,7 @@ function remember({ node, qualify, project }: StatementContext): void {
     const columns = new Map<string, ColumnType>();
     for (const element of listOf(fields.tableElts)) {
       const [elementKind, column] = unwrap(element);
-      if (elementKind === "ColumnDef") columns.set(String(column.colname ?? ""), typeOf(column.typeName));
+      if (elementKind === "ColumnDef") columns.set(String(column.colname ?? ""), typeOf(column.typeName, qualify));
     }
     tables.set(qualify(fields.relation), columns);
   } else if (kind === "AlterTableStmt" && fields.objtype === "OBJECT_TABLE") {
@@ -154,11 +218,11 @@ function remember({ node, qualify, project }: StatementContext): void {
     for (const command of listOf(fields.cmds).map((entry) => unwrap(entry)[1])) {
       const [definitionKind, definition] = unwrap(command.def);
       if (command.subtype === "AT_AddColumn" && definitionKind === "ColumnDef") {
-        if (columns) columns.set(String(definition.colname ?? ""), typeOf(definition.typeName));
-        else tables.set(table, new Map([[String(definition.colname ?? ""), typeOf(definition.typeName)]]));
+        if (columns) columns.set(String(definition.colname ?? ""), typeOf(definition.typeName, qualify));
+        else tables.set(table, new Map([[String(definition.colname ?? ""), typeOf(definition.typeName, qualify)]]));
       }
       if (command.subtype === "AT_AlterColumnType" && definitionKind === "ColumnDef") {
-        columns?.set(String(command.name ?? ""), typeOf(definition.typeName));
+        columns?.set(String(command.name ?? ""), typeOf(definition.typeName, qualify));
       }
       if (command.subtype === "AT_DropColumn") columns?.delete(String(command.name ?? ""));
     }

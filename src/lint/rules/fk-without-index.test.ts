@@ -81,3 +81,34 @@ describe("fk-without-index follows drops and partial indexes", () => {
     expect(dropped).toMatchObject([{ rule: "fk-without-index", line: 2 }]);
   });
 });
+
+describe("fk-without-index follows columns and constraints as PostgreSQL does", () => {
+  const base = "CREATE TABLE orgs (id int PRIMARY KEY);\nCREATE TABLE projects (id int, org int REFERENCES orgs (id), name text);\n";
+
+  // tastybytes-graphile 000010 indexes check_ins (author), 000019 renames it to author_id, 000162 re-adds the key on author_id.
+  it("counts an index whose column was renamed since, and names the key by its new column", async () => {
+    const renamed = `${base}CREATE INDEX ON projects (org);\nALTER TABLE projects RENAME COLUMN org TO org_id;\n`;
+    const readded =
+      "ALTER TABLE projects DROP CONSTRAINT projects_org_fkey;\nALTER TABLE projects ADD FOREIGN KEY (org_id) REFERENCES orgs;\n";
+    expect(await lintSql(fkWithoutIndex, `${renamed}${readded}`)).toEqual([]);
+    const unindexed = await lintSql(fkWithoutIndex, `${base}ALTER TABLE projects RENAME COLUMN org TO org_id;\n`);
+    expect(unindexed).toMatchObject([
+      { line: 2, message: "foreign key on public.projects (org_id) has no index leading with that column" },
+    ]);
+  });
+
+  // marquez V8 adds UNIQUE (source_uuid, physical_name); V18 drops that constraint, and its index with it.
+  it("does not count the index of a unique constraint dropped later", async () => {
+    const sql = `${base}ALTER TABLE projects ADD UNIQUE (org, name);\nALTER TABLE projects DROP CONSTRAINT projects_org_name_key;\n`;
+    expect(await lintSql(fkWithoutIndex, sql)).toMatchObject([{ rule: "fk-without-index", line: 2 }]);
+  });
+
+  it("forgets a foreign key whose column is dropped", async () => {
+    expect(await lintSql(fkWithoutIndex, `${base}ALTER TABLE projects DROP COLUMN org;\n`)).toEqual([]);
+  });
+
+  it("does not count an index that lost a column", async () => {
+    const sql = `${base}ALTER TABLE projects ADD COLUMN owner int REFERENCES orgs;\nCREATE INDEX ON projects (owner, org);\nALTER TABLE projects DROP COLUMN org;\n`;
+    expect(await lintSql(fkWithoutIndex, sql)).toMatchObject([{ rule: "fk-without-index", line: 3 }]);
+  });
+});

@@ -37,5 +37,19 @@ describe("not-null-without-default", () => {
     ["a table created earlier in the same migration", "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN email text NOT NULL;"],
     ["SET NOT NULL (another rule)", "ALTER TABLE users ALTER COLUMN id SET NOT NULL;"],
     ["NOT NULL in CREATE TABLE", "CREATE TABLE t (email text NOT NULL);"],
+    // langfuse 20240807111359_add_organizations_main_migration: memberships moved, table emptied, then the column added.
+    ["a table emptied by DELETE without WHERE earlier", "DELETE FROM users;\nALTER TABLE users ADD COLUMN org_id text NOT NULL;"],
+    ["a table emptied by TRUNCATE earlier", "TRUNCATE users;\nALTER TABLE users ADD COLUMN org_id text NOT NULL;"],
   ])("accepts %s", async (_, sql) => expect(await lintSql(notNullWithoutDefault, sql, { before })).toEqual([]));
+
+  it.each([
+    ["DELETE with a WHERE", "DELETE FROM users WHERE id > 10;"],
+    ["DELETE of another table", "DELETE FROM other;"],
+    ["DELETE then INSERT", "DELETE FROM users;\nINSERT INTO users VALUES (1);"],
+    ["TRUNCATE then COPY FROM", "TRUNCATE users;\nCOPY users FROM '/tmp/users.csv';"],
+    ["nothing (the DELETE comes after)", ""],
+  ])("reports ADD COLUMN … NOT NULL after %s", async (_, earlier) => {
+    const sql = `${earlier}\nALTER TABLE users ADD COLUMN org_id text NOT NULL;\nDELETE FROM users;`;
+    expect(await lintSql(notNullWithoutDefault, sql, { before })).toMatchObject([{ rule: "not-null-without-default" }]);
+  });
 });

@@ -1,5 +1,6 @@
 import { type AstNode, listOf, names, unwrap } from "../../analyze/ast.js";
-import { defineRule } from "../rule.js";
+import { defineRule, type StatementContext } from "../rule.js";
+import { dmlNodesOf, hasNoRowFilter } from "./delete-without-where.js";
 
 /** serial types get a nextval() default, so their new column is filled for existing rows. */
 const serialTypes = new Set(["serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"]);
@@ -33,11 +34,33 @@ function unfilledRequirement(column: AstNode): string | null {
 }
 
 /**
+ * Whether the migration emptied the table before this statement (TRUNCATE, or DELETE without a
+ * row filter) and put no rows back since (INSERT, COPY FROM or MERGE into it).
+ */
+function emptiedEarlier({ migration, parsed, qualify }: StatementContext, table: string): boolean {
+  let emptied = false;
+  for (const { parsed: earlier } of migration.statements) {
+    if (earlier.index >= parsed.index) break;
+    const [kind, fields] = unwrap(earlier.node);
+    if (kind === "TruncateStmt" && listOf(fields.relations).some((relation) => qualify(unwrap(relation)[1]) === table)) emptied = true;
+    for (const deletion of dmlNodesOf(earlier.node, "DeleteStmt")) {
+      if (qualify(deletion.relation) === table && hasNoRowFilter(deletion.whereClause)) emptied = true;
+    }
+    const refills =
+      (kind === "InsertStmt" || kind === "MergeStmt" || (kind === "CopyStmt" && fields.is_from === true)) &&
+      qualify(fields.relation) === table;
+    if (refills) emptied = false;
+  }
+  return emptied;
+}
+
+/**
  * ADD COLUMN fills the new column of every existing row with its default, NULL when there is
  * none; a NOT NULL (or PRIMARY KEY) column without a default therefore fails with "column … of
  * relation … contains null values" as soon as the table has a row: it passes on an empty
  * development database and fails in production. A table created earlier in the same migration
- * is empty, so it is exempt. https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-COLUMN
+ * is empty, so it is exempt, and so is a table the migration emptied first (TRUNCATE, or DELETE
+ * without a WHERE) and has not refilled. https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-COLUMN
  */
 export const notNullWithoutDefault = defineRule({
   id: "not-null-without-default",
@@ -47,13 +70,14 @@ export const notNullWithoutDefault = defineRule({
   why: "Existing rows get NULL in the new column, which violates NOT NULL: the migration passes on an empty database and fails in production.",
   alternative:
     "Give the column a DEFAULT (constant defaults are instant since PostgreSQL 11), or add it nullable, backfill it in batches, then add the NOT NULL constraint.",
-  check({ node, qualify, isCreatedInThisMigration, report }) {
+  check(context) {
+    const { node, qualify, isCreatedInThisMigration, report } = context;
     const alter = node.AlterTableStmt as AstNode | undefined;
     if (alter?.objtype !== "OBJECT_TABLE") return;
     const table = qualify(alter.relation);
     // An ALTER TABLE on a table the migration did not create changes a table that exists already,
     // whether an earlier migration created it or it predates drydock.
-    if (isCreatedInThisMigration(table)) return;
+    if (isCreatedInThisMigration(table) || emptiedEarlier(context, table)) return;
     for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {
       const [definitionKind, column] = unwrap(command.def);
       if (command.subtype !== "AT_AddColumn" || definitionKind !== "ColumnDef") continue;

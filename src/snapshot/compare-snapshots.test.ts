@@ -1,0 +1,208 @@
+import { describe, expect, it } from "vitest";
+import type { ColumnSnapshot, Snapshot, TableSnapshot } from "../model/snapshot.js";
+import { compareSnapshots, snapshotsEqual } from "./compare-snapshots.js";
+
+function column(name: string, position: number, overrides: Partial<ColumnSnapshot> = {}): ColumnSnapshot {
+  const base = { type: "integer", not_null: false, default: null, identity: null, generated: null, collation: null };
+  return { name, position, ...base, grants: [], comment: null, ...overrides };
+}
+
+function table(name: string, overrides: Partial<TableSnapshot> = {}): TableSnapshot {
+  return {
+    schema: "app",
+    name,
+    kind: "table",
+    persistence: "permanent",
+    rls: { enabled: false, forced: false },
+    partitioning: null,
+    partition_of: null,
+    inherits: [],
+    options: [],
+    columns: [column("id", 1, { not_null: true })],
+    constraints: [],
+    indexes: [],
+    triggers: [],
+    policies: [],
+    grants: [],
+    comment: null,
+    ...overrides,
+  };
+}
+
+function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
+  return {
+    format: "drydock-snapshot/1",
+    source: { engine: "postgres", server_version: "15.4", server_version_num: 150004, schemas: ["app"] },
+    schemas: [{ name: "app", grants: [], comment: null }],
+    extensions: [],
+    types: [],
+    sequences: [],
+    tables: [table("users")],
+    views: [],
+    functions: [],
+    statistics: { relations: [], total_size_bytes: 0 },
+    ...overrides,
+  };
+}
+
+describe("compareSnapshots", () => {
+  it("finds nothing between equal snapshots", () => {
+    expect(compareSnapshots(snapshot(), snapshot())).toEqual([]);
+    expect(snapshotsEqual(snapshot(), snapshot())).toBe(true);
+  });
+
+  it("ignores statistics and where the snapshot was taken", () => {
+    const other = snapshot({
+      source: { engine: "pglite", server_version: "17.5", server_version_num: 170005, schemas: ["app"] },
+      statistics: {
+        relations: [{ schema: "app", name: "users", row_estimate: 10, row_count: 12, size_bytes: 8192, total_size_bytes: 16384 }],
+        total_size_bytes: 16384,
+      },
+    });
+    expect(compareSnapshots(snapshot(), other)).toEqual([]);
+  });
+
+  it("reports each changed attribute, nested ones by their path", () => {
+    const before = snapshot();
+    const after = snapshot({
+      tables: [
+        table("users", {
+          rls: { enabled: true, forced: false },
+          comment: "people",
+          columns: [column("id", 1, { not_null: true, default: "nextval('app.users_id_seq'::regclass)", type: "bigint" })],
+        }),
+      ],
+    });
+    expect(compareSnapshots(before, after)).toEqual([
+      { kind: "table", name: "app.users", change: "changed", attribute: "comment", before: null, after: "people" },
+      { kind: "table", name: "app.users", change: "changed", attribute: "rls.enabled", before: false, after: true },
+      {
+        kind: "column",
+        name: "app.users.id",
+        change: "changed",
+        attribute: "default",
+        before: null,
+        after: "nextval('app.users_id_seq'::regclass)",
+      },
+      { kind: "column", name: "app.users.id", change: "changed", attribute: "type", before: "integer", after: "bigint" },
+    ]);
+    expect(snapshotsEqual(before, after)).toBe(false);
+  });
+
+  it("reports a missing or extra object once, without its parts", () => {
+    const before = snapshot({
+      tables: [table("users"), table("teams", { grants: [{ grantee: "PUBLIC", privilege: "SELECT", grantable: false }] })],
+    });
+    const after = snapshot({
+      tables: [table("users", { columns: [column("id", 1, { not_null: true }), column("email", 2, { type: "text" })] }), table("orders")],
+    });
+    expect(compareSnapshots(before, after)).toEqual([
+      { kind: "table", name: "app.orders", change: "extra" },
+      { kind: "table", name: "app.teams", change: "missing" },
+      { kind: "column", name: "app.users.email", change: "extra" },
+    ]);
+  });
+
+  it("reports grants as objects of their own", () => {
+    const grant = { grantee: "app_user", privilege: "SELECT", grantable: false };
+    const before = snapshot({ tables: [table("users", { grants: [grant] })] });
+    const after = snapshot({
+      tables: [
+        table("users", {
+          grants: [
+            { ...grant, grantable: true },
+            { ...grant, privilege: "INSERT" },
+          ],
+        }),
+      ],
+    });
+    expect(compareSnapshots(before, after)).toEqual([
+      { kind: "grant", name: "app.users: INSERT to app_user", change: "extra" },
+      { kind: "grant", name: "app.users: SELECT to app_user", change: "changed", attribute: "grantable", before: false, after: true },
+    ]);
+  });
+
+  it("reports a definition only when nothing more precise differs", () => {
+    const index = {
+      name: "users_email_idx",
+      definition: "CREATE INDEX users_email_idx ON app.users USING btree (email)",
+      method: "btree",
+      is_unique: false,
+      is_primary: false,
+      is_valid: true,
+      predicate: null,
+      constraint: null,
+      comment: null,
+    };
+    const rebuilt = { ...index, definition: "CREATE UNIQUE INDEX users_email_idx ON app.users USING btree (email)", is_unique: true };
+    const reordered = { ...index, definition: "CREATE INDEX users_email_idx ON app.users USING btree (email DESC)" };
+    const withIndex = (value: typeof index) => snapshot({ tables: [table("users", { indexes: [value] })] });
+    expect(compareSnapshots(withIndex(index), withIndex(rebuilt))).toEqual([
+      { kind: "index", name: "app.users_email_idx", change: "changed", attribute: "is_unique", before: false, after: true },
+    ]);
+    expect(compareSnapshots(withIndex(index), withIndex(reordered))).toEqual([
+      {
+        kind: "index",
+        name: "app.users_email_idx",
+        change: "changed",
+        attribute: "definition",
+        before: index.definition,
+        after: reordered.definition,
+      },
+    ]);
+  });
+
+  it("compares column order unless told not to", () => {
+    const before = snapshot({ tables: [table("users", { columns: [column("email", 2), column("id", 1), column("name", 3)] })] });
+    const after = snapshot({ tables: [table("users", { columns: [column("email", 3), column("id", 1), column("name", 2)] })] });
+    expect(compareSnapshots(before, after).map((difference) => `${difference.name} ${difference.attribute}`)).toEqual([
+      "app.users.email position",
+      "app.users.name position",
+    ]);
+    expect(compareSnapshots(before, after, { ignoreColumnOrder: true })).toEqual([]);
+  });
+
+  it("tells overloaded functions apart by signature and compares the other kinds", () => {
+    const fn = {
+      schema: "app",
+      name: "f",
+      signature: "app.f(integer)",
+      arguments: "x integer",
+      kind: "function" as const,
+      result: "integer",
+      language: "sql",
+      volatility: "immutable" as const,
+      security_definer: false,
+      strict: false,
+      leakproof: false,
+      parallel: "unsafe" as const,
+      search_path: null,
+      config: [],
+      body: "SELECT x",
+      definition: "CREATE FUNCTION …",
+      grants: [],
+      comment: null,
+    };
+    const before = snapshot({
+      functions: [fn],
+      types: [{ schema: "app", name: "mood", kind: "enum", labels: ["sad", "happy"], comment: null }],
+      extensions: [{ name: "citext", version: "1.6", schema: "public", functions: [] }],
+    });
+    const after = snapshot({
+      functions: [
+        { ...fn, security_definer: true },
+        { ...fn, signature: "app.f(text)", arguments: "x text" },
+      ],
+      types: [{ schema: "app", name: "mood", kind: "enum", labels: ["sad", "ok", "happy"], comment: null }],
+      extensions: [{ name: "citext", version: "1.8", schema: "public", functions: [] }],
+      schemas: [],
+    });
+    expect(compareSnapshots(before, after)).toEqual([
+      { kind: "schema", name: "app", change: "missing" },
+      { kind: "function", name: "app.f(integer)", change: "changed", attribute: "security_definer", before: false, after: true },
+      { kind: "function", name: "app.f(text)", change: "extra" },
+      { kind: "type", name: "app.mood", change: "changed", attribute: "labels", before: ["sad", "happy"], after: ["sad", "ok", "happy"] },
+      { kind: "extension", name: "citext", change: "changed", attribute: "version", before: "1.6", after: "1.8" },
+    ]);
+  });
+});

@@ -1,0 +1,39 @@
+import { grantsOf, isExtensionMember } from "./fragments.js";
+
+/**
+ * The live columns of tables, views and materialized views. `position` counts live columns
+ * only, so a dropped column leaves no gap. `attgenerated` is 's' (stored) or, on PostgreSQL 18+,
+ * 'v' (virtual); the generation expression sits where a default would.
+ */
+export interface ColumnRow {
+  schema: string;
+  relation: string;
+  name: string;
+  position: number;
+  type: string;
+  not_null: boolean;
+  default: string | null;
+  identity: string;
+  generated: string;
+  collation: string | null;
+  grants: { grantee: string; privilege: string; grantable: boolean }[] | null;
+  comment: string | null;
+}
+
+export const columnsQuery = `
+SELECT n.nspname AS schema, c.relname AS relation, a.attname AS name,
+  pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum)::int AS position,
+  pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
+  pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default,
+  a.attidentity::text AS identity, a.attgenerated::text AS generated,
+  CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::pg_catalog.regcollation::text END AS collation,
+  ${grantsOf("a.attacl", null, "c.relowner")} AS grants,
+  pg_catalog.col_description(c.oid, a.attnum) AS comment
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE a.attnum > 0 AND NOT a.attisdropped
+  AND c.relkind IN ('r', 'p', 'f', 'v', 'm') AND n.nspname = ANY($1::text[])
+  AND NOT ${isExtensionMember("pg_class", "c.oid")}`;

@@ -1,0 +1,24 @@
+import { grantsOf, isExtensionMember } from "./fragments.js";
+
+/** Views and materialized views with their definitions (`pg_get_viewdef`, pretty-printed). */
+export interface ViewRow {
+  schema: string;
+  name: string;
+  kind: "v" | "m";
+  definition: string;
+  options: string[] | null;
+  is_populated: boolean;
+  grants: { grantee: string; privilege: string; grantable: boolean }[] | null;
+  comment: string | null;
+}
+
+export const viewsQuery = `
+SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
+  pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
+  pg_catalog.to_json(c.reloptions) AS options, c.relispopulated AS is_populated,
+  ${grantsOf("c.relacl", "r", "c.relowner")} AS grants,
+  pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY($1::text[])
+  AND NOT ${isExtensionMember("pg_class", "c.oid")}`;
