@@ -17,6 +17,7 @@ export { ChecksumMismatchError, DrydockError, EnvironmentError, InputError, type
 export { ExitCode } from "./errors/exit-code.js";
 export type { MigrationFailure } from "./execute/migration-failure.js";
 export type { LockMode, ObjectKind, ObjectRef, RelationLock, StatementFacts } from "./model/analysis.js";
+export type { LintFinding, Severity } from "./model/lint.js";
 export type { Migration, MigrationFormat, MigrationScript } from "./model/migration.js";
 export type { Plan, PlanFinding, PlannedMigration } from "./model/plan.js";
 export type { Project } from "./model/project.js";
