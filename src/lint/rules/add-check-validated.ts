@@ -1,5 +1,6 @@
 import { type AstNode, listOf, unwrap } from "../../analyze/ast.js";
 import type { ParsedStatement } from "../../parse/parse-sql.js";
+import { alterOfExistingTable } from "../altered-table.js";
 import { defineRule, type StatementContext } from "../rule.js";
 
 /**
@@ -19,12 +20,11 @@ export const addCheckValidated = defineRule({
   why: "PostgreSQL scans the whole table to validate the new constraint while holding ACCESS EXCLUSIVE: every read and write waits until the scan ends.",
   alternative: "ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a later migration (its own transaction).",
   check(context) {
-    const { node, qualify, isCreatedInThisMigration, report } = context;
-    const alter = node.AlterTableStmt as AstNode | undefined;
-    if (alter?.objtype !== "OBJECT_TABLE") return;
-    const table = qualify(alter.relation);
-    if (isCreatedInThisMigration(table)) return;
-    for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {
+    const { report } = context;
+    const altered = alterOfExistingTable(context);
+    if (!altered) return;
+    const { table } = altered;
+    for (const command of altered.commands) {
       const [definitionKind, definition] = unwrap(command.def);
       if (command.subtype === "AT_AddConstraint" && definitionKind === "Constraint") {
         if (definition.contype === "CONSTR_CHECK" && !definition.skip_validation) {

@@ -1,4 +1,5 @@
-import { type AstNode, listOf, unwrap } from "../../analyze/ast.js";
+import { listOf, unwrap } from "../../analyze/ast.js";
+import { alterOfExistingTable } from "../altered-table.js";
 import { defineRule } from "../rule.js";
 
 const kinds: Readonly<Record<string, string>> = { CONSTR_UNIQUE: "UNIQUE", CONSTR_PRIMARY: "PRIMARY KEY" };
@@ -18,12 +19,12 @@ export const addUniqueConstraint = defineRule({
   why: "The index is built while the table holds ACCESS EXCLUSIVE: every read and write waits until the build ends, minutes on a large table.",
   alternative:
     "CREATE UNIQUE INDEX CONCURRENTLY in a -- drydock:no-transaction migration, then ALTER TABLE … ADD CONSTRAINT … UNIQUE (or PRIMARY KEY) USING INDEX.",
-  check({ node, qualify, isCreatedInThisMigration, report }) {
-    const alter = node.AlterTableStmt as AstNode | undefined;
-    if (alter?.objtype !== "OBJECT_TABLE") return;
-    const table = qualify(alter.relation);
-    if (isCreatedInThisMigration(table)) return;
-    for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {
+  check(context) {
+    const { report } = context;
+    const altered = alterOfExistingTable(context);
+    if (!altered) return;
+    const { table } = altered;
+    for (const command of altered.commands) {
       const [definitionKind, definition] = unwrap(command.def);
       if (command.subtype === "AT_AddConstraint" && definitionKind === "Constraint") {
         const kind = kinds[String(definition.contype)];

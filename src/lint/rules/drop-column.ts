@@ -1,4 +1,4 @@
-import { type AstNode, listOf, unwrap } from "../../analyze/ast.js";
+import { alterOfExistingTable } from "../altered-table.js";
 import { defineRule } from "../rule.js";
 
 /**
@@ -16,13 +16,12 @@ export const dropColumn = defineRule({
   why: "The column's values are gone for good, and code still deployed that reads or writes the column fails.",
   alternative:
     "Stop using the column in the application and deploy that first; drop it in a later migration with -- drydock:allow drop-column <reason>.",
-  check({ node, qualify, isCreatedInThisMigration, report }) {
-    const alter = node.AlterTableStmt as AstNode | undefined;
-    // ALTER TYPE … DROP ATTRIBUTE is an AlterTableStmt too, on a composite type.
-    if (alter?.objtype !== "OBJECT_TABLE") return;
-    const table = qualify(alter.relation);
-    if (isCreatedInThisMigration(table)) return;
-    for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {
+  check(context) {
+    const { isCreatedInThisMigration, report } = context;
+    const altered = alterOfExistingTable(context);
+    if (!altered) return;
+    const { table } = altered;
+    for (const command of altered.commands) {
       if (command.subtype !== "AT_DropColumn") continue;
       const column = String(command.name ?? "");
       if (isCreatedInThisMigration(`${table}.${column}`)) continue;

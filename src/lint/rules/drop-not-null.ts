@@ -1,4 +1,4 @@
-import { type AstNode, listOf, unwrap } from "../../analyze/ast.js";
+import { alterOfExistingTable } from "../altered-table.js";
 import { defineRule } from "../rule.js";
 
 /**
@@ -17,12 +17,12 @@ export const dropNotNull = defineRule({
   why: "Code written for a NOT NULL column may crash or misbehave on the first NULL, and restoring the constraint fails once NULLs exist.",
   alternative:
     "Make every client handle NULL in the column and deploy that first, then drop the constraint with -- drydock:allow drop-not-null <reason>.",
-  check({ node, qualify, isCreatedInThisMigration, report }) {
-    const alter = node.AlterTableStmt as AstNode | undefined;
-    if (alter?.objtype !== "OBJECT_TABLE") return;
-    const table = qualify(alter.relation);
-    if (isCreatedInThisMigration(table)) return;
-    for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {
+  check(context) {
+    const { isCreatedInThisMigration, report } = context;
+    const altered = alterOfExistingTable(context);
+    if (!altered) return;
+    const { table } = altered;
+    for (const command of altered.commands) {
       if (command.subtype !== "AT_DropNotNull") continue;
       const column = String(command.name ?? "");
       if (isCreatedInThisMigration(`${table}.${column}`)) continue;

@@ -1,4 +1,5 @@
 import { type AstNode, listOf, names, unwrap } from "../../analyze/ast.js";
+import { alterOfExistingTable } from "../altered-table.js";
 import type { LintProjectState } from "../project-state.js";
 import { defineRule, type StatementContext } from "../rule.js";
 
@@ -38,12 +39,11 @@ export const setNotNull = defineRule({
 });
 
 function reportScans(context: StatementContext): void {
-  const { node, qualify, isCreatedInThisMigration, serverMajor, report } = context;
-  const alter = node.AlterTableStmt as AstNode | undefined;
-  if (alter?.objtype !== "OBJECT_TABLE") return;
-  const table = qualify(alter.relation);
-  if (isCreatedInThisMigration(table)) return;
-  for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {
+  const { serverMajor, report } = context;
+  const altered = alterOfExistingTable(context);
+  if (!altered) return;
+  const { table } = altered;
+  for (const command of altered.commands) {
     const [definitionKind, constraint] = unwrap(command.def);
     const isNativeNotNull =
       command.subtype === "AT_AddConstraint" &&
