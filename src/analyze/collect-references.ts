@@ -1,4 +1,4 @@
-import { type AstNode, names, type RangeVar, stringConstant, unwrap } from "./ast.js";
+import { type AstNode, names, type RangeVar, stringConstant } from "./ast.js";
 import type { NamedRef, NameResolver } from "./name-resolver.js";
 
 /** Functions whose text argument PostgreSQL resolves to a relation when the statement is parsed. */
@@ -110,5 +110,3 @@ export function splitQualifiedName(text: string): RangeVar {
   const schemaname = parts.length >= 2 ? parts[parts.length - 2] : undefined;
   return { ...(schemaname ? { schemaname } : {}), ...(relname ? { relname } : {}) };
 }
-
-export { unwrap };

@@ -51,11 +51,6 @@ export async function acquireApplyLock(engine: Engine, options: AcquireLockOptio
   }
 }
 
-/** Releases the lock early (closing the session releases it too). */
-export async function releaseApplyLock(engine: Engine): Promise<void> {
-  await engine.query("SELECT pg_advisory_unlock($1::int, $2::int)", [lockKey.classid, lockKey.objid]);
-}
-
 async function findLockHolder(engine: Engine): Promise<LockHolder | null> {
   const [row] = await engine.query<{ pid: number; application_name: string; client_addr: string | null; backend_start: Date | null }>(
     `SELECT a.pid, a.application_name, a.client_addr::text AS client_addr, a.backend_start

@@ -1,4 +1,4 @@
-import { ServerError } from "../db/server-error.js";
+import type { ServerError } from "../db/server-error.js";
 import type { ParsedStatement } from "../parse/parse-sql.js";
 import type { PreparedMigration } from "./prepared-migration.js";
 
@@ -57,5 +57,3 @@ export function describeFailure(
     invalid_indexes: extra.invalidIndexes,
   };
 }
-
-export { ServerError };
