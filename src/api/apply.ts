@@ -73,10 +73,9 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
   try {
     const serverVersion = await readServerVersion(engine);
     options.onEvent?.({ type: "connected", engine: target.engine, url: target.urlRedacted, serverVersion: serverVersion.text });
-    if (engine.kind === "postgres" && serverVersion.major >= 14) {
-      // A killed drydock must not leave its backend running a long statement while holding locks.
-      await engine.exec("SET client_connection_check_interval = 1000");
-    }
+    // A killed drydock must not leave its backend running a long statement while holding locks.
+    const sessionSettings = engine.kind === "postgres" && serverVersion.major >= 14 ? ["SET client_connection_check_interval = 1000"] : [];
+    for (const setting of sessionSettings) await engine.exec(setting);
     const settings = project.config.apply;
     await acquireApplyLock(engine, {
       waitMs: parseDurationMs(settings.lock_wait),
@@ -126,6 +125,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       transaction: settings.transaction,
       runId,
       appliedBy: osUser(),
+      sessionSettings,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
     const report: ApplyResult = {

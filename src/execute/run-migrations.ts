@@ -2,7 +2,7 @@ import type { Engine, Notice } from "../db/engine.js";
 import { recordMigrationSql } from "../db/history.js";
 import { ServerError } from "../db/server-error.js";
 import { LOCK_NOT_AVAILABLE } from "../db/sqlstate.js";
-import { InputError } from "../errors/drydock-error.js";
+import { EnvironmentError, InputError } from "../errors/drydock-error.js";
 import type { ParsedStatement } from "../parse/parse-sql.js";
 import { describeFailure, type MigrationFailure } from "./migration-failure.js";
 import type { PreparedMigration } from "./prepared-migration.js";
@@ -20,6 +20,11 @@ export interface RunMigrationsOptions {
   appliedBy: string;
   /** First wait before a retry; doubled each time. */
   retryBaseMs?: number;
+  /**
+   * Settings drydock itself keeps on the session (e.g. `SET client_connection_check_interval = 1000`),
+   * re-applied after the `RESET ALL` that starts every migration.
+   */
+  sessionSettings?: readonly string[];
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -105,6 +110,25 @@ export async function runMigrations(
   return { applied, failed: null };
 }
 
+/**
+ * The history row, written as the connecting user even when the migration ended with SET ROLE
+ * (that role may not be allowed to write drydock's tables).
+ */
+function historyStatement(row: Parameters<typeof recordMigrationSql>[0]): string {
+  return `RESET ROLE; ${recordMigrationSql(row)}`;
+}
+
+/**
+ * Every migration starts from the session's connection-time state, as if each file ran in its
+ * own psql session (and as Flyway restores it): a `SET search_path` or `SET ROLE` one migration
+ * leaves behind must not change where the next one creates its objects. `RESET ALL` keeps what
+ * the connection and the database's own defaults set; drydock's own settings are re-applied.
+ */
+function sessionReset(options: RunMigrationsOptions): { sql: string; statements: number } {
+  const settings = options.sessionSettings ?? [];
+  return { sql: ["RESET ALL", ...settings].map((statement) => `${statement};`).join(" "), statements: 1 + settings.length };
+}
+
 function timeoutSettings(options: RunMigrationsOptions, scope: "LOCAL" | "SESSION"): string {
   const local = scope === "LOCAL" ? "LOCAL " : "";
   return `SET ${local}lock_timeout = ${options.lockTimeoutMs}; SET ${local}statement_timeout = ${options.statementTimeoutMs};`;
@@ -119,13 +143,13 @@ async function runInTransaction(
   if (engine.capabilities.countsCompletedStatements) return runAsOneScript(engine, prepared, options);
   for (let attempt = 0; ; attempt++) {
     const notices: Notice[] = [];
-    await engine.exec(`BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`);
+    await engine.exec(`${sessionReset(options).sql} BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`);
     try {
       for (const statement of prepared.script.statements) {
         if (prepared.mode.skip.includes(statement.index)) continue;
         notices.push(...(await execStatement(engine, statement, attempt)));
       }
-      await engine.exec(`${recordMigrationSql(historyRow(prepared, options, started))}; COMMIT;`);
+      await engine.exec(`${historyStatement(historyRow(prepared, options, started))}; COMMIT;`);
       return notices;
     } catch (error) {
       await engine.exec("ROLLBACK");
@@ -142,11 +166,12 @@ async function runInTransaction(
  */
 async function runAsOneScript(engine: Engine, prepared: PreparedMigration, options: RunMigrationsOptions): Promise<Notice[]> {
   const statements = prepared.script.statements.filter((statement) => !prepared.mode.skip.includes(statement.index));
-  const prefix = [`BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`, ""];
-  const prefixStatements = 4;
+  const reset = sessionReset(options);
+  const prefix = [`${reset.sql} BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`, ""];
+  const prefixStatements = reset.statements + 4;
   // "\n;\n" ends a trailing line comment before the separator.
   const body = statements.map((statement) => statement.sql).join("\n;\n");
-  const history = recordMigrationSql(historyRow(prepared, options, "server"));
+  const history = historyStatement(historyRow(prepared, options, "server"));
   const script = `${prefix.join("\n")}${body}\n;\n${history};\nCOMMIT;`;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -155,7 +180,16 @@ async function runAsOneScript(engine: Engine, prepared: PreparedMigration, optio
       if (!(error instanceof ServerError)) throw error;
       await engine.exec("ROLLBACK");
       const failure = locateInScript(error, statements, prefix.join("\n"), prefixStatements, attempt + 1);
-      if (!failure) throw error; // the failure is in drydock's own statements: not the migration's fault
+      if (!failure) {
+        // drydock's own statements (BEGIN, timeouts, the history row) failed: not the migration's fault.
+        throw new EnvironmentError(
+          `could not record migration ${prepared.migration.version} in drydock.migrations: ${error.message} (${error.codeLabel})`,
+          {
+            hint: "The migration was rolled back. Check that the user can write to schema drydock (drydock creates it on first apply).",
+            cause: error,
+          },
+        );
+      }
       if (!(await shouldRetry(failure, attempt, prepared, options))) throw failure;
     }
   }
@@ -190,7 +224,7 @@ async function runStatementByStatement(
   started: number,
 ): Promise<Notice[]> {
   const notices: Notice[] = [];
-  await engine.exec(timeoutSettings(options, "SESSION"));
+  await engine.exec(`${sessionReset(options).sql} ${timeoutSettings(options, "SESSION")}`);
   try {
     for (const statement of prepared.script.statements) {
       for (let attempt = 0; ; attempt++) {
@@ -202,7 +236,7 @@ async function runStatementByStatement(
         }
       }
     }
-    await engine.exec(recordMigrationSql(historyRow(prepared, options, started)));
+    await engine.exec(historyStatement(historyRow(prepared, options, started)));
   } finally {
     await engine.exec("RESET lock_timeout; RESET statement_timeout;");
   }
@@ -221,11 +255,13 @@ async function runAllInOneTransaction(
     options.onEvent?.({ type: "start", version, name });
     const started = performance.now();
     try {
+      // Inside the one transaction: RESET ALL also clears SET LOCAL, so the timeouts follow it.
+      await engine.exec(`${sessionReset(options).sql} ${timeoutSettings(options, "LOCAL")}`);
       const notices: Notice[] = [];
       for (const statement of prepared.script.statements) {
         if (!prepared.mode.skip.includes(statement.index)) notices.push(...(await execStatement(engine, statement, 0)));
       }
-      await engine.exec(recordMigrationSql(historyRow(prepared, options, started)));
+      await engine.exec(historyStatement(historyRow(prepared, options, started)));
       const durationMs = Math.round(performance.now() - started);
       applied.push({ version, name, duration_ms: durationMs });
       options.onEvent?.({ type: "applied", version, name, durationMs, notices });
