@@ -50,7 +50,7 @@ it("starts a new file for a new tool version and removes the old one", async () 
     statements: [],
     directives: { requires: [], noTransaction: false, allow: [], expectRows: [] },
     mode: { mode: "transaction", reason: "default", skip: [] },
-    opensTransaction: false,
+    refusedInsideBlock: null,
   });
   await old.save();
   const current = AnalysisCache.open(dir, "0.0.2");
@@ -59,7 +59,7 @@ it("starts a new file for a new tool version and removes the old one", async () 
     statements: [],
     directives: { requires: [], noTransaction: false, allow: [], expectRows: [] },
     mode: { mode: "transaction", reason: "default", skip: [] },
-    opensTransaction: false,
+    refusedInsideBlock: null,
   });
   await current.save();
   expect(readdirSync(join(dir, ".drydock", "cache"))).toEqual(["analysis-0.0.2.json"]);

@@ -1,7 +1,8 @@
+import { InputError } from "../errors/drydock-error.js";
 import type { Migration } from "../model/migration.js";
 import { parseSql } from "../parse/parse-sql.js";
 import { readDirectives } from "../plan/directives.js";
-import { decideTransactionMode } from "../plan/transaction-mode.js";
+import { decideTransactionMode, firstRefusedInsideBlock } from "../plan/transaction-mode.js";
 import type { PreparedMigration } from "./prepared-migration.js";
 
 /**
@@ -12,6 +13,14 @@ export async function prepareMigrations(migrations: readonly Migration[]): Promi
   const prepared: PreparedMigration[] = [];
   for (const migration of migrations) {
     const script = await parseSql(migration.up.file, migration.up.sql);
+    const refused = firstRefusedInsideBlock(script.statements);
+    if (refused) {
+      throw new InputError(`${refused.refused} inside the file's own transaction block cannot run`, {
+        location: { file: migration.up.file, line: refused.statement.line, column: refused.statement.column },
+        sourceLine: script.lines.lineText(refused.statement.line),
+        hint: `PostgreSQL refuses it inside the BEGIN at line ${refused.opened.line}. Remove BEGIN/COMMIT around it, or move it to a migration of its own. Nothing was applied.`,
+      });
+    }
     const directives = readDirectives(migration.up.file, migration.up.sql);
     const mode = decideTransactionMode(script.statements, {
       noTransactionDirective: directives.noTransaction,

@@ -4,15 +4,15 @@ import type { Migration } from "../model/migration.js";
 import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
 import { type Directives, readDirectives } from "./directives.js";
-import { decideTransactionMode, type TransactionMode } from "./transaction-mode.js";
+import { decideTransactionMode, firstRefusedInsideBlock, type TransactionMode } from "./transaction-mode.js";
 
 /** Everything the plan needs from one migration's text: plain data, so it can be cached. */
 export interface MigrationAnalysis {
   statements: AnalyzedStatement[];
   directives: Directives;
   mode: TransactionMode;
-  /** The file opens its own transaction (BEGIN / START TRANSACTION). */
-  opensTransaction: boolean;
+  /** A statement PostgreSQL refuses in a transaction block, inside the file's own BEGIN … COMMIT. */
+  refusedInsideBlock: { line: number; column: number; message: string } | null;
 }
 
 export interface AnalysisSettings {
@@ -25,6 +25,9 @@ export interface AnalysisStore {
   get(key: string): MigrationAnalysis | undefined;
   set(key: string, analysis: MigrationAnalysis): void;
 }
+
+/** Changes when the cached analysis changes shape without a new tool version (development builds). */
+const analysisFormat = 2;
 
 /** The cache key of a migration's analysis: its SQL (after placeholders) and what the analysis depends on. */
 export function analysisKey(migration: Migration, settings: AnalysisSettings): string {
@@ -56,11 +59,15 @@ export async function analyzeMigration(
     noTransactionDirective: directives.noTransaction,
     formatAllowsTransaction: migration.up.formatAllowsTransaction,
   });
-  const opensTransaction = script.statements.some((statement) => {
-    const kind = (statement.node.TransactionStmt as { kind?: string } | undefined)?.kind;
-    return kind === "TRANS_STMT_BEGIN" || kind === "TRANS_STMT_START";
-  });
-  const analysis = { statements, directives, mode, opensTransaction };
+  const refused = firstRefusedInsideBlock(script.statements);
+  const refusedInsideBlock = refused
+    ? {
+        line: refused.statement.line,
+        column: refused.statement.column,
+        message: `${refused.refused} runs inside the transaction block opened by BEGIN at line ${refused.opened.line}, and PostgreSQL refuses it there`,
+      }
+    : null;
+  const analysis = { statements, directives, mode, refusedInsideBlock };
   store?.set(key, analysis);
   return analysis;
 }

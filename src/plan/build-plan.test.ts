@@ -115,6 +115,26 @@ describe("plan findings", () => {
   });
 });
 
+describe("concurrent-in-transaction is about the file's own open block", () => {
+  it("accepts CONCURRENTLY after the block's COMMIT, where it runs on its own", async () => {
+    const plan = await planOf({
+      "migrations/0001_a.sql": "CREATE TABLE t (v int);\n",
+      "migrations/0002_b.sql": "BEGIN;\nSELECT 1;\nCOMMIT;\nCREATE INDEX CONCURRENTLY t_v ON t (v);\n",
+    });
+    expect(plan.findings).toEqual([]);
+  });
+
+  it("points at the refused statement inside the block", async () => {
+    const plan = await planOf({
+      "migrations/0001_a.sql": "CREATE TABLE t (v int);\n",
+      "migrations/0002_b.sql": "BEGIN;\nSELECT 1;\n  CREATE INDEX CONCURRENTLY t_v ON t (v);\nCOMMIT;\n",
+    });
+    expect(plan.findings).toMatchObject([
+      { kind: "concurrent-in-transaction", line: 3, column: 3, message: expect.stringContaining("BEGIN at line 1") },
+    ]);
+  });
+});
+
 describe("plan contents", () => {
   it("lists inventory, references, requires, predicted locks, reversibility and groups", async () => {
     const plan = await planOf({

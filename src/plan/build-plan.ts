@@ -181,13 +181,21 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
       addCreated(registry, facts, origin, needed);
     }
     const refusedInTransaction = mode.mode === "statements" && /cannot run inside a transaction block/.test(mode.reason);
-    if (refusedInTransaction && (input.singleTransaction || analysis.opensTransaction)) {
+    if (analysis.refusedInsideBlock) {
+      report({
+        kind: "concurrent-in-transaction",
+        severity: "error",
+        line: analysis.refusedInsideBlock.line,
+        column: analysis.refusedInsideBlock.column,
+        message: analysis.refusedInsideBlock.message,
+      });
+    } else if (refusedInTransaction && input.singleTransaction) {
       report({
         kind: "concurrent-in-transaction",
         severity: "error",
         line: 1,
         column: 1,
-        message: `${mode.reason}, but ${input.singleTransaction ? 'apply.transaction = "all" runs every migration in one transaction' : "the file opens its own transaction with BEGIN"}`,
+        message: `${mode.reason}, but apply.transaction = "all" runs every migration in one transaction`,
       });
     }
     if (isPending(migration.version)) planned.push(summarize(migration, statements, resolvedReferences, dependsOn, mode));

@@ -124,3 +124,39 @@ export function decideTransactionMode(
   }
   return { mode: "transaction", reason: "default", skip: [] };
 }
+
+/** The BEGIN (or START TRANSACTION) whose block is still open after these statements, if any. */
+export function openBlock(statements: readonly ParsedStatement[]): ParsedStatement | null {
+  let opened: ParsedStatement | null = null;
+  for (const statement of statements) {
+    const transaction = statement.node.TransactionStmt as { kind?: string; chain?: boolean } | undefined;
+    if (transaction?.kind === "TRANS_STMT_BEGIN" || transaction?.kind === "TRANS_STMT_START") opened ??= statement;
+    const ends = transaction?.kind === "TRANS_STMT_COMMIT" || transaction?.kind === "TRANS_STMT_ROLLBACK";
+    if (ends && !transaction?.chain) opened = null;
+    if (transaction?.kind === "TRANS_STMT_PREPARE") opened = null;
+  }
+  return opened;
+}
+
+/** A statement PostgreSQL refuses in a transaction block that stands inside the file's own BEGIN … COMMIT. */
+export interface RefusedInsideBlock {
+  statement: ParsedStatement;
+  opened: ParsedStatement;
+  /** What is refused: "CREATE INDEX CONCURRENTLY", … */
+  refused: string;
+}
+
+/**
+ * The first statement that the file's own transaction block makes fail: drydock runs such a
+ * file statement by statement, but a BEGIN written in it lasts until its COMMIT, and
+ * CONCURRENTLY (and the like) fails inside (SPEC §3 `concurrent-in-transaction`).
+ */
+export function firstRefusedInsideBlock(statements: readonly ParsedStatement[]): RefusedInsideBlock | null {
+  for (const [position, statement] of statements.entries()) {
+    const refused = nonTransactionalStatement(statement.node);
+    if (!refused) continue;
+    const opened = openBlock(statements.slice(0, position));
+    if (opened) return { statement, opened, refused };
+  }
+  return null;
+}

@@ -70,6 +70,19 @@ forEachEngine("a migration failing in the middle", (newTarget) => {
     expect(await target.query("SELECT 1 FROM pg_class WHERE relname = 'Straße'")).toEqual([]);
   });
 
+  it("refuses CONCURRENTLY inside the file's own BEGIN … COMMIT before applying anything", async () => {
+    target = await newTarget();
+    const dir = await project({
+      "migrations/0001_ok.sql": "CREATE TABLE ok (id int);\n",
+      "migrations/0002_block.sql": "BEGIN;\nCREATE INDEX CONCURRENTLY ok_id ON ok (id);\nCOMMIT;\n",
+    });
+    const run = await runDrydock(["apply", "--dir", dir, "--url", target.url]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("migrations/0002_block.sql:2:1");
+    expect(run.stderr).toContain("CREATE INDEX CONCURRENTLY inside the file's own transaction block cannot run");
+    expect(await target.query("SELECT 1 FROM pg_class WHERE relname = 'ok'")).toEqual([]);
+  });
+
   it("stops on a syntax error before applying anything", async () => {
     target = await newTarget();
     const dir = await project({

@@ -1,5 +1,4 @@
-import type { ParsedStatement } from "../../parse/parse-sql.js";
-import { nonTransactionalStatement } from "../../plan/transaction-mode.js";
+import { nonTransactionalStatement, openBlock } from "../../plan/transaction-mode.js";
 import { defineRule } from "../rule.js";
 
 /**
@@ -27,16 +26,3 @@ export const concurrentInTransaction = defineRule({
     });
   },
 });
-
-/** The BEGIN whose block is still open after these statements, if any. */
-function openBlock(statements: readonly ParsedStatement[]): ParsedStatement | null {
-  let opened: ParsedStatement | null = null;
-  for (const statement of statements) {
-    const transaction = statement.node.TransactionStmt as { kind?: string; chain?: boolean } | undefined;
-    if (transaction?.kind === "TRANS_STMT_BEGIN" || transaction?.kind === "TRANS_STMT_START") opened ??= statement;
-    const ends = transaction?.kind === "TRANS_STMT_COMMIT" || transaction?.kind === "TRANS_STMT_ROLLBACK";
-    if (ends && !transaction?.chain) opened = null;
-    if (transaction?.kind === "TRANS_STMT_PREPARE") opened = null;
-  }
-  return opened;
-}

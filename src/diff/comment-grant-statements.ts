@@ -1,0 +1,104 @@
+import type { ColumnSnapshot, FunctionSnapshot, GrantSnapshot, Snapshot, TableSnapshot, ViewSnapshot } from "../model/snapshot.js";
+import { quoteIdent } from "../util/quote-ident.js";
+import { routineKeyword } from "./object-statements.js";
+import { commentLiteral, grantChanges, qualified } from "./sql-text.js";
+
+const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
+
+/**
+ * What a routine created by CREATE FUNCTION is granted (acldefault('f')): EXECUTE to PUBLIC.
+ * Tables, views, sequences and schemas other than `public` start with no grants to others.
+ */
+const routineDefaultGrants: GrantSnapshot[] = [{ grantee: "PUBLIC", privilege: "EXECUTE", grantable: false }];
+
+function columnGrants(on: string, before: readonly ColumnSnapshot[], after: readonly ColumnSnapshot[]): string[] {
+  return after.flatMap((column) =>
+    grantChanges(on, before.find((other) => other.name === column.name)?.grants ?? [], column.grants, column.name),
+  );
+}
+
+/**
+ * GRANT and REVOKE statements for every object of `to`, against what it had in `from` (or
+ * what PostgreSQL gives a new object). Objects only in `from` are dropped with their grants.
+ */
+export function grantStatements(from: Snapshot, to: Snapshot): string[] {
+  const out: string[] = [];
+  for (const schema of to.schemas) {
+    const before = from.schemas.find((other) => other.name === schema.name)?.grants ?? [];
+    out.push(...grantChanges(`SCHEMA ${quoteIdent(schema.name)}`, before, schema.grants));
+  }
+  for (const sequence of to.sequences) {
+    const before = from.sequences.find((other) => keyOf(other) === keyOf(sequence))?.grants ?? [];
+    out.push(...grantChanges(`SEQUENCE ${qualified(sequence.schema, sequence.name)}`, before, sequence.grants));
+  }
+  const relations: (TableSnapshot | ViewSnapshot)[] = [...to.tables, ...to.views];
+  const fromRelations: (TableSnapshot | ViewSnapshot)[] = [...from.tables, ...from.views];
+  for (const relation of relations) {
+    const before = fromRelations.find((other) => keyOf(other) === keyOf(relation));
+    const on = `TABLE ${qualified(relation.schema, relation.name)}`;
+    out.push(...grantChanges(on, before?.grants ?? [], relation.grants));
+    out.push(...columnGrants(on, before?.columns ?? [], relation.columns));
+  }
+  for (const fn of to.functions) {
+    const before = from.functions.find((other) => other.signature === fn.signature)?.grants ?? routineDefaultGrants;
+    out.push(...grantChanges(`${routineKeyword(fn)} ${fn.signature}`, before, fn.grants));
+  }
+  return out;
+}
+
+function commentOn(target: string, before: string | null | undefined, after: string | null): string[] {
+  return (before ?? null) === after ? [] : [`COMMENT ON ${target} IS ${commentLiteral(after)};`];
+}
+
+function relationComments(relation: TableSnapshot | ViewSnapshot, before: TableSnapshot | ViewSnapshot | undefined): string[] {
+  const name = qualified(relation.schema, relation.name);
+  const kind = relation.kind === "view" ? "VIEW" : relation.kind === "materialized view" ? "MATERIALIZED VIEW" : relation.kind === "foreign table" ? "FOREIGN TABLE" : "TABLE";
+  const out = commentOn(`${kind} ${name}`, before?.comment, relation.comment);
+  for (const column of relation.columns) {
+    const was = before?.columns.find((other) => other.name === column.name);
+    out.push(...commentOn(`COLUMN ${name}.${quoteIdent(column.name)}`, was?.comment, column.comment));
+  }
+  for (const index of relation.indexes) {
+    const was = before?.indexes.find((other) => other.name === index.name);
+    out.push(...commentOn(`INDEX ${qualified(relation.schema, index.name)}`, was?.comment, index.comment));
+  }
+  for (const trigger of relation.triggers) {
+    const was = before?.triggers.find((other) => other.name === trigger.name);
+    out.push(...commentOn(`TRIGGER ${quoteIdent(trigger.name)} ON ${name}`, was?.comment, trigger.comment));
+  }
+  if (!("constraints" in relation)) return out;
+  const table = before && "constraints" in before ? before : undefined;
+  for (const constraint of relation.constraints) {
+    const was = table?.constraints.find((other) => other.name === constraint.name);
+    out.push(...commentOn(`CONSTRAINT ${quoteIdent(constraint.name)} ON ${name}`, was?.comment, constraint.comment));
+  }
+  for (const policy of relation.policies) {
+    const was = table?.policies.find((other) => other.name === policy.name);
+    out.push(...commentOn(`POLICY ${quoteIdent(policy.name)} ON ${name}`, was?.comment, policy.comment));
+  }
+  return out;
+}
+
+function functionComment(fn: FunctionSnapshot, before: FunctionSnapshot | undefined): string[] {
+  return commentOn(`${routineKeyword(fn)} ${fn.signature}`, before?.comment, fn.comment);
+}
+
+/** COMMENT ON statements for every comment of `to` that `from` does not have the same. */
+export function commentStatements(from: Snapshot, to: Snapshot): string[] {
+  const out: string[] = [];
+  for (const schema of to.schemas) {
+    out.push(...commentOn(`SCHEMA ${quoteIdent(schema.name)}`, from.schemas.find((o) => o.name === schema.name)?.comment, schema.comment));
+  }
+  for (const type of to.types) {
+    const was = from.types.find((other) => keyOf(other) === keyOf(type));
+    out.push(...commentOn(`${type.kind === "domain" ? "DOMAIN" : "TYPE"} ${qualified(type.schema, type.name)}`, was?.comment, type.comment));
+  }
+  for (const sequence of to.sequences) {
+    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    out.push(...commentOn(`SEQUENCE ${qualified(sequence.schema, sequence.name)}`, was?.comment, sequence.comment));
+  }
+  for (const table of to.tables) out.push(...relationComments(table, from.tables.find((other) => keyOf(other) === keyOf(table))));
+  for (const view of to.views) out.push(...relationComments(view, from.views.find((other) => keyOf(other) === keyOf(view))));
+  for (const fn of to.functions) out.push(...functionComment(fn, from.functions.find((other) => other.signature === fn.signature)));
+  return out;
+}

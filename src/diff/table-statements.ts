@@ -1,0 +1,104 @@
+import type { ColumnSnapshot, ConstraintSnapshot, PolicySnapshot, TableSnapshot, TriggerSnapshot } from "../model/snapshot.js";
+import { quoteIdent } from "../util/quote-ident.js";
+import { qualified, roleName } from "./sql-text.js";
+
+/** `"schema"."table"` of a table, view or other relation. */
+export function relationName(relation: { schema: string; name: string }): string {
+  return qualified(relation.schema, relation.name);
+}
+
+/**
+ * A column as CREATE TABLE and ADD COLUMN take it. Identity columns get PostgreSQL's default
+ * sequence parameters: the snapshot keeps identity sequences inside their column, without them.
+ */
+export function columnDefinition(column: ColumnSnapshot): string {
+  const parts = [quoteIdent(column.name), column.type];
+  if (column.collation) parts.push(`COLLATE ${column.collation}`);
+  if (column.generated) parts.push(`GENERATED ALWAYS AS (${column.generated.expression}) ${column.generated.kind === "stored" ? "STORED" : "VIRTUAL"}`);
+  else if (column.default !== null) parts.push(`DEFAULT ${column.default}`);
+  if (column.identity) parts.push(`GENERATED ${column.identity === "always" ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`);
+  if (column.not_null) parts.push("NOT NULL");
+  return parts.join(" ");
+}
+
+/**
+ * CREATE TABLE without foreign keys or other constraints (added later, once every table
+ * exists). A partition is created `PARTITION OF` its parent, which gives it its columns.
+ */
+export function createTable(table: TableSnapshot): string {
+  const name = relationName(table);
+  const unlogged = table.persistence === "unlogged" ? "UNLOGGED " : "";
+  const partitionBy = table.partitioning ? ` PARTITION BY ${table.partitioning.key}` : "";
+  const options = table.options.length > 0 ? ` WITH (${table.options.join(", ")})` : "";
+  if (table.partition_of) {
+    return `CREATE ${unlogged}TABLE ${name} PARTITION OF ${table.partition_of.parent} ${table.partition_of.bound}${partitionBy}${options};`;
+  }
+  const columns = table.columns.map((column) => `  ${columnDefinition(column)}`).join(",\n");
+  const inherits = table.inherits.length > 0 ? ` INHERITS (${table.inherits.join(", ")})` : "";
+  return `CREATE ${unlogged}TABLE ${name} (\n${columns}\n)${inherits}${partitionBy}${options};`;
+}
+
+/**
+ * Statements that give a partition's columns what the parent did not: a default, NOT NULL,
+ * or identity set on the partition itself.
+ */
+export function partitionColumnChanges(table: TableSnapshot, parent: TableSnapshot | undefined): string[] {
+  if (!table.partition_of || !parent) return [];
+  const statements: string[] = [];
+  for (const column of table.columns) {
+    const inherited = parent.columns.find((candidate) => candidate.name === column.name);
+    if (!inherited) continue;
+    const target = `ALTER TABLE ${relationName(table)} ALTER COLUMN ${quoteIdent(column.name)}`;
+    if (column.default !== inherited.default && column.default !== null && !column.generated) statements.push(`${target} SET DEFAULT ${column.default};`);
+    if (column.not_null && !inherited.not_null) statements.push(`${target} SET NOT NULL;`);
+  }
+  return statements;
+}
+
+/** ALTER TABLE … ADD CONSTRAINT, from pg_get_constraintdef (which keeps DEFERRABLE and NOT VALID). */
+export function addConstraint(table: TableSnapshot, constraint: ConstraintSnapshot): string {
+  return `ALTER TABLE ${relationName(table)} ADD CONSTRAINT ${quoteIdent(constraint.name)} ${constraint.definition};`;
+}
+
+/** The statements that enable a trigger as the snapshot has it (CREATE TRIGGER makes it `origin`). */
+export function createTrigger(relation: { schema: string; name: string }, trigger: TriggerSnapshot): string[] {
+  const statements = [`${trigger.definition};`];
+  const mode = { origin: null, always: "ENABLE ALWAYS", replica: "ENABLE REPLICA", disabled: "DISABLE" }[trigger.enabled];
+  if (mode) statements.push(`ALTER TABLE ${relationName(relation)} ${mode} TRIGGER ${quoteIdent(trigger.name)};`);
+  return statements;
+}
+
+/** CREATE POLICY with every clause spelled out. */
+export function createPolicy(table: TableSnapshot, policy: PolicySnapshot): string {
+  const roles = policy.roles.length > 0 ? policy.roles.map(roleName).join(", ") : "PUBLIC";
+  const using = policy.using !== null ? ` USING (${policy.using})` : "";
+  const check = policy.with_check !== null ? ` WITH CHECK (${policy.with_check})` : "";
+  return `CREATE POLICY ${quoteIdent(policy.name)} ON ${relationName(table)} AS ${policy.mode.toUpperCase()} FOR ${policy.command.toUpperCase()} TO ${roles}${using}${check};`;
+}
+
+/** ALTER TABLE … ENABLE/FORCE ROW LEVEL SECURITY statements turning one RLS state into another. */
+export function rlsChanges(table: TableSnapshot, before: TableSnapshot["rls"]): string[] {
+  const statements: string[] = [];
+  const name = relationName(table);
+  if (table.rls.enabled !== before.enabled) statements.push(`ALTER TABLE ${name} ${table.rls.enabled ? "ENABLE" : "DISABLE"} ROW LEVEL SECURITY;`);
+  if (table.rls.forced !== before.forced) statements.push(`ALTER TABLE ${name} ${table.rls.forced ? "FORCE" : "NO FORCE"} ROW LEVEL SECURITY;`);
+  return statements;
+}
+
+/** The tables a table needs first: its partition parent and its INHERITS parents. */
+export function parentsOf(table: TableSnapshot): string[] {
+  return [...(table.partition_of ? [table.partition_of.parent] : []), ...table.inherits];
+}
+
+/**
+ * A table's constraints minus those it gets from a parent (a partition's or an inheritance
+ * child's copies of the parent's checks, keys and foreign keys, created with the parent's).
+ */
+export function ownConstraints(table: TableSnapshot, parents: readonly TableSnapshot[]): ConstraintSnapshot[] {
+  return table.constraints.filter((constraint) => {
+    if (table.partition_of && (constraint.type === "primary key" || constraint.type === "unique")) {
+      return !parents.some((parent) => parent.constraints.some((other) => other.type === constraint.type && other.definition === constraint.definition));
+    }
+    return !parents.some((parent) => parent.constraints.some((other) => other.name === constraint.name && other.definition === constraint.definition));
+  });
+}
