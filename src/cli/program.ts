@@ -3,6 +3,7 @@ import { ExitCode } from "../errors/exit-code.js";
 import { toolVersion } from "../version.js";
 import type { CommandRunner } from "./command-runner.js";
 import { registerApply } from "./commands/apply.js";
+import { registerDiff } from "./commands/diff.js";
 import { registerInit } from "./commands/init.js";
 import { registerLint } from "./commands/lint.js";
 import { registerNew } from "./commands/new.js";
@@ -50,6 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerPlan(program, io, run);
   registerLint(program, io, run);
   registerSnapshot(program, io, run);
+  registerDiff(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -52,7 +52,14 @@ function commentOn(target: string, before: string | null | undefined, after: str
 
 function relationComments(relation: TableSnapshot | ViewSnapshot, before: TableSnapshot | ViewSnapshot | undefined): string[] {
   const name = qualified(relation.schema, relation.name);
-  const kind = relation.kind === "view" ? "VIEW" : relation.kind === "materialized view" ? "MATERIALIZED VIEW" : relation.kind === "foreign table" ? "FOREIGN TABLE" : "TABLE";
+  const kind =
+    relation.kind === "view"
+      ? "VIEW"
+      : relation.kind === "materialized view"
+        ? "MATERIALIZED VIEW"
+        : relation.kind === "foreign table"
+          ? "FOREIGN TABLE"
+          : "TABLE";
   const out = commentOn(`${kind} ${name}`, before?.comment, relation.comment);
   for (const column of relation.columns) {
     const was = before?.columns.find((other) => other.name === column.name);
@@ -91,14 +98,34 @@ export function commentStatements(from: Snapshot, to: Snapshot): string[] {
   }
   for (const type of to.types) {
     const was = from.types.find((other) => keyOf(other) === keyOf(type));
-    out.push(...commentOn(`${type.kind === "domain" ? "DOMAIN" : "TYPE"} ${qualified(type.schema, type.name)}`, was?.comment, type.comment));
+    out.push(
+      ...commentOn(`${type.kind === "domain" ? "DOMAIN" : "TYPE"} ${qualified(type.schema, type.name)}`, was?.comment, type.comment),
+    );
   }
   for (const sequence of to.sequences) {
     const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
     out.push(...commentOn(`SEQUENCE ${qualified(sequence.schema, sequence.name)}`, was?.comment, sequence.comment));
   }
-  for (const table of to.tables) out.push(...relationComments(table, from.tables.find((other) => keyOf(other) === keyOf(table))));
-  for (const view of to.views) out.push(...relationComments(view, from.views.find((other) => keyOf(other) === keyOf(view))));
-  for (const fn of to.functions) out.push(...functionComment(fn, from.functions.find((other) => other.signature === fn.signature)));
+  for (const table of to.tables)
+    out.push(
+      ...relationComments(
+        table,
+        from.tables.find((other) => keyOf(other) === keyOf(table)),
+      ),
+    );
+  for (const view of to.views)
+    out.push(
+      ...relationComments(
+        view,
+        from.views.find((other) => keyOf(other) === keyOf(view)),
+      ),
+    );
+  for (const fn of to.functions)
+    out.push(
+      ...functionComment(
+        fn,
+        from.functions.find((other) => other.signature === fn.signature),
+      ),
+    );
   return out;
 }

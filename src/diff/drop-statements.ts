@@ -1,6 +1,6 @@
 import type { Snapshot, TableSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
-import { orderTypes, orderViews, routineKeyword } from "./object-statements.js";
+import { needsRelations, orderTypes, orderViews, routineKeyword } from "./object-statements.js";
 import { destructive, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import { parentsOf } from "./table-statements.js";
 
@@ -51,16 +51,6 @@ export function dropStatements(from: Snapshot, to: Snapshot): string[] {
         ),
     );
   out.push(...constraintDrops("fk"));
-  // A foreign key from a kept table to a dropped one goes before the dropped table.
-  const droppedTables = new Set(from.tables.filter((table) => !toTables.has(keyOf(table))).map((t) => regclassName(t.schema, t.name)));
-  for (const [before, after] of kept) {
-    for (const constraint of after.constraints) {
-      const was = before.constraints.find((other) => other.name === constraint.name);
-      if (was?.foreign_key && droppedTables.has(was.foreign_key.table) && constraint.foreign_key?.table !== was.foreign_key.table) {
-        out.push(`ALTER TABLE ${qualified(before.schema, before.name)} DROP CONSTRAINT ${quoteIdent(was.name)};`);
-      }
-    }
-  }
   for (const [before, after] of kept) {
     for (const index of before.indexes) {
       if (index.constraint === null && !after.indexes.some((other) => other.name === index.name)) {
@@ -81,19 +71,48 @@ export function dropStatements(from: Snapshot, to: Snapshot): string[] {
       }
     }
   }
-  const tables = orderByDependencies(from.tables, (table) => regclassName(table.schema, table.name), parentsOf).reverse();
+  // Foreign keys between dropped tables go first (they may form a cycle), and routines whose
+  // arguments or result name a dropped table's row type (DROP TABLE refuses while they exist).
+  const dropped = from.tables.filter((table) => !toTables.has(keyOf(table)));
+  const droppedNames = new Set(dropped.map((table) => regclassName(table.schema, table.name)));
+  for (const table of dropped) {
+    for (const constraint of table.constraints) {
+      if (constraint.foreign_key && droppedNames.has(constraint.foreign_key.table)) {
+        out.push(
+          destructive(
+            `constraint ${constraint.name} on ${keyOf(table)}`,
+            `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(constraint.name)};`,
+          ),
+        );
+      }
+    }
+  }
+  const toFunctions = new Set(to.functions.map((fn) => fn.signature));
+  const droppedFunctions = from.functions.filter((fn) => !toFunctions.has(fn.signature));
+  const early = droppedFunctions.filter((fn) => needsRelations(fn, dropped) && fn.definition !== null);
+  for (const fn of early) out.push(destructive(`${fn.kind} ${fn.signature}`, `DROP ${routineKeyword(fn)} ${fn.signature};`));
+  // A table goes after the tables that reference it and its partitions and children.
+  const referenced = (table: TableSnapshot) =>
+    table.constraints.flatMap((constraint) => (constraint.foreign_key ? [constraint.foreign_key.table] : []));
+  const tables = orderByDependencies(
+    from.tables,
+    (table) => regclassName(table.schema, table.name),
+    (table) => [...parentsOf(table), ...referenced(table)],
+  ).reverse();
   for (const table of tables) {
     if (toTables.has(keyOf(table))) continue;
     const kind = table.kind === "foreign table" ? "FOREIGN TABLE" : "TABLE";
     out.push(destructive(`${table.kind} ${keyOf(table)} and its data`, `DROP ${kind} ${qualified(table.schema, table.name)};`));
   }
-  const toFunctions = new Set(to.functions.map((fn) => fn.signature));
-  for (const fn of from.functions) {
-    if (!toFunctions.has(fn.signature)) out.push(destructive(`${fn.kind} ${fn.signature}`, `DROP ${routineKeyword(fn)} ${fn.signature};`));
+  for (const fn of droppedFunctions) {
+    if (!early.includes(fn)) out.push(destructive(`${fn.kind} ${fn.signature}`, `DROP ${routineKeyword(fn)} ${fn.signature};`));
   }
   const toSequences = new Set(to.sequences.map(keyOf));
   for (const sequence of from.sequences) {
     if (toSequences.has(keyOf(sequence))) continue;
+    // A sequence owned by a dropped table's column (serial) goes with the table.
+    const owner = sequence.owned_by?.slice(0, sequence.owned_by.lastIndexOf("."));
+    if (owner && droppedNames.has(owner)) continue;
     out.push(destructive(`sequence ${keyOf(sequence)}`, `DROP SEQUENCE ${qualified(sequence.schema, sequence.name)};`));
   }
   const toTypes = new Set(to.types.map(keyOf));
@@ -104,7 +123,8 @@ export function dropStatements(from: Snapshot, to: Snapshot): string[] {
   }
   const toExtensions = new Set(to.extensions.map((extension) => extension.name));
   for (const extension of from.extensions) {
-    if (!toExtensions.has(extension.name)) out.push(destructive(`extension ${extension.name}`, `DROP EXTENSION ${quoteIdent(extension.name)};`));
+    if (!toExtensions.has(extension.name))
+      out.push(destructive(`extension ${extension.name}`, `DROP EXTENSION ${quoteIdent(extension.name)};`));
   }
   const toSchemas = new Set(to.schemas.map((schema) => schema.name));
   for (const schema of from.schemas) {

@@ -116,5 +116,12 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
   }
 
   const drops = options.safe ? [] : dropStatements(from, to);
-  return [...out, ...drops, ...alterStatements(from, to), ...grantStatements(from, to), ...commentStatements(from, to)];
+  // What was not created above (aggregates, which the snapshot cannot print, and foreign
+  // tables, whose server it does not keep) gets no grants or comments either.
+  const created: Snapshot = {
+    ...to,
+    tables: to.tables.filter((table) => had.tables.has(keyOf(table)) || table.kind !== "foreign table"),
+    functions: to.functions.filter((fn) => had.functions.has(fn.signature) || fn.definition !== null),
+  };
+  return [...out, ...drops, ...alterStatements(from, to), ...grantStatements(from, created), ...commentStatements(from, created)];
 }

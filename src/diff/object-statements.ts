@@ -11,7 +11,9 @@ export function createType(type: TypeSnapshot): string[] {
     case "range":
       return [`CREATE TYPE ${name} AS RANGE (SUBTYPE = ${type.subtype});`];
     case "composite": {
-      const attributes = type.attributes.map((a) => `${quoteIdent(a.name)} ${a.type}${a.collation ? ` COLLATE ${a.collation}` : ""}`);
+      const attributes = [...type.attributes]
+        .sort((x, y) => x.position - y.position)
+        .map((a) => `${quoteIdent(a.name)} ${a.type}${a.collation ? ` COLLATE ${a.collation}` : ""}`);
       return [`CREATE TYPE ${name} AS (${attributes.join(", ")});`];
     }
     case "domain": {
@@ -39,7 +41,8 @@ export function orderTypes(types: readonly TypeSnapshot[]): TypeSnapshot[] {
   return orderByDependencies(
     types,
     (type) => `${type.schema}.${type.name}`,
-    (type) => types.filter((other) => other !== type && mentions(textOf(type), other.schema, other.name)).map((o) => `${o.schema}.${o.name}`),
+    (type) =>
+      types.filter((other) => other !== type && mentions(textOf(type), other.schema, other.name)).map((o) => `${o.schema}.${o.name}`),
   );
 }
 
@@ -75,7 +78,8 @@ export function orderViews(views: readonly ViewSnapshot[]): ViewSnapshot[] {
   return orderByDependencies(
     views,
     (view) => `${view.schema}.${view.name}`,
-    (view) => views.filter((other) => other !== view && mentions(view.definition, other.schema, other.name)).map((o) => `${o.schema}.${o.name}`),
+    (view) =>
+      views.filter((other) => other !== view && mentions(view.definition, other.schema, other.name)).map((o) => `${o.schema}.${o.name}`),
   );
 }
 

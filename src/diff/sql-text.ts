@@ -50,9 +50,11 @@ export function grantChanges(on: string, before: readonly GrantSnapshot[], after
   return statements;
 }
 
-/** `CREATE [UNIQUE] INDEX IF NOT EXISTS …` from pg_get_indexdef (a partition's index may already exist, attached). */
+/** `CREATE [UNIQUE] INDEX IF NOT EXISTS …` from pg_get_indexdef (a partition's index may already exist, made with its parent's). */
 export function indexIfNotExists(definition: string): string {
-  return `${definition.replace(/^CREATE (UNIQUE )?INDEX /, (_, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX IF NOT EXISTS `)};`;
+  // `ON ONLY` (a partitioned table's index as pg_get_indexdef prints it) would leave the index
+  // invalid until each partition's index is attached; without it the partitions get theirs.
+  return `${definition.replace(" ON ONLY ", " ON ").replace(/^CREATE (UNIQUE )?INDEX /, (_, unique: string | undefined) => `CREATE ${unique ?? ""}INDEX IF NOT EXISTS `)};`;
 }
 
 /** Orders items so that each comes after those it depends on; ties and cycles keep input order. */

@@ -14,7 +14,8 @@ export function relationName(relation: { schema: string; name: string }): string
 export function columnDefinition(column: ColumnSnapshot): string {
   const parts = [quoteIdent(column.name), column.type];
   if (column.collation) parts.push(`COLLATE ${column.collation}`);
-  if (column.generated) parts.push(`GENERATED ALWAYS AS (${column.generated.expression}) ${column.generated.kind === "stored" ? "STORED" : "VIRTUAL"}`);
+  if (column.generated)
+    parts.push(`GENERATED ALWAYS AS (${column.generated.expression}) ${column.generated.kind === "stored" ? "STORED" : "VIRTUAL"}`);
   else if (column.default !== null) parts.push(`DEFAULT ${column.default}`);
   if (column.identity) parts.push(`GENERATED ${column.identity === "always" ? "ALWAYS" : "BY DEFAULT"} AS IDENTITY`);
   if (column.not_null) parts.push("NOT NULL");
@@ -28,12 +29,15 @@ export function columnDefinition(column: ColumnSnapshot): string {
 export function createTable(table: TableSnapshot): string {
   const name = relationName(table);
   const unlogged = table.persistence === "unlogged" ? "UNLOGGED " : "";
-  const partitionBy = table.partitioning ? ` PARTITION BY ${table.partitioning.key}` : "";
+  const partitionBy = table.partitioning ? ` PARTITION BY ${table.partitioning.strategy.toUpperCase()} (${table.partitioning.key})` : "";
   const options = table.options.length > 0 ? ` WITH (${table.options.join(", ")})` : "";
   if (table.partition_of) {
     return `CREATE ${unlogged}TABLE ${name} PARTITION OF ${table.partition_of.parent} ${table.partition_of.bound}${partitionBy}${options};`;
   }
-  const columns = table.columns.map((column) => `  ${columnDefinition(column)}`).join(",\n");
+  const columns = [...table.columns]
+    .sort((x, y) => x.position - y.position)
+    .map((column) => `  ${columnDefinition(column)}`)
+    .join(",\n");
   const inherits = table.inherits.length > 0 ? ` INHERITS (${table.inherits.join(", ")})` : "";
   return `CREATE ${unlogged}TABLE ${name} (\n${columns}\n)${inherits}${partitionBy}${options};`;
 }
@@ -49,7 +53,8 @@ export function partitionColumnChanges(table: TableSnapshot, parent: TableSnapsh
     const inherited = parent.columns.find((candidate) => candidate.name === column.name);
     if (!inherited) continue;
     const target = `ALTER TABLE ${relationName(table)} ALTER COLUMN ${quoteIdent(column.name)}`;
-    if (column.default !== inherited.default && column.default !== null && !column.generated) statements.push(`${target} SET DEFAULT ${column.default};`);
+    if (column.default !== inherited.default && column.default !== null && !column.generated)
+      statements.push(`${target} SET DEFAULT ${column.default};`);
     if (column.not_null && !inherited.not_null) statements.push(`${target} SET NOT NULL;`);
   }
   return statements;
@@ -80,8 +85,10 @@ export function createPolicy(table: TableSnapshot, policy: PolicySnapshot): stri
 export function rlsChanges(table: TableSnapshot, before: TableSnapshot["rls"]): string[] {
   const statements: string[] = [];
   const name = relationName(table);
-  if (table.rls.enabled !== before.enabled) statements.push(`ALTER TABLE ${name} ${table.rls.enabled ? "ENABLE" : "DISABLE"} ROW LEVEL SECURITY;`);
-  if (table.rls.forced !== before.forced) statements.push(`ALTER TABLE ${name} ${table.rls.forced ? "FORCE" : "NO FORCE"} ROW LEVEL SECURITY;`);
+  if (table.rls.enabled !== before.enabled)
+    statements.push(`ALTER TABLE ${name} ${table.rls.enabled ? "ENABLE" : "DISABLE"} ROW LEVEL SECURITY;`);
+  if (table.rls.forced !== before.forced)
+    statements.push(`ALTER TABLE ${name} ${table.rls.forced ? "FORCE" : "NO FORCE"} ROW LEVEL SECURITY;`);
   return statements;
 }
 
@@ -97,8 +104,12 @@ export function parentsOf(table: TableSnapshot): string[] {
 export function ownConstraints(table: TableSnapshot, parents: readonly TableSnapshot[]): ConstraintSnapshot[] {
   return table.constraints.filter((constraint) => {
     if (table.partition_of && (constraint.type === "primary key" || constraint.type === "unique")) {
-      return !parents.some((parent) => parent.constraints.some((other) => other.type === constraint.type && other.definition === constraint.definition));
+      return !parents.some((parent) =>
+        parent.constraints.some((other) => other.type === constraint.type && other.definition === constraint.definition),
+      );
     }
-    return !parents.some((parent) => parent.constraints.some((other) => other.name === constraint.name && other.definition === constraint.definition));
+    return !parents.some((parent) =>
+      parent.constraints.some((other) => other.name === constraint.name && other.definition === constraint.definition),
+    );
   });
 }

@@ -32,7 +32,13 @@ const analysisFormat = 2;
 /** The cache key of a migration's analysis: its SQL (after placeholders) and what the analysis depends on. */
 export function analysisKey(migration: Migration, settings: AnalysisSettings): string {
   return sha256(
-    JSON.stringify([migration.up.sql, migration.up.formatAllowsTransaction, settings.searchPath, settings.serverMajor ?? null]),
+    JSON.stringify([
+      analysisFormat,
+      migration.up.sql,
+      migration.up.formatAllowsTransaction,
+      settings.searchPath,
+      settings.serverMajor ?? null,
+    ]),
   );
 }
 

@@ -1,0 +1,49 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createTestDatabase } from "../../test/support/test-database.js";
+import { configSchema } from "../config/schema.js";
+import type { Project } from "../model/project.js";
+import { diff } from "./diff.js";
+import { snapshot } from "./snapshot.js";
+
+async function tempProject(migrations: Record<string, string>): Promise<Project> {
+  const root = await mkdtemp(join(tmpdir(), "drydock-diff-test-"));
+  const migrationsDir = join(root, "migrations");
+  await writeFile(join(root, "drydock.toml"), '[project]\nmigrations = "migrations"\n');
+  const { mkdir } = await import("node:fs/promises");
+  await mkdir(migrationsDir);
+  for (const [name, sql] of Object.entries(migrations)) await writeFile(join(migrationsDir, name), sql);
+  return { root, configFile: null, config: configSchema.parse({ project: { migrations: "migrations" } }), migrationsDir, environment: {} };
+}
+
+describe("diff", () => {
+  it("compares a database with the migrations replayed in a sandbox, and a snapshot file", async () => {
+    const project = await tempProject({
+      "0001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n",
+      "0002_posts.sql": "CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n",
+    });
+    const db = await createTestDatabase("drydock_diff_api");
+    try {
+      await db.exec("CREATE TABLE users (id bigint PRIMARY KEY, email text, legacy text)");
+      const result = await diff(project, db.url, "migrations");
+      expect(result.statements).toContain('CREATE TABLE "public"."posts" (\n  "id" bigint NOT NULL,\n  "user_id" bigint\n);');
+      expect(result.statements).toContain('ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;');
+      expect(result.statements).toContain(
+        '-- destructive: column public.users.legacy and its data\nALTER TABLE "public"."users" DROP COLUMN "legacy";',
+      );
+      expect((await diff(project, db.url, "migrations", { safe: true })).statements.some((s) => s.startsWith("-- destructive:"))).toBe(
+        false,
+      );
+
+      const file = join(project.root, "live.json");
+      await writeFile(file, JSON.stringify(await snapshot(project, { url: db.url })));
+      expect((await diff(project, "live.json", db.url)).statements).toEqual([]);
+      await expect(diff(project, "nowhere", db.url)).rejects.toThrow(/no environment, URL or snapshot file/);
+    } finally {
+      await db.drop();
+      await rm(project.root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,134 @@
+import { isDeepStrictEqual } from "node:util";
+import type { ColumnSnapshot, Snapshot, TableSnapshot } from "../model/snapshot.js";
+import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
+import { createFunction, createView } from "./object-statements.js";
+import { indexIfNotExists, qualified } from "./sql-text.js";
+import { addConstraint, columnDefinition, createPolicy, createTrigger, rlsChanges } from "./table-statements.js";
+
+const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
+
+/** ALTER COLUMN statements for a column both sides have. */
+function columnChanges(table: string, before: ColumnSnapshot, after: ColumnSnapshot): string[] {
+  const out: string[] = [];
+  const target = `ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(after.name)}`;
+  if (!isDeepStrictEqual(before.generated, after.generated) || before.identity !== after.identity) {
+    if (before.identity && !after.identity) out.push(`${target} DROP IDENTITY;`);
+    if (before.generated && !after.generated) out.push(`${target} DROP EXPRESSION;`);
+  }
+  if (before.type !== after.type || before.collation !== after.collation) {
+    const collate = after.collation ? ` COLLATE ${after.collation}` : "";
+    out.push(`${target} TYPE ${after.type}${collate} USING ${quoteIdent(after.name)}::${after.type};`);
+  }
+  if (before.default !== after.default && !after.generated) {
+    out.push(after.default === null ? `${target} DROP DEFAULT;` : `${target} SET DEFAULT ${after.default};`);
+  }
+  if (before.not_null !== after.not_null && !after.identity) out.push(`${target} ${after.not_null ? "SET" : "DROP"} NOT NULL;`);
+  if (after.identity && before.identity !== after.identity) {
+    const kind = after.identity === "always" ? "ALWAYS" : "BY DEFAULT";
+    out.push(before.identity ? `${target} SET GENERATED ${kind};` : `${target} ADD GENERATED ${kind} AS IDENTITY;`);
+  }
+  return out;
+}
+
+/** Changes to a table both sides have: columns, keys and checks, indexes, triggers, RLS, policies. */
+function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: string[]; foreignKeys: string[] } {
+  const name = qualified(after.schema, after.name);
+  const main: string[] = [];
+  const foreignKeys: string[] = [];
+  for (const column of [...after.columns].sort((x, y) => x.position - y.position)) {
+    const was = before.columns.find((other) => other.name === column.name);
+    if (!was) main.push(`ALTER TABLE ${name} ADD COLUMN ${columnDefinition(column)};`);
+    else main.push(...columnChanges(name, was, column));
+  }
+  for (const constraint of after.constraints) {
+    const was = before.constraints.find((other) => other.name === constraint.name);
+    if (was && was.definition === constraint.definition) continue;
+    if (was) main.push(`ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(was.name)};`);
+    (constraint.type === "foreign key" ? foreignKeys : main).push(addConstraint(after, constraint));
+  }
+  for (const index of after.indexes) {
+    if (index.constraint !== null) continue;
+    const was = before.indexes.find((other) => other.name === index.name);
+    if (was && was.definition === index.definition) continue;
+    if (was) main.push(`DROP INDEX ${qualified(after.schema, was.name)};`);
+    main.push(indexIfNotExists(index.definition));
+  }
+  for (const trigger of after.triggers) {
+    const was = before.triggers.find((other) => other.name === trigger.name);
+    if (was && isDeepStrictEqual({ ...was, comment: null }, { ...trigger, comment: null })) continue;
+    if (was) main.push(`DROP TRIGGER ${quoteIdent(was.name)} ON ${name};`);
+    main.push(...createTrigger(after, trigger));
+  }
+  main.push(...rlsChanges(after, before.rls));
+  for (const policy of after.policies) {
+    const was = before.policies.find((other) => other.name === policy.name);
+    if (was && isDeepStrictEqual({ ...was, comment: null }, { ...policy, comment: null })) continue;
+    // ALTER POLICY cannot change the command or the mode: drop and create is the one way for all.
+    if (was) main.push(`DROP POLICY ${quoteIdent(was.name)} ON ${name};`);
+    main.push(createPolicy(after, policy));
+  }
+  return { main, foreignKeys };
+}
+
+/**
+ * Changes to objects both snapshots have: new enum labels, sequence parameters, table parts
+ * (ADD COLUMN, ALTER COLUMN TYPE/DEFAULT/NOT NULL/identity, constraints and indexes whose
+ * definition changed are dropped and added again, triggers and policies likewise), views
+ * (CREATE OR REPLACE VIEW; a materialized view is dropped and created) and routines
+ * (CREATE OR REPLACE from pg_get_functiondef).
+ */
+export function alterStatements(from: Snapshot, to: Snapshot): string[] {
+  const out: string[] = [];
+  for (const type of to.types) {
+    const was = from.types.find((other) => keyOf(other) === keyOf(type));
+    if (type.kind !== "enum" || was?.kind !== "enum") continue;
+    type.labels.forEach((label, index) => {
+      if (was.labels.includes(label)) return;
+      const place =
+        index > 0
+          ? ` AFTER ${quoteLiteral(type.labels[index - 1] ?? "")}`
+          : type.labels[1]
+            ? ` BEFORE ${quoteLiteral(type.labels[1])}`
+            : "";
+      out.push(`ALTER TYPE ${qualified(type.schema, type.name)} ADD VALUE ${quoteLiteral(label)}${place};`);
+    });
+  }
+  for (const sequence of to.sequences) {
+    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    if (!was) continue;
+    const changes: string[] = [];
+    if (was.type !== sequence.type) changes.push(`AS ${sequence.type}`);
+    if (was.increment !== sequence.increment) changes.push(`INCREMENT BY ${sequence.increment}`);
+    if (was.min !== sequence.min) changes.push(`MINVALUE ${sequence.min}`);
+    if (was.max !== sequence.max) changes.push(`MAXVALUE ${sequence.max}`);
+    if (was.start !== sequence.start) changes.push(`START WITH ${sequence.start}`);
+    if (was.cache !== sequence.cache) changes.push(`CACHE ${sequence.cache}`);
+    if (was.cycle !== sequence.cycle) changes.push(sequence.cycle ? "CYCLE" : "NO CYCLE");
+    if (changes.length > 0) out.push(`ALTER SEQUENCE ${qualified(sequence.schema, sequence.name)} ${changes.join(" ")};`);
+  }
+  const foreignKeys: string[] = [];
+  for (const table of to.tables) {
+    const was = from.tables.find((other) => keyOf(other) === keyOf(table));
+    if (!was) continue;
+    const changes = tableChanges(was, table);
+    out.push(...changes.main);
+    foreignKeys.push(...changes.foreignKeys);
+  }
+  out.push(...foreignKeys);
+  for (const fn of to.functions) {
+    const was = from.functions.find((other) => other.signature === fn.signature);
+    if (!was || was.definition === fn.definition) continue;
+    const sql = createFunction(fn);
+    if (sql) out.push(sql);
+  }
+  for (const view of to.views) {
+    const was = from.views.find((other) => keyOf(other) === keyOf(view));
+    if (!was || (was.definition === view.definition && isDeepStrictEqual(was.options, view.options))) continue;
+    if (view.kind === "view" && was.kind === "view") out.push(createView(view).replace(/^CREATE VIEW/, "CREATE OR REPLACE VIEW"));
+    else {
+      out.push(`DROP ${was.kind === "view" ? "VIEW" : "MATERIALIZED VIEW"} ${qualified(was.schema, was.name)};`, createView(view));
+      for (const index of view.indexes) out.push(indexIfNotExists(index.definition));
+    }
+  }
+  return out;
+}

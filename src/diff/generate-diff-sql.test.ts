@@ -1,0 +1,228 @@
+import { describe, expect, it } from "vitest";
+import type { ColumnSnapshot, Snapshot, TableSnapshot, ViewSnapshot } from "../model/snapshot.js";
+import { snapshotFormat } from "../model/snapshot.js";
+import { generateDiffSql } from "./generate-diff-sql.js";
+
+function snapshot(parts: Partial<Snapshot> = {}): Snapshot {
+  return {
+    format: snapshotFormat,
+    source: { engine: "postgres", server_version: "15.4", server_version_num: 150004, schemas: ["app"] },
+    schemas: [{ name: "app", grants: [], comment: null }],
+    extensions: [],
+    types: [],
+    sequences: [],
+    tables: [],
+    views: [],
+    functions: [],
+    statistics: { relations: [], total_size_bytes: 0 },
+    ...parts,
+  };
+}
+
+function column(name: string, position: number, type: string, extra: Partial<ColumnSnapshot> = {}): ColumnSnapshot {
+  return {
+    name,
+    position,
+    type,
+    not_null: false,
+    default: null,
+    identity: null,
+    generated: null,
+    collation: null,
+    grants: [],
+    comment: null,
+    ...extra,
+  };
+}
+
+function table(name: string, extra: Partial<TableSnapshot> = {}): TableSnapshot {
+  return {
+    schema: "app",
+    name,
+    kind: "table",
+    persistence: "permanent",
+    rls: { enabled: false, forced: false },
+    partitioning: null,
+    partition_of: null,
+    inherits: [],
+    options: [],
+    columns: [column("id", 1, "bigint", { not_null: true, identity: "always" })],
+    constraints: [],
+    indexes: [],
+    triggers: [],
+    policies: [],
+    grants: [],
+    comment: null,
+    ...extra,
+  };
+}
+
+function view(name: string, definition: string): ViewSnapshot {
+  return {
+    schema: "app",
+    name,
+    kind: "view",
+    definition,
+    options: [],
+    is_populated: null,
+    columns: [],
+    indexes: [],
+    triggers: [],
+    grants: [],
+    comment: null,
+  };
+}
+
+const users = table("users", {
+  columns: [column("id", 1, "bigint", { not_null: true, identity: "always" }), column("email", 2, "text", { not_null: true })],
+  constraints: [
+    {
+      name: "users_pkey",
+      type: "primary key",
+      definition: "PRIMARY KEY (id)",
+      columns: ["id"],
+      is_valid: true,
+      deferrable: false,
+      initially_deferred: false,
+      foreign_key: null,
+      comment: null,
+    },
+  ],
+  indexes: [
+    {
+      name: "users_pkey",
+      definition: "CREATE UNIQUE INDEX users_pkey ON app.users USING btree (id)",
+      method: "btree",
+      is_unique: true,
+      is_primary: true,
+      is_valid: true,
+      predicate: null,
+      constraint: "users_pkey",
+      comment: null,
+    },
+    {
+      name: "users_email_idx",
+      definition: "CREATE INDEX users_email_idx ON app.users USING btree (email)",
+      method: "btree",
+      is_unique: false,
+      is_primary: false,
+      is_valid: true,
+      predicate: null,
+      constraint: null,
+      comment: null,
+    },
+  ],
+});
+const posts = table("posts", {
+  columns: [column("id", 1, "bigint"), column("user_id", 2, "bigint")],
+  constraints: [
+    {
+      name: "posts_user_id_fkey",
+      type: "foreign key",
+      definition: "FOREIGN KEY (user_id) REFERENCES app.users(id)",
+      columns: ["user_id"],
+      is_valid: true,
+      deferrable: false,
+      initially_deferred: false,
+      foreign_key: { table: "app.users", columns: ["id"], on_update: "no action", on_delete: "no action", match: "simple" },
+      comment: null,
+    },
+  ],
+  policies: [
+    { name: "own", command: "select", mode: "permissive", roles: ["public"], using: "(user_id = 1)", with_check: null, comment: null },
+  ],
+  rls: { enabled: true, forced: false },
+});
+
+describe("generateDiffSql", () => {
+  it("returns nothing for equal snapshots", () => {
+    expect(generateDiffSql(snapshot({ tables: [users] }), snapshot({ tables: [users] }))).toEqual([]);
+  });
+
+  it("creates schemas, tables, keys, indexes, then foreign keys, RLS and policies", () => {
+    const statements = generateDiffSql(snapshot({ schemas: [] }), snapshot({ tables: [posts, users] }));
+    const at = (prefix: string) => statements.findIndex((statement) => statement.startsWith(prefix));
+    expect(statements[0]).toBe('CREATE SCHEMA "app";');
+    expect(statements).toContain(
+      'CREATE TABLE "app"."users" (\n  "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,\n  "email" text NOT NULL\n);',
+    );
+    expect(at('ALTER TABLE "app"."users" ADD CONSTRAINT "users_pkey"')).toBeGreaterThan(at('CREATE TABLE "app"."users"'));
+    expect(statements).toContain("CREATE INDEX IF NOT EXISTS users_email_idx ON app.users USING btree (email);");
+    expect(statements).not.toContain("CREATE UNIQUE INDEX IF NOT EXISTS users_pkey ON app.users USING btree (id);");
+    expect(at('ALTER TABLE "app"."posts" ADD CONSTRAINT "posts_user_id_fkey"')).toBeGreaterThan(at('CREATE TABLE "app"."users"'));
+    expect(at('ALTER TABLE "app"."posts" ADD CONSTRAINT "posts_user_id_fkey"')).toBeGreaterThan(
+      at('ALTER TABLE "app"."users" ADD CONSTRAINT'),
+    );
+    expect(statements).toContain('ALTER TABLE "app"."posts" ENABLE ROW LEVEL SECURITY;');
+    expect(statements).toContain('CREATE POLICY "own" ON "app"."posts" AS PERMISSIVE FOR SELECT TO PUBLIC USING ((user_id = 1));');
+  });
+
+  it("creates a view after the views it names, whatever their names", () => {
+    const base = view("z_base", " SELECT users.id\n   FROM app.users;");
+    const top = view("a_top", " SELECT z_base.id\n   FROM app.z_base;");
+    const statements = generateDiffSql(snapshot(), snapshot({ tables: [users], views: [top, base] }));
+    const base_at = statements.findIndex((s) => s.startsWith('CREATE VIEW "app"."z_base"'));
+    const top_at = statements.findIndex((s) => s.startsWith('CREATE VIEW "app"."a_top"'));
+    expect(base_at).toBeGreaterThan(-1);
+    expect(top_at).toBeGreaterThan(base_at);
+  });
+
+  it("marks drops destructive, dependants first, and leaves them out when safe", () => {
+    const from = snapshot({ tables: [posts, users], views: [view("v", " SELECT users.id\n   FROM app.users;")] });
+    const statements = generateDiffSql(from, snapshot());
+    expect(statements).toEqual([
+      '-- destructive: view app.v\nDROP VIEW "app"."v";',
+      '-- destructive: constraint posts_user_id_fkey on app.posts\nALTER TABLE "app"."posts" DROP CONSTRAINT "posts_user_id_fkey";',
+      '-- destructive: table app.posts and its data\nDROP TABLE "app"."posts";',
+      '-- destructive: table app.users and its data\nDROP TABLE "app"."users";',
+    ]);
+    expect(generateDiffSql(from, snapshot(), { safe: true })).toEqual([]);
+  });
+
+  it("alters columns and recreates a changed policy", () => {
+    const before = table("t", { columns: [column("a", 1, "integer"), column("gone", 2, "text")], policies: posts.policies });
+    const after = table("t", {
+      columns: [column("a", 1, "bigint", { not_null: true, default: "0" }), column("added", 3, "text")],
+      policies: [{ ...posts.policies[0], using: "(user_id = 2)" } as TableSnapshot["policies"][number]],
+    });
+    const statements = generateDiffSql(snapshot({ tables: [before] }), snapshot({ tables: [after] }));
+    expect(statements).toEqual([
+      '-- destructive: column app.t.gone and its data\nALTER TABLE "app"."t" DROP COLUMN "gone";',
+      'ALTER TABLE "app"."t" ALTER COLUMN "a" TYPE bigint USING "a"::bigint;',
+      'ALTER TABLE "app"."t" ALTER COLUMN "a" SET DEFAULT 0;',
+      'ALTER TABLE "app"."t" ALTER COLUMN "a" SET NOT NULL;',
+      'ALTER TABLE "app"."t" ADD COLUMN "added" text;',
+      'DROP POLICY "own" ON "app"."t";',
+      'CREATE POLICY "own" ON "app"."t" AS PERMISSIVE FOR SELECT TO PUBLIC USING ((user_id = 2));',
+    ]);
+  });
+
+  it("creates functions with bodies unchecked, and revokes the default EXECUTE to PUBLIC", () => {
+    const fn = {
+      schema: "app",
+      name: "f",
+      signature: "app.f()",
+      arguments: "",
+      kind: "function" as const,
+      result: "integer",
+      language: "sql",
+      volatility: "immutable" as const,
+      security_definer: false,
+      strict: false,
+      leakproof: false,
+      parallel: "unsafe" as const,
+      search_path: null,
+      config: [],
+      body: "SELECT 1",
+      definition: "CREATE OR REPLACE FUNCTION app.f()\n RETURNS integer\n LANGUAGE sql\n IMMUTABLE\nAS $function$SELECT 1$function$\n",
+      grants: [],
+      comment: "one",
+    };
+    expect(generateDiffSql(snapshot(), snapshot({ functions: [fn] }))).toEqual([
+      "SET check_function_bodies = off;",
+      "CREATE OR REPLACE FUNCTION app.f()\n RETURNS integer\n LANGUAGE sql\n IMMUTABLE\nAS $function$SELECT 1$function$;",
+      "REVOKE EXECUTE ON FUNCTION app.f() FROM PUBLIC;",
+      "COMMENT ON FUNCTION app.f() IS 'one';",
+    ]);
+  });
+});
