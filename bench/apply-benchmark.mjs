@@ -13,7 +13,7 @@
 // objects; then it drops the database (also on failure or Ctrl-C). Results go to stdout as a
 // Markdown table and to bench/.work/apply-results.json.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -21,6 +21,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { generateProject, writeProject } from "./generate-migrations.mjs";
+import { median, timedSpawn } from "./lib.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "..");
@@ -215,50 +216,11 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-/** Runs one command; resolves with exit code, signal, wall time and captured output. */
+/** Runs one command in the work folder; resolves with exit code, signal, wall time and captured output. */
 function timed(cmd, args, extraEnv = {}) {
-  return new Promise((resolvePromise) => {
-    const env = { ...process.env, ...extraEnv };
-    if (!("DATABASE_URL" in extraEnv)) delete env.DATABASE_URL;
-    let stdout = "";
-    let stderr = "";
-    const keep = (s, chunk) => (s.length > 64 * 1024 ? s : s + chunk);
-    let exitInfo = null;
-    let closed = false;
-    const finish = () => {
-      if (exitInfo && closed) {
-        currentChild = null;
-        clearTimeout(timer);
-        resolvePromise({ ...exitInfo, stdout, stderr });
-      }
-    };
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: workDir, env, stdio: ["ignore", "pipe", "pipe"] });
-    currentChild = child;
-    const timer = setTimeout(() => {
-      stderr += `\n[bench] killed after ${opts.timeout}s`;
-      child.kill("SIGKILL");
-    }, opts.timeout * 1000);
-    child.stdout.on("data", (c) => {
-      stdout = keep(stdout, c);
-    });
-    child.stderr.on("data", (c) => {
-      stderr = keep(stderr, c);
-    });
-    child.on("error", (e) => {
-      exitInfo = exitInfo ?? { code: null, signal: null, ms: performance.now() - t0, spawnError: e.message };
-      closed = true;
-      finish();
-    });
-    child.on("exit", (code, signal) => {
-      exitInfo = { code, signal, ms: performance.now() - t0 };
-      finish();
-    });
-    child.on("close", () => {
-      closed = true;
-      finish();
-    });
-  });
+  const env = { ...process.env, ...extraEnv };
+  if (!("DATABASE_URL" in extraEnv)) delete env.DATABASE_URL;
+  return timedSpawn({ cmd, args, cwd: workDir, env, timeoutS: opts.timeout, onChild: (child) => (currentChild = child) });
 }
 
 async function withClient(url, fn) {
@@ -410,12 +372,6 @@ try {
   if (interrupted) exitCode = 130;
 
   // ---- report ---------------------------------------------------------------------------------
-  const median = (xs) => {
-    if (xs.length === 0) return null;
-    const s = [...xs].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const lb = results[LOWER_BOUND];
   const lbOk = lb?.status === "ok" && lb.samples_ms.length > 0;
   for (const r of Object.values(results)) {

@@ -13,13 +13,14 @@
 // file; drydock must exit 0 and print a JSON plan of every migration. Results go to stdout as
 // Markdown tables and to bench/.work/plan-results.json.
 
-import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateProject, writeProject } from "./generate-migrations.mjs";
+import { median, timedSpawn } from "./lib.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "..");
@@ -78,12 +79,6 @@ const opts = parseArgs(process.argv.slice(2));
 const log = (msg) => process.stderr.write(`${msg}\n`);
 const tail = (s, n = 800) => (s.length > n ? `…${s.slice(-n)}` : s).trim();
 const round1 = (x) => Math.round(x * 10) / 10;
-const median = (xs) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // ---- workloads --------------------------------------------------------------------------------
 
@@ -225,51 +220,11 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-/**
- * Runs one command with stdout going to `outFile` (like `> file`: no pipe for the parent to drain
- * while the clock runs); resolves with exit code, signal, wall time, stdout (read back afterwards)
- * and stderr.
- */
+/** Runs one command with stdout going to `outFile`, without DATABASE_URL (plan must not reach for a database). */
 function timed(cmd, args, cwd, outFile) {
-  return new Promise((resolvePromise) => {
-    const env = { ...process.env };
-    delete env.DATABASE_URL; // plan must not reach for a database
-    const fd = openSync(outFile, "w");
-    let stderr = "";
-    let exitInfo = null;
-    let closed = false;
-    const finish = () => {
-      if (exitInfo && closed) {
-        currentChild = null;
-        clearTimeout(timer);
-        closeSync(fd);
-        resolvePromise({ ...exitInfo, stdout: readFileSync(outFile, "utf8"), stderr });
-      }
-    };
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", fd, "pipe"] });
-    currentChild = child;
-    const timer = setTimeout(() => {
-      stderr += `\n[bench] killed after ${opts.timeout}s`;
-      child.kill("SIGKILL");
-    }, opts.timeout * 1000);
-    child.stderr.on("data", (c) => {
-      if (stderr.length < 64 * 1024) stderr += c;
-    });
-    child.on("error", (e) => {
-      exitInfo = exitInfo ?? { code: null, signal: null, ms: performance.now() - t0, spawnError: e.message };
-      closed = true;
-      finish();
-    });
-    child.on("exit", (code, signal) => {
-      exitInfo = { code, signal, ms: performance.now() - t0 };
-      finish();
-    });
-    child.on("close", () => {
-      closed = true;
-      finish();
-    });
-  });
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return timedSpawn({ cmd, args, cwd, env, outFile, timeoutS: opts.timeout, onChild: (child) => (currentChild = child) });
 }
 
 // ---- runs -------------------------------------------------------------------------------------
