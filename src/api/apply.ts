@@ -4,7 +4,7 @@ import { acquireApplyLock } from "../db/advisory-lock.js";
 import { type Engine, readServerVersion } from "../db/engine.js";
 import { closeInterruptedRuns, ensureHistory, finishRun, readHistory, startRun } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
-import { discoverMigrations } from "../discover/discover-migrations.js";
+import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { ChecksumMismatchError, InputError } from "../errors/drydock-error.js";
 import type { MigrationFailure } from "../execute/migration-failure.js";
 import { extensionsCreated, prepareMigrations } from "../execute/prepare-migrations.js";
@@ -58,12 +58,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
   // Compile the parser's WASM while the files are read and the connection opens.
   const parserLoading = loadParser().catch(() => undefined);
   const { target, envName } = resolveTarget(project, options);
-  const { migrations } = await discoverMigrations({
-    projectRoot: project.root,
-    migrationsDir: project.migrationsDir,
-    format: project.config.project.format,
-    variables: project.config.project.variables,
-  });
+  const { migrations } = await discoverProjectMigrations(project);
   // PGlite must be given its extensions when it opens, so the embedded engine reads them first.
   const preparedAll = target.engine === "pglite" ? await prepareMigrations(migrations) : null;
   const engine = await openEngine(target, {

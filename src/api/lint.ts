@@ -1,9 +1,10 @@
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, relative, resolve } from "node:path";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
+import { rlsSchemasOf } from "../config/schema.js";
 import { readServerVersion } from "../db/engine.js";
 import { openEngine } from "../db/open-engine.js";
-import { discoverMigrations } from "../discover/discover-migrations.js";
+import { discoverMigrations, discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { readMigrationFile } from "../discover/read-migration-file.js";
 import { InputError } from "../errors/drydock-error.js";
 import { findRule, rules } from "../lint/registry.js";
@@ -38,10 +39,10 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
         hint: "See docs/rules/ or run drydock lint --explain <id> for the ids.",
       });
   }
-  const migrations = options.paths && options.paths.length > 0 ? await migrationsAt(options.paths) : await projectMigrations(project);
+  const migrations =
+    options.paths && options.paths.length > 0 ? await migrationsAt(options.paths) : (await discoverProjectMigrations(project)).migrations;
   const serverMajor = options.serverVersion ?? (await targetMajor(project, options)) ?? project.config.lint.server_version;
-  const preset = project.config.project.preset;
-  const rlsSchemas = project.config.checks.rls.schemas ?? (preset === "supabase" ? ["public"] : []);
+  const rlsSchemas = rlsSchemasOf(project.config);
   const findings = await runRules({
     migrations,
     rules,
@@ -51,17 +52,6 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
     searchPath: project.config.project.search_path,
   });
   return { findings, server_version: serverMajor, files: migrations.length };
-}
-
-async function projectMigrations(project: Project): Promise<Migration[]> {
-  const settings = project.config.project;
-  const { migrations } = await discoverMigrations({
-    projectRoot: project.root,
-    migrationsDir: project.migrationsDir,
-    format: settings.format,
-    variables: settings.variables,
-  });
-  return migrations;
 }
 
 async function migrationsAt(paths: readonly string[]): Promise<Migration[]> {

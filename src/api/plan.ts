@@ -4,11 +4,12 @@ import type { AnalyzedStatement } from "../analyze/analyze-statement.js";
 import { AnalysisCache } from "../cache/analysis-cache.js";
 import { PlanCache } from "../cache/plan-cache.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
+import { rlsSchemasOf } from "../config/schema.js";
 import { readServerVersion } from "../db/engine.js";
 import { readHistory } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
-import { discoverMigrations } from "../discover/discover-migrations.js";
+import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { readSqitchRequires } from "../discover/formats/sqitch.js";
 import { InputError } from "../errors/drydock-error.js";
 import { rules } from "../lint/registry.js";
@@ -45,12 +46,7 @@ export interface PlanResult extends Plan {
  */
 export async function plan(project: Project, options: PlanOptions = {}): Promise<PlanResult> {
   const settings = project.config.project;
-  const { migrations, format } = await discoverMigrations({
-    projectRoot: project.root,
-    migrationsDir: project.migrationsDir,
-    format: settings.format,
-    variables: settings.variables,
-  });
+  const { migrations, format } = await discoverProjectMigrations(project);
   const declaredRequires = format === "sqitch" ? await readSqitchRequires(project.migrationsDir, project.root) : undefined;
   const wantsTarget = options.useTarget ?? (options.url !== undefined || options.env !== undefined);
   let pending: Set<string> | null = null;
@@ -112,7 +108,7 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     rules,
     overrides: project.config.lint.rules,
     serverMajor: planInput.serverMajor ?? project.config.lint.server_version,
-    rlsSchemas: project.config.checks.rls.schemas ?? (settings.preset === "supabase" ? ["public"] : []),
+    rlsSchemas: rlsSchemasOf(project.config),
     searchPath: settings.search_path,
   });
   const withLint: Plan = { ...built, lint: summarizeLint(findings) };

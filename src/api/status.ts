@@ -1,7 +1,7 @@
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { readHistory } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
-import { discoverMigrations } from "../discover/discover-migrations.js";
+import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import type { Project } from "../model/project.js";
 import { compareHistory, type MigrationStatus } from "../plan/compare-history.js";
 
@@ -16,12 +16,7 @@ export interface StatusResult {
 /** Per migration: applied, pending, changed, missing or out-of-order. Reads only. */
 export async function status(project: Project, options: StatusOptions = {}): Promise<StatusResult> {
   const { target } = resolveTarget(project, options);
-  const { migrations } = await discoverMigrations({
-    projectRoot: project.root,
-    migrationsDir: project.migrationsDir,
-    format: project.config.project.format,
-    variables: project.config.project.variables,
-  });
+  const { migrations } = await discoverProjectMigrations(project);
   const engine = await openEngine(target, { applicationName: "drydock status" });
   try {
     const history = await readHistory(engine);

@@ -94,3 +94,8 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 export type EnvConfig = z.infer<typeof envSchema>;
+
+/** The schemas whose tables must have row-level security: `checks.rls.schemas`, else `public` with the Supabase preset, else none. */
+export function rlsSchemasOf(config: Config): string[] {
+  return config.checks.rls.schemas ?? (config.project.preset === "supabase" ? ["public"] : []);
+}

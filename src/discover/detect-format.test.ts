@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { useTempProjects } from "../../test/fixtures/discover/temp-project.js";
+import { useTempMigrationProjects } from "../../test/support/temp-project.js";
 import type { MigrationFormat } from "../model/migration.js";
 import { detectFormat } from "./detect-format.js";
 
-const makeProject = useTempProjects();
+const makeProject = useTempMigrationProjects();
 
 const layouts: [MigrationFormat, Record<string, string>][] = [
   ["sqitch", { "migrations/sqitch.plan": "", "migrations/deploy/a.sql": "" }],

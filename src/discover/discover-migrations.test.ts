@@ -1,11 +1,11 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { useTempProjects } from "../../test/fixtures/discover/temp-project.js";
+import { useTempMigrationProjects } from "../../test/support/temp-project.js";
 import { InputError } from "../errors/drydock-error.js";
 import { discoverMigrations } from "./discover-migrations.js";
 
-const makeProject = useTempProjects();
+const makeProject = useTempMigrationProjects();
 
 describe("discoverMigrations", () => {
   it("detects the format and returns migrations in apply order", async () => {

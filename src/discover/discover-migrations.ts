@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { InputError } from "../errors/drydock-error.js";
 import { type Migration, type MigrationFormat, migrationFormats } from "../model/migration.js";
+import type { Project } from "../model/project.js";
 import { detectFormat } from "./detect-format.js";
 import type { FormatReader } from "./format-context.js";
 import { readDbmateMigrations } from "./formats/dbmate.js";
@@ -88,4 +89,14 @@ async function assertFolder(projectRoot: string, migrationsDir: string): Promise
       hint: "Set project.migrations in drydock.toml to the folder that holds your migrations.",
     });
   }
+}
+
+/** The migrations of a project, as its drydock.toml configures them (folder, format, variables). */
+export function discoverProjectMigrations(project: Project): Promise<Discovery> {
+  return discoverMigrations({
+    projectRoot: project.root,
+    migrationsDir: project.migrationsDir,
+    format: project.config.project.format,
+    variables: project.config.project.variables,
+  });
 }

@@ -1,12 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { useTempProjects } from "../../test/fixtures/discover/temp-project.js";
+import { useTempMigrationProjects } from "../../test/support/temp-project.js";
 import { InputError } from "../errors/drydock-error.js";
 import { checksumOf } from "../util/hash.js";
 import { readMigrationFile } from "./read-migration-file.js";
 
-const makeProject = useTempProjects();
+const makeProject = useTempMigrationProjects();
 
 describe("readMigrationFile", () => {
   it("returns the file relative to the project root with / separators", async () => {

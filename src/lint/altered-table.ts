@@ -21,3 +21,19 @@ export function alterOfExistingTable(
   if (context.isCreatedInThisMigration(table)) return null;
   return { table, commands: listOf(alter.cmds).map((entry) => unwrap(entry)[1]) };
 }
+
+/**
+ * The columns of an existing table that this statement's `subtype` subcommands change (e.g.
+ * "AT_DropColumn"), with their subcommand, leaving out columns added earlier in the migration.
+ */
+export function changedExistingColumns(
+  context: Pick<StatementContext, "node" | "qualify" | "isCreatedInThisMigration">,
+  subtype: string,
+): Array<{ table: string; column: string; command: AstNode }> {
+  const altered = alterOfExistingTable(context);
+  if (!altered) return [];
+  return altered.commands
+    .filter((command) => command.subtype === subtype)
+    .map((command) => ({ table: altered.table, column: String(command.name ?? ""), command }))
+    .filter(({ table, column }) => !context.isCreatedInThisMigration(`${table}.${column}`));
+}

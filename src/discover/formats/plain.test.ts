@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { useTempProjects } from "../../../test/fixtures/discover/temp-project.js";
+import { useTempMigrationProjects } from "../../../test/support/temp-project.js";
 import { InputError } from "../../errors/drydock-error.js";
 import { checksumOf } from "../../util/hash.js";
 import { readPlainMigrations } from "./plain.js";
 
-const makeProject = useTempProjects();
+const makeProject = useTempMigrationProjects();
 
 async function read(files: Record<string, string>, variables: Record<string, string> = {}) {
   const { root, migrationsDir } = await makeProject(files);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { useTempProjects } from "../../../test/fixtures/discover/temp-project.js";
+import { useTempMigrationProjects } from "../../../test/support/temp-project.js";
 import { readSqitchMigrations, readSqitchRequires } from "./sqitch.js";
 
-const makeProject = useTempProjects();
+const makeProject = useTempMigrationProjects();
 
 const stamp = "2013-06-24T11:10:23Z Jane <jane@example.com>";
 const plan = [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { useTempProjects } from "../../../test/fixtures/discover/temp-project.js";
+import { useTempMigrationProjects } from "../../../test/support/temp-project.js";
 import { readSqlMigrateMigrations } from "./sql-migrate.js";
 
-const makeProject = useTempProjects();
+const makeProject = useTempMigrationProjects();
 
 async function read(files: Record<string, string>) {
   const { root, migrationsDir } = await makeProject(files);

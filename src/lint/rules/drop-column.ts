@@ -1,4 +1,4 @@
-import { alterOfExistingTable } from "../altered-table.js";
+import { changedExistingColumns } from "../altered-table.js";
 import { defineRule } from "../rule.js";
 
 /**
@@ -17,16 +17,9 @@ export const dropColumn = defineRule({
   alternative:
     "Stop using the column in the application and deploy that first; drop it in a later migration with -- drydock:allow drop-column <reason>.",
   check(context) {
-    const { isCreatedInThisMigration, report } = context;
-    const altered = alterOfExistingTable(context);
-    if (!altered) return;
-    const { table } = altered;
-    for (const command of altered.commands) {
-      if (command.subtype !== "AT_DropColumn") continue;
-      const column = String(command.name ?? "");
-      if (isCreatedInThisMigration(`${table}.${column}`)) continue;
+    for (const { table, column, command } of changedExistingColumns(context, "AT_DropColumn")) {
       const cascade = command.behavior === "DROP_CASCADE" ? " (CASCADE also drops the views, indexes and constraints that use it)" : "";
-      report({ message: `DROP COLUMN ${column} deletes the data of ${table}.${column}${cascade}` });
+      context.report({ message: `DROP COLUMN ${column} deletes the data of ${table}.${column}${cascade}` });
     }
   },
 });

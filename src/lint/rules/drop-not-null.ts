@@ -1,4 +1,4 @@
-import { alterOfExistingTable } from "../altered-table.js";
+import { changedExistingColumns } from "../altered-table.js";
 import { defineRule } from "../rule.js";
 
 /**
@@ -18,15 +18,8 @@ export const dropNotNull = defineRule({
   alternative:
     "Make every client handle NULL in the column and deploy that first, then drop the constraint with -- drydock:allow drop-not-null <reason>.",
   check(context) {
-    const { isCreatedInThisMigration, report } = context;
-    const altered = alterOfExistingTable(context);
-    if (!altered) return;
-    const { table } = altered;
-    for (const command of altered.commands) {
-      if (command.subtype !== "AT_DropNotNull") continue;
-      const column = String(command.name ?? "");
-      if (isCreatedInThisMigration(`${table}.${column}`)) continue;
-      report({ message: `DROP NOT NULL on ${table}.${column} lets it hold NULLs that existing clients do not expect` });
+    for (const { table, column } of changedExistingColumns(context, "AT_DropNotNull")) {
+      context.report({ message: `DROP NOT NULL on ${table}.${column} lets it hold NULLs that existing clients do not expect` });
     }
   },
 });
