@@ -1,27 +1,27 @@
-import { readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
 import type { AnalyzedStatement } from "../analyze/analyze-statement.js";
 import { AnalysisCache } from "../cache/analysis-cache.js";
 import { PlanCache } from "../cache/plan-cache.js";
+import { type ProjectSqlFile, readProjectFiles } from "../config/read-project-files.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { rlsSchemasOf } from "../config/schema.js";
-import { readServerVersion } from "../db/engine.js";
+import { type Engine, readServerVersion } from "../db/engine.js";
 import { readHistory } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { readSqitchRequires } from "../discover/formats/sqitch.js";
-import { InputError } from "../errors/drydock-error.js";
 import { rules } from "../lint/registry.js";
 import { runRules } from "../lint/run-rules.js";
 import type { ObjectRef } from "../model/analysis.js";
 import type { LintFinding } from "../model/lint.js";
+import type { Migration } from "../model/migration.js";
 import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
 import type { ParsedScript } from "../parse/parse-sql.js";
 import { analysisKey } from "../plan/analyze-migration.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
+import { presetPreludes } from "../rehearse/presets/preset-sql.js";
 import { sha256 } from "../util/hash.js";
 import { toolVersion } from "../version.js";
 
@@ -32,6 +32,8 @@ export interface PlanOptions extends TargetChoice {
   useTarget?: boolean;
   /** Keep analyses in `.drydock/cache/` between runs (default true). */
   cache?: boolean;
+  /** Plan against this open session (a rehearsal sandbox) instead of opening the target; left open. */
+  engine?: Engine;
 }
 
 /** SPEC §4 `plan --json`, with where the plan was made against. */
@@ -48,26 +50,23 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   const settings = project.config.project;
   const { migrations, format } = await discoverProjectMigrations(project);
   const declaredRequires = format === "sqitch" ? await readSqitchRequires(project.migrationsDir, project.root) : undefined;
-  const wantsTarget = options.useTarget ?? (options.url !== undefined || options.env !== undefined);
+  const wantsTarget = options.engine !== undefined || (options.useTarget ?? (options.url !== undefined || options.env !== undefined));
   let pending: Set<string> | null = null;
   let targetObjects: ObjectRef[] | undefined;
   let targetFingerprint: string | undefined;
   let serverMajor: number | undefined;
   let target: PlanResult["target"] = null;
-  if (wantsTarget) {
+  if (options.engine) {
+    const read = await readPlanTarget(options.engine, migrations);
+    ({ pending, targetObjects, targetFingerprint, serverMajor } = read);
+    target = { engine: options.engine.kind, url_redacted: options.engine.urlRedacted, server_version: read.serverVersion };
+  } else if (wantsTarget) {
     const resolved = resolveTarget(project, options);
     const engine = await openEngine(resolved.target, { applicationName: "drydock plan" });
     try {
-      const version = await readServerVersion(engine);
-      serverMajor = version.major;
-      const history = await readHistory(engine);
-      const states = compareHistory(migrations, history);
-      pending = new Set(
-        states.filter((entry) => entry.state === "pending" || entry.state === "out-of-order").map((entry) => entry.version),
-      );
-      targetObjects = (await readCatalogNames(engine)).filter((object) => !object.name.startsWith("drydock."));
-      targetFingerprint = fingerprintOf(targetObjects);
-      target = { engine: resolved.target.engine, url_redacted: resolved.target.urlRedacted, server_version: version.text };
+      const read = await readPlanTarget(engine, migrations);
+      ({ pending, targetObjects, targetFingerprint, serverMajor } = read);
+      target = { engine: resolved.target.engine, url_redacted: resolved.target.urlRedacted, server_version: read.serverVersion };
     } finally {
       await engine.close();
     }
@@ -118,6 +117,24 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   return { ...withLint, target };
 }
 
+/** What a plan needs of its target: the server version, what its history lacks, the objects it holds. */
+async function readPlanTarget(engine: Engine, migrations: readonly Migration[]) {
+  const version = await readServerVersion(engine);
+  const history = await readHistory(engine);
+  const states = compareHistory(migrations, history);
+  const pending = new Set(
+    states.filter((entry) => entry.state === "pending" || entry.state === "out-of-order").map((entry) => entry.version),
+  );
+  const targetObjects = (await readCatalogNames(engine)).filter((object) => !object.name.startsWith("drydock."));
+  return {
+    serverVersion: version.text,
+    serverMajor: version.major,
+    pending,
+    targetObjects,
+    targetFingerprint: fingerprintOf(targetObjects),
+  };
+}
+
 function summarizeLint(findings: readonly LintFinding[]): NonNullable<Plan["lint"]> {
   const active = findings.filter((finding) => !finding.suppressed);
   const rules: Record<string, number> = {};
@@ -152,15 +169,7 @@ function planInputKey(input: Parameters<typeof buildPlan>[0], lintSettings: unkn
   );
 }
 
-async function readPreludes(project: Project): Promise<Array<{ file: string; sql: string }>> {
-  return Promise.all(
-    project.config.project.prelude.map(async (file) => {
-      const path = join(project.root, file);
-      try {
-        return { file: relative(project.root, path), sql: await readFile(path, "utf8") };
-      } catch (cause) {
-        throw new InputError(`cannot read the prelude ${file} (project.prelude)`, { hint: "Fix the path in drydock.toml.", cause });
-      }
-    }),
-  );
+/** The preset's shims, then the project's prelude files: what a sandbox holds before any migration. */
+async function readPreludes(project: Project): Promise<ProjectSqlFile[]> {
+  return [...presetPreludes(project.config.project.preset), ...(await readProjectFiles(project, "prelude"))];
 }

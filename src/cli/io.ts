@@ -23,6 +23,8 @@ export interface CliIo {
   environment: Record<string, string | undefined>;
   isTty: boolean;
   exitCode: ExitCode;
+  /** Calls the handler on Ctrl-C / SIGTERM instead of dying at once; returns the unsubscribe. */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 /** The output helpers of one command run, shaped by the global flags. */

@@ -7,6 +7,18 @@ const io = {
   environment: process.env,
   isTty: process.stdout.isTTY === true,
   exitCode: 0 as const,
+  // A second Ctrl-C while the first one's cleanup runs ends the process at once.
+  onInterrupt(handler: () => void) {
+    const once = () => {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.off(signal, once);
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+      handler();
+    };
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, once);
+    return () => {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) process.off(signal, once);
+    };
+  },
 };
 
 process.exitCode = await runCli(process.argv.slice(2), { ...io, exitCode: 0 });

@@ -8,6 +8,8 @@ import { registerInit } from "./commands/init.js";
 import { registerLint } from "./commands/lint.js";
 import { registerNew } from "./commands/new.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerRehearse } from "./commands/rehearse.js";
+import { registerReport } from "./commands/report.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { registerStatus } from "./commands/status.js";
 import { type CliIo, type GlobalFlags, Output, reportError } from "./io.js";
@@ -49,9 +51,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerStatus(program, io, run);
   registerApply(program, io, run);
   registerPlan(program, io, run);
+  registerRehearse(program, io, run);
   registerLint(program, io, run);
   registerSnapshot(program, io, run);
   registerDiff(program, io, run);
+  registerReport(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

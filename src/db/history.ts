@@ -101,6 +101,11 @@ export function recordMigrationSql(row: HistoryRow): string {
       run_id = EXCLUDED.run_id, file = EXCLUDED.file`;
 }
 
+/** The statement that forgets a migration, sent in its down script's own transaction. */
+export function forgetMigrationSql(version: string): string {
+  return `DELETE FROM drydock.migrations WHERE version = ${quoteLiteral(version)}`;
+}
+
 export interface RunStart {
   env: string;
   command: string;

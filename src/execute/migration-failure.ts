@@ -42,7 +42,7 @@ export function describeFailure(
   return {
     version: prepared.migration.version,
     name: prepared.migration.name,
-    file: prepared.migration.up.file,
+    file: prepared.file,
     line: at.line,
     column: at.column,
     sqlstate: error.sqlstate,

@@ -1,5 +1,5 @@
 import { InputError } from "../errors/drydock-error.js";
-import type { Migration } from "../model/migration.js";
+import type { Migration, MigrationScript } from "../model/migration.js";
 import { parseSql } from "../parse/parse-sql.js";
 import { readDirectives } from "../plan/directives.js";
 import { decideTransactionMode, firstRefusedInsideBlock } from "../plan/transaction-mode.js";
@@ -11,24 +11,44 @@ import type { PreparedMigration } from "./prepared-migration.js";
  */
 export async function prepareMigrations(migrations: readonly Migration[]): Promise<PreparedMigration[]> {
   const prepared: PreparedMigration[] = [];
+  for (const migration of migrations) prepared.push(await prepareScript(migration, migration.up));
+  return prepared;
+}
+
+/**
+ * Parses the down scripts of migrations, in the order given (a rollback passes them newest
+ * first). A migration without a down script is refused: the caller decides what that means.
+ */
+export async function prepareDownMigrations(migrations: readonly Migration[]): Promise<PreparedMigration[]> {
+  const prepared: PreparedMigration[] = [];
   for (const migration of migrations) {
-    const script = await parseSql(migration.up.file, migration.up.sql);
-    const refused = firstRefusedInsideBlock(script.statements);
-    if (refused) {
-      throw new InputError(`${refused.refused} inside the file's own transaction block cannot run`, {
-        location: { file: migration.up.file, line: refused.statement.line, column: refused.statement.column },
-        sourceLine: script.lines.lineText(refused.statement.line),
-        hint: `PostgreSQL refuses it inside the BEGIN at line ${refused.opened.line}. Remove BEGIN/COMMIT around it, or move it to a migration of its own. Nothing was applied.`,
+    if (!migration.down) {
+      throw new InputError(`migration ${migration.version} has no down migration`, {
+        location: { file: migration.up.file, line: 1, column: 1 },
+        hint: "Write its down script (a .down.sql file or a down section) to make it reversible.",
       });
     }
-    const directives = readDirectives(migration.up.file, migration.up.sql);
-    const mode = decideTransactionMode(script.statements, {
-      noTransactionDirective: directives.noTransaction,
-      formatAllowsTransaction: migration.up.formatAllowsTransaction,
-    });
-    prepared.push({ migration, script, mode });
+    prepared.push(await prepareScript(migration, migration.down));
   }
   return prepared;
+}
+
+async function prepareScript(migration: Migration, source: MigrationScript): Promise<PreparedMigration> {
+  const script = await parseSql(source.file, source.sql);
+  const refused = firstRefusedInsideBlock(script.statements);
+  if (refused) {
+    throw new InputError(`${refused.refused} inside the file's own transaction block cannot run`, {
+      location: { file: source.file, line: refused.statement.line, column: refused.statement.column },
+      sourceLine: script.lines.lineText(refused.statement.line),
+      hint: `PostgreSQL refuses it inside the BEGIN at line ${refused.opened.line}. Remove BEGIN/COMMIT around it, or move it to a migration of its own. Nothing was applied.`,
+    });
+  }
+  const directives = readDirectives(source.file, source.sql);
+  const mode = decideTransactionMode(script.statements, {
+    noTransactionDirective: directives.noTransaction,
+    formatAllowsTransaction: source.formatAllowsTransaction,
+  });
+  return { migration, file: source.file, script, mode };
 }
 
 /** Names of the extensions the scripts create (`CREATE EXTENSION`), for engines that preload them. */

@@ -2,9 +2,11 @@ import type { Migration } from "../model/migration.js";
 import type { ParsedScript } from "../parse/parse-sql.js";
 import type { TransactionMode } from "../plan/transaction-mode.js";
 
-/** A migration ready to run: its parsed up script and how it runs. */
+/** A migration ready to run: its parsed up (or down) script and how it runs. */
 export interface PreparedMigration {
   migration: Migration;
+  /** The file of the script that runs: the up script's, or the down script's for a rollback. */
+  file: string;
   script: ParsedScript;
   mode: TransactionMode;
 }

@@ -1,5 +1,5 @@
 import type { Engine, Notice } from "../db/engine.js";
-import { recordMigrationSql } from "../db/history.js";
+import { forgetMigrationSql, recordMigrationSql } from "../db/history.js";
 import { ServerError } from "../db/server-error.js";
 import { LOCK_NOT_AVAILABLE } from "../db/sqlstate.js";
 import { EnvironmentError, InputError } from "../errors/drydock-error.js";
@@ -25,6 +25,17 @@ export interface RunMigrationsOptions {
    * re-applied after the `RESET ALL` that starts every migration.
    */
   sessionSettings?: readonly string[];
+  /**
+   * "up" (default) records each migration in drydock.migrations; "down" runs prepared down
+   * scripts (prepareDownMigrations) and deletes each migration's row in the same transaction.
+   */
+  direction?: "up" | "down";
+  /**
+   * Called inside a transactional migration's own transaction, after its statements and before
+   * its commit, on the same session: what it sees (pg_locks, the catalog) is what the migration
+   * holds and did. Migrations then run statement by statement instead of as one script.
+   */
+  inspectBeforeCommit?: (prepared: PreparedMigration) => Promise<void>;
   onEvent?: (event: RunEvent) => void;
 }
 
@@ -81,7 +92,7 @@ export async function runMigrations(
     const refused = migrations.find((prepared) => prepared.mode.mode === "statements");
     if (refused) {
       throw new InputError(`migration ${refused.migration.version} cannot run inside the single transaction of transaction = "all"`, {
-        location: { file: refused.migration.up.file, line: 1, column: 1 },
+        location: { file: refused.file, line: 1, column: 1 },
         hint: `${refused.mode.reason}. Use apply.transaction = "per-migration", or move that statement to a migration of its own.`,
       });
     }
@@ -114,8 +125,9 @@ export async function runMigrations(
  * The history row, written as the connecting user even when the migration ended with SET ROLE
  * (that role may not be allowed to write drydock's tables).
  */
-function historyStatement(row: Parameters<typeof recordMigrationSql>[0]): string {
-  return `RESET ROLE; ${recordMigrationSql(row)}`;
+function historyStatement(row: Parameters<typeof recordMigrationSql>[0], options: RunMigrationsOptions): string {
+  const change = options.direction === "down" ? forgetMigrationSql(row.version) : recordMigrationSql(row);
+  return `RESET ROLE; ${change}`;
 }
 
 /**
@@ -140,7 +152,7 @@ async function runInTransaction(
   options: RunMigrationsOptions,
   started: number,
 ): Promise<Notice[]> {
-  if (engine.capabilities.countsCompletedStatements) return runAsOneScript(engine, prepared, options);
+  if (engine.capabilities.countsCompletedStatements && !options.inspectBeforeCommit) return runAsOneScript(engine, prepared, options);
   for (let attempt = 0; ; attempt++) {
     const notices: Notice[] = [];
     await engine.exec(`${sessionReset(options).sql} BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`);
@@ -149,7 +161,8 @@ async function runInTransaction(
         if (prepared.mode.skip.includes(statement.index)) continue;
         notices.push(...(await execStatement(engine, statement, attempt)));
       }
-      await engine.exec(`${historyStatement(historyRow(prepared, options, started))}; COMMIT;`);
+      await options.inspectBeforeCommit?.(prepared);
+      await engine.exec(`${historyStatement(historyRow(prepared, options, started), options)}; COMMIT;`);
       return notices;
     } catch (error) {
       await engine.exec("ROLLBACK");
@@ -171,7 +184,7 @@ async function runAsOneScript(engine: Engine, prepared: PreparedMigration, optio
   const prefixStatements = reset.statements + 4;
   // "\n;\n" ends a trailing line comment before the separator.
   const body = statements.map((statement) => statement.sql).join("\n;\n");
-  const history = historyStatement(historyRow(prepared, options, "server"));
+  const history = historyStatement(historyRow(prepared, options, "server"), options);
   const script = `${prefix.join("\n")}${body}\n;\n${history};\nCOMMIT;`;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -236,7 +249,7 @@ async function runStatementByStatement(
         }
       }
     }
-    await engine.exec(historyStatement(historyRow(prepared, options, started)));
+    await engine.exec(historyStatement(historyRow(prepared, options, started), options));
   } finally {
     await engine.exec("RESET lock_timeout; RESET statement_timeout;");
   }
@@ -261,7 +274,7 @@ async function runAllInOneTransaction(
       for (const statement of prepared.script.statements) {
         if (!prepared.mode.skip.includes(statement.index)) notices.push(...(await execStatement(engine, statement, 0)));
       }
-      await engine.exec(historyStatement(historyRow(prepared, options, started)));
+      await engine.exec(historyStatement(historyRow(prepared, options, started), options));
       const durationMs = Math.round(performance.now() - started);
       applied.push({ version, name, duration_ms: durationMs });
       options.onEvent?.({ type: "applied", version, name, durationMs, notices });

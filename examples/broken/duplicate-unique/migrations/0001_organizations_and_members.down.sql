@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS public.members;
+DROP TABLE IF EXISTS public.organizations;

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS public.bookings;
+DROP TABLE IF EXISTS public.rooms;

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS public.documents;
+DROP TABLE IF EXISTS public.organizations;

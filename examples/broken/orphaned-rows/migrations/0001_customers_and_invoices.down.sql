@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS public.invoices;
+DROP TABLE IF EXISTS public.customers;
+DROP TABLE IF EXISTS public.organizations;

@@ -1,0 +1,2 @@
+-- Deleted rows cannot be brought back by a down migration, and the schema did not change:
+-- nothing to undo.

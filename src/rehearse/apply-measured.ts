@@ -1,0 +1,94 @@
+import type { Engine } from "../db/engine.js";
+import type { PreparedMigration } from "../execute/prepared-migration.js";
+import { type RunMigrationsOptions, runMigrations } from "../execute/run-migrations.js";
+import type { PlannedMigration } from "../model/plan.js";
+import type { ReportStep } from "../model/report.js";
+import { type CatalogDigest, compareDigests, readCatalogDigest } from "../snapshot/read-catalog-digest.js";
+import { comparePrediction } from "./compare-prediction.js";
+import { type HeldLock, readHeldLocks } from "./read-held-locks.js";
+
+export type ApplyMeasuredOptions = Omit<RunMigrationsOptions, "inspectBeforeCommit" | "direction">;
+
+/**
+ * Applies migrations one by one as `apply` does (SPEC §7 Rehearse step 4) and records, per
+ * migration, its duration, the locks it held (pg_locks read in its own transaction just before
+ * commit), the catalog change it made (digests before and after) and where that differs from
+ * the plan. A statement-by-statement migration holds no lock past each statement, so its locks
+ * are not measured (`locks_measured: false`). Stops at the first failure; later ones are `not-run`.
+ */
+export async function applyMeasured(
+  engine: Engine,
+  prepared: readonly PreparedMigration[],
+  planned: ReadonlyMap<string, PlannedMigration>,
+  options: ApplyMeasuredOptions,
+): Promise<ReportStep[]> {
+  const steps: ReportStep[] = [];
+  let digest = await readCatalogDigest(engine);
+  let failed = false;
+  for (const migration of prepared) {
+    const { version, name } = migration.migration;
+    if (failed) {
+      steps.push(emptyStep(version, name, "not-run"));
+      continue;
+    }
+    let held: HeldLock[] | null = null;
+    let inside: CatalogDigest | null = null;
+    const result = await runMigrations(engine, [migration], {
+      ...options,
+      inspectBeforeCommit: async () => {
+        held = await readHeldLocks(engine);
+        inside = await readCatalogDigest(engine);
+      },
+    });
+    const failure = result.failed;
+    const applied = result.applied[0];
+    if (failure || !applied) {
+      failed = true;
+      steps.push({
+        ...emptyStep(version, name, "failed"),
+        error: failure
+          ? {
+              sqlstate: failure.sqlstate,
+              message: failure.message,
+              file: failure.file,
+              line: failure.line,
+              column: failure.column,
+              hint: failure.hint,
+            }
+          : null,
+      });
+      continue;
+    }
+    const after: CatalogDigest = inside ?? (await readCatalogDigest(engine));
+    const changes = compareDigests(digest, after);
+    const locks: HeldLock[] = held ?? [];
+    const plan = planned.get(version);
+    steps.push({
+      version,
+      name,
+      status: "applied",
+      duration_ms: applied.duration_ms,
+      locks: locks.map(({ relation, mode }) => ({ relation, mode })),
+      locks_measured: held !== null,
+      changes,
+      predicted_mismatch: plan ? comparePrediction(plan, held, changes, digest) : [],
+      error: null,
+    });
+    digest = after;
+  }
+  return steps;
+}
+
+function emptyStep(version: string, name: string, status: ReportStep["status"]): ReportStep {
+  return {
+    version,
+    name,
+    status,
+    duration_ms: 0,
+    locks: [],
+    locks_measured: false,
+    changes: { created: [], altered: [], dropped: [] },
+    predicted_mismatch: [],
+    error: null,
+  };
+}
