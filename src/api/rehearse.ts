@@ -3,6 +3,7 @@ import { readProjectFiles } from "../config/read-project-files.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { type Engine, readServerVersion } from "../db/engine.js";
 import { ensureHistory } from "../db/history.js";
+import { readSessionDefaults } from "../db/read-session-defaults.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { EnvironmentError, InputError } from "../errors/drydock-error.js";
 import { extensionsCreated, prepareMigrations } from "../execute/prepare-migrations.js";
@@ -136,8 +137,8 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
       transaction: "per-migration" as const,
       runId: null,
       appliedBy: "drydock rehearse",
-      // The preset sets the database's search_path, which a session opened before it does not see.
-      sessionSettings: settings.preset === "supabase" ? ['SET search_path = "$user", public, extensions'] : [],
+      // What a new session would start with; filled once the preludes have run (they may ALTER DATABASE … SET).
+      sessionSettings: [] as string[],
       onEvent: emit,
     };
     const problems: string[] = [];
@@ -163,6 +164,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
               });
             }
           }
+          runOptions.sessionSettings = await readSessionDefaults(engine);
           await ensureHistory(engine);
           const inBaseline = new Set(baseline.versions);
           const result = await runMigrations(
@@ -186,6 +188,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
         (count) => `${count} baseline migrations (${baseline.source})${seedLoaded ? ", seed loaded" : ""}`,
       );
     } else {
+      runOptions.sessionSettings = await readSessionDefaults(engine);
       await ensureHistory(engine);
     }
 

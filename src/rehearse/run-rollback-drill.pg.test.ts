@@ -78,6 +78,15 @@ forEachEngine("runRollbackDrill", (newTarget) => {
     expect(failing.status).toBe("fail");
     expect(failing.details[0]).toMatch(/^the down of 001 failed at migrations\/001_t\.down\.sql:1:1: .*not_there.* \(42P01\)$/);
 
+    const unparsable = await drill({
+      "migrations/001_v.sql": "CREATE TABLE public.v (id int);\n",
+      "migrations/001_v.down.sql": "DROP TABLE public.v\nALTER TABLE x;\n",
+    });
+    expect(unparsable.status).toBe("fail");
+    expect(unparsable.details[0]).toMatch(
+      /^a down migration cannot run at migrations\/001_v\.down\.sql:2:1: syntax error at or near "ALTER"/,
+    );
+
     const { root, migrationsDir } = await project({ "migrations/002_u.sql": "CREATE TABLE public.u (id int);\n" });
     const { migrations } = await discoverMigrations({ projectRoot: root, migrationsDir });
     const snapshot = await takeSnapshot(engine, { schemas });

@@ -1,6 +1,8 @@
 import type { Engine } from "../db/engine.js";
+import { InputError } from "../errors/drydock-error.js";
 import type { MigrationFailure } from "../execute/migration-failure.js";
 import { prepareDownMigrations, prepareMigrations } from "../execute/prepare-migrations.js";
+import type { PreparedMigration } from "../execute/prepared-migration.js";
 import { type RunMigrationsOptions, runMigrations } from "../execute/run-migrations.js";
 import type { Migration } from "../model/migration.js";
 import type { RollbackDrill } from "../model/report.js";
@@ -36,7 +38,16 @@ export async function runRollbackDrill(engine: Engine, input: RollbackDrillInput
       details: withoutDown.map((migration) => `${migration.version} ${migration.name} has no down migration (${migration.up.file})`),
     };
   }
-  const downs = await prepareDownMigrations([...input.migrations].reverse());
+  let downs: PreparedMigration[];
+  try {
+    downs = await prepareDownMigrations([...input.migrations].reverse());
+  } catch (error) {
+    // A down that does not parse fails the drill; the rehearsal goes on to its verdict.
+    if (!(error instanceof InputError)) throw error;
+    const where = error.details.location;
+    const at = where ? ` at ${where.file}:${where.line}:${where.column}` : "";
+    return { status: "fail", details: [`a down migration cannot run${at}: ${error.message}`], duration_ms: duration() };
+  }
   const down = await runMigrations(engine, downs, { ...input.run, direction: "down", ...labelled(input.run, "down") });
   if (down.failed) {
     return { status: "fail", details: [`the down of ${describe(down.failed)}`], duration_ms: duration() };

@@ -1,0 +1,156 @@
+import type { ObjectKind, ObjectRef } from "../../model/analysis.js";
+import type { Snapshot } from "../../model/snapshot.js";
+import type { Check } from "../check.js";
+import { limitDetails } from "../limit-details.js";
+import { migrationsOfRun } from "../migrations-of-run.js";
+import { plural } from "../plural.js";
+
+const id = "objects.expected";
+
+/** One object an applied migration creates and no later applied migration drops. */
+interface ExpectedObject {
+  ref: ObjectRef;
+  /** Its place among the applied migrations. */
+  index: number;
+  version: string;
+}
+
+/** The kinds whose objects the snapshot lists; others (columns, roles) are not checked. */
+const checkableKinds = new Set<ObjectKind>([
+  ...["schema", "table", "view", "materialized_view", "index", "sequence", "function", "procedure"],
+  ...["trigger", "policy", "type", "enum", "domain", "extension", "constraint"],
+] as ObjectKind[]);
+/** Objects PostgreSQL drops along with a table, column, type or function they depend on. */
+const dependentKinds = new Set<ObjectKind>(["index", "constraint", "sequence", "trigger"]);
+/** What they depend on: a later drop of one of these in their schema may have taken them along. */
+const dependedOnKinds = new Set<ObjectKind>([
+  "table",
+  "view",
+  "materialized_view",
+  "column",
+  "function",
+  "procedure",
+  "type",
+  "enum",
+  "domain",
+]);
+/** One name space per group, as in PostgreSQL: a view and a table cannot share a name. */
+const nameSpaces: Partial<Record<ObjectKind, string>> = {
+  view: "table",
+  materialized_view: "table",
+  sequence: "table",
+  index: "table",
+  enum: "type",
+  domain: "type",
+  procedure: "function",
+};
+/** Where a snapshot lists each kind, by the set `namesOf` builds. */
+const snapshotListOf: Partial<Record<ObjectKind, string>> = { enum: "type", domain: "type", procedure: "function" };
+
+const withoutSignature = (name: string) => name.replace(/\(.*$/s, "");
+const keyOf = (ref: ObjectRef) => `${nameSpaces[ref.kind] ?? ref.kind}:${withoutSignature(ref.name)}`;
+const schemaOf = (ref: ObjectRef) => (ref.kind === "schema" ? ref.name : ref.name.slice(0, ref.name.indexOf(".")));
+const ownName = (ref: ObjectRef) => ref.name.slice(ref.name.lastIndexOf(".") + 1);
+
+/** True when dropping `dropped` removes `ref`: the same object, or something named under it. */
+function removes(dropped: ObjectRef, ref: ObjectRef): boolean {
+  if (keyOf(dropped) === keyOf(ref)) return true;
+  if (dropped.kind === "schema") return ref.kind !== "extension" && ref.kind !== "role" && schemaOf(ref) === dropped.name;
+  const ownsParts = dropped.kind === "table" || dropped.kind === "view" || dropped.kind === "materialized_view";
+  return ownsParts && ["column", "constraint", "trigger", "policy"].includes(ref.kind) && ref.name.startsWith(`${dropped.name}.`);
+}
+
+/** The names of each kind of object in the snapshot, as the plan spells them. */
+function namesOf(after: Snapshot): Map<string, Set<string>> {
+  const sets = new Map<string, Set<string>>();
+  const add = (kind: string, name: string) => sets.set(kind, (sets.get(kind) ?? new Set()).add(name));
+  for (const schema of after.schemas) add("schema", schema.name);
+  for (const extension of after.extensions) add("extension", extension.name);
+  for (const type of after.types) {
+    add("type", `${type.schema}.${type.name}`);
+    if (type.kind === "domain")
+      for (const constraint of type.constraints) add("constraint", `${type.schema}.${type.name}.${constraint.name}`);
+  }
+  for (const sequence of after.sequences) add("sequence", `${sequence.schema}.${sequence.name}`);
+  for (const routine of after.functions) add("function", `${routine.schema}.${routine.name}`);
+  for (const view of after.views) add(view.kind === "view" ? "view" : "materialized_view", `${view.schema}.${view.name}`);
+  for (const relation of [...after.tables, ...after.views]) {
+    const qualified = `${relation.schema}.${relation.name}`;
+    for (const index of relation.indexes) add("index", `${relation.schema}.${index.name}`);
+    for (const trigger of relation.triggers) add("trigger", `${qualified}.${trigger.name}`);
+  }
+  for (const table of after.tables) {
+    const qualified = `${table.schema}.${table.name}`;
+    add("table", qualified);
+    for (const policy of table.policies) add("policy", `${qualified}.${policy.name}`);
+    for (const constraint of table.constraints) add("constraint", `${qualified}.${constraint.name}`);
+    // Identity sequences are left out of snapshots; the plan names them as PostgreSQL does.
+    for (const column of table.columns) {
+      if (column.identity) add("sequence", `${table.schema}.${`${table.name}_${column.name}_seq`.slice(0, 63)}`);
+    }
+  }
+  return sets;
+}
+
+/**
+ * Every object the applied migrations create, and no later applied migration drops, exists
+ * afterwards. The plan's `creates` and `drops` of each applied migration are replayed in order;
+ * dropping a table or view also drops its columns, constraints, triggers and policies, and
+ * dropping a schema everything in it. Only kinds a snapshot lists are checked, in the schemas
+ * it read (extensions everywhere). Not checkable, and counted apart: other kinds (columns,
+ * roles), other schemas, objects a migration both creates and drops (the plan does not say in
+ * which order), index and constraint names of 63 bytes (PostgreSQL shortens a long implicit
+ * name its own way), and an index, constraint, sequence or trigger missing after a later
+ * migration dropped a table, column, type or function of its schema (PostgreSQL may have
+ * dropped it along). Skipped without a plan.
+ */
+export const objectsExpected: Check = {
+  id,
+  description: "every object the plan says is created exists afterwards",
+  async run(context) {
+    if (!context.plan) {
+      return { id, status: "skip", summary: "no plan: nothing says which objects should exist", observed: {}, details: [] };
+    }
+    const runs = migrationsOfRun(context);
+    const expected = new Map<string, ExpectedObject>();
+    const ambiguous: ExpectedObject[] = [];
+    runs.forEach(({ planned }, index) => {
+      for (const dropped of planned.drops) {
+        for (const [key, object] of expected) if (removes(dropped, object.ref)) expected.delete(key);
+      }
+      for (const ref of planned.creates) {
+        const object = { ref, index, version: planned.version };
+        if (planned.drops.some((dropped) => removes(dropped, ref))) ambiguous.push(object);
+        else expected.set(keyOf(ref), object);
+      }
+    });
+    const present = namesOf(context.after);
+    const readSchemas = new Set(context.after.source.schemas);
+    const laterDrops = (object: ExpectedObject) =>
+      runs.slice(object.index + 1).flatMap(({ planned }) => planned.drops.filter((dropped) => dependedOnKinds.has(dropped.kind)));
+    let found = 0;
+    let notCheckable = ambiguous.length;
+    const missing: string[] = [];
+    for (const object of expected.values()) {
+      const { ref } = object;
+      const truncated = (ref.kind === "index" || ref.kind === "constraint") && Buffer.byteLength(ownName(ref)) >= 63;
+      const inScope = ref.kind === "extension" || readSchemas.has(schemaOf(ref));
+      if (!checkableKinds.has(ref.kind) || !inScope || truncated) {
+        notCheckable++;
+      } else if (present.get(snapshotListOf[ref.kind] ?? ref.kind)?.has(withoutSignature(ref.name))) {
+        found++;
+      } else if (dependentKinds.has(ref.kind) && laterDrops(object).some((dropped) => schemaOf(dropped) === schemaOf(ref))) {
+        notCheckable++;
+      } else {
+        missing.push(`${ref.kind.replace("_", " ")} ${ref.name} (created by ${object.version}) does not exist`);
+      }
+    }
+    const observed = { expected: expected.size + ambiguous.length, present: found, missing: missing.length, not_checkable: notCheckable };
+    const created = `${plural(observed.expected, "object")} the applied migrations create`;
+    const aside = notCheckable > 0 ? ` (${notCheckable} not checkable)` : "";
+    if (missing.length === 0) {
+      return { id, status: "pass", summary: `${created}: ${found} present${aside}, none missing`, observed, details: [] };
+    }
+    return { id, status: "fail", summary: `${missing.length} of ${created} missing${aside}`, observed, details: limitDetails(missing) };
+  },
+};

@@ -1,0 +1,144 @@
+import type { Config } from "../../config/schema.js";
+import type { Engine } from "../../db/engine.js";
+import { ServerError } from "../../db/server-error.js";
+import type { TableSnapshot } from "../../model/snapshot.js";
+import { quoteIdent } from "../../util/quote-ident.js";
+import type { Check, VerifyContext } from "../check.js";
+import { inRolledBackTransaction } from "../in-rolled-back-transaction.js";
+import { limitDetails } from "../limit-details.js";
+import { plural } from "../plural.js";
+import { relationSql } from "../relation-sql.js";
+import { rlsScopeOf } from "../rls-scope.js";
+import { parseTablePattern, tableLabel } from "../table-pattern.js";
+
+const id = "rls.isolation";
+
+type Probe = Config["checks"]["isolation"][number];
+
+/** What one probe saw. */
+interface ProbeResult {
+  name: string;
+  tables: number;
+  own_rows: number;
+  other_rows: number;
+  passed: boolean;
+}
+
+const serverMessage = (error: ServerError) => `${error.message} (${error.codeLabel})`;
+
+/**
+ * The tables a probe reads: those its `tables` patterns name (`schema.table`, `schema.*`), else
+ * every table of the RLS schemas, keeping those with the tenant column. A table named
+ * explicitly that is missing or lacks the column is a problem, not a silent skip.
+ */
+function tablesOf(context: VerifyContext, probe: Probe): { tables: TableSnapshot[]; problems: string[] } {
+  const patterns = probe.tables.length > 0 ? probe.tables : rlsScopeOf(context).schemas.map((schema) => `${schema}.*`);
+  const read = new Set(context.after.source.schemas);
+  const tables = new Map<string, TableSnapshot>();
+  const problems: string[] = [];
+  const hasColumn = (table: TableSnapshot) => table.columns.some((column) => column.name === probe.tenant_column);
+  for (const pattern of patterns) {
+    const { schema, name } = parseTablePattern(pattern);
+    if (!read.has(schema)) {
+      problems.push(`${pattern}: schema ${schema} is not in project.schemas, so its tables were not read`);
+      continue;
+    }
+    const named = context.after.tables.filter((table) => table.schema === schema && (name === null || table.name === name));
+    if (name !== null && named.length === 0) problems.push(`${pattern}: no such table`);
+    for (const table of named) {
+      if (name === null && (table.kind === "foreign table" || !hasColumn(table))) continue;
+      if (hasColumn(table)) tables.set(tableLabel(table), table);
+      else problems.push(`${pattern}: has no column ${probe.tenant_column}`);
+    }
+  }
+  if (patterns.length === 0) problems.push("no table to probe: list them in tables, or set checks.rls.schemas");
+  else if (tables.size === 0)
+    problems.push(`no table with column ${probe.tenant_column} in ${patterns.join(", ")}: the probe proves nothing`);
+  return { tables: [...tables.values()], problems };
+}
+
+/** Runs one probe as its role, with its settings, in a transaction that is rolled back. */
+async function runProbe(engine: Engine, probe: Probe, tables: readonly TableSnapshot[], problems: string[]): Promise<ProbeResult> {
+  const result = { name: probe.name, tables: tables.length, own_rows: 0, other_rows: 0 };
+  const column = quoteIdent(probe.tenant_column);
+  await inRolledBackTransaction(engine, async () => {
+    try {
+      await engine.exec(`SET LOCAL ROLE ${quoteIdent(probe.role)}`);
+      for (const [name, value] of Object.entries(probe.settings)) {
+        await engine.query("SELECT pg_catalog.set_config($1, $2, true)", [name, value]);
+      }
+    } catch (error) {
+      if (!(error instanceof ServerError)) throw error;
+      problems.push(`cannot act as role ${probe.role}: ${serverMessage(error)}`);
+      return;
+    }
+    for (const table of tables) {
+      // A savepoint per table: a permission error on one must not hide what the others show.
+      await engine.exec("SAVEPOINT drydock_probe");
+      try {
+        const [counts] = await engine.query<{ own: number; others: number }>(
+          `SELECT pg_catalog.count(*) FILTER (WHERE ${column}::text = $1)::float8 AS own,
+             pg_catalog.count(*) FILTER (WHERE ${column}::text IS DISTINCT FROM $1)::float8 AS others
+           FROM ${relationSql(table)}`,
+          [probe.tenant_value],
+        );
+        const own = Number(counts?.own ?? 0);
+        const others = Number(counts?.others ?? 0);
+        result.own_rows += own;
+        result.other_rows += others;
+        if (others > 0) problems.push(`${tableLabel(table)}: sees ${plural(others, "row")} of other tenants`);
+        if (own === 0) {
+          problems.push(
+            `${tableLabel(table)}: sees no row with ${probe.tenant_column} = ${probe.tenant_value}, so it proves nothing (seed rows for this tenant)`,
+          );
+        }
+        await engine.exec("RELEASE SAVEPOINT drydock_probe");
+      } catch (error) {
+        if (!(error instanceof ServerError)) throw error;
+        await engine.exec("ROLLBACK TO SAVEPOINT drydock_probe");
+        problems.push(`${tableLabel(table)}: ${serverMessage(error)}`);
+      }
+    }
+  });
+  return { ...result, passed: problems.length === 0 };
+}
+
+/**
+ * Each `[[checks.isolation]]` probe acts as a tenant would: inside a transaction that is always
+ * rolled back (which also resets the role and the settings, even after an error) it runs
+ * `SET LOCAL ROLE <role>` and `set_config(name, value, true)` for each of its settings, then
+ * counts, in every table it covers that has the tenant column, the rows whose
+ * `tenant_column::text` equals `tenant_value` (own) and the others. It passes only when every
+ * table shows no other tenant's row and at least one own row: a table where the probe sees
+ * nothing proves nothing. A table named in `tables` that is missing or lacks the column, a
+ * role that cannot be taken, and a permission error fail too. Tables matched by `schema.*`
+ * without the column are left out. Skipped when no probe is configured.
+ * https://www.postgresql.org/docs/current/ddl-rowsecurity.html
+ */
+export const rlsIsolation: Check = {
+  id,
+  description: "each isolation probe sees its own rows and no other tenant's",
+  async run(context) {
+    const probes = context.config.checks.isolation;
+    if (probes.length === 0) {
+      return { id, status: "skip", summary: "no isolation probe configured ([[checks.isolation]])", observed: { probes: [] }, details: [] };
+    }
+    const results: ProbeResult[] = [];
+    const details: string[] = [];
+    for (const probe of probes) {
+      const { tables, problems } = tablesOf(context, probe);
+      results.push(await runProbe(context.engine, probe, tables, problems));
+      details.push(...problems.map((problem) => `probe "${probe.name}": ${problem}`));
+    }
+    const failed = results.filter((result) => !result.passed);
+    const tables = results.reduce((sum, result) => sum + result.tables, 0);
+    const observed = { probes: results };
+    if (failed.length === 0) {
+      const summary = `${plural(results.length, "probe")} over ${plural(tables, "table")}: each sees its own rows and no other tenant's`;
+      return { id, status: "pass", summary, observed, details: [] };
+    }
+    const leaked = failed.reduce((sum, result) => sum + result.other_rows, 0);
+    const summary = `${failed.length} of ${plural(results.length, "probe")} failed (${plural(leaked, "row")} of other tenants seen)`;
+    return { id, status: "fail", summary, observed, details: limitDetails(details) };
+  },
+};

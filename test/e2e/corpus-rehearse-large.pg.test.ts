@@ -1,0 +1,3 @@
+import { describeCorpusRehearse } from "../support/corpus-rehearse.js";
+
+describeCorpusRehearse(["crates-io", "tastybytes-graphile", "langfuse"]);
