@@ -3,9 +3,15 @@
  * the same objects that `--json` prints.
  */
 export { type ApplyEvent, type ApplyOptions, type ApplyResult, apply, type SkippedMigration } from "./api/apply.js";
+export { type DiffOptions, type DiffResult, diff } from "./api/diff.js";
 export { type InitResult, initProject } from "./api/init-project.js";
+export { type LintOptions, type LintResult, lint } from "./api/lint.js";
 export { type LoadProjectOptions, loadProject } from "./api/load-project.js";
 export { type NewMigrationResult, newMigration } from "./api/new-migration.js";
+export { type PlanOptions, type PlanResult, plan } from "./api/plan.js";
+export { type RehearseEvent, type RehearseOptions, type RehearseResult, rehearse } from "./api/rehearse.js";
+export { renderReport } from "./api/report.js";
+export { type SnapshotOptions, snapshot } from "./api/snapshot.js";
 export { type StatusOptions, type StatusResult, status } from "./api/status.js";
 export { parseConfig } from "./config/load-config.js";
 export type { Config, EnvConfig } from "./config/schema.js";
@@ -17,12 +23,15 @@ export { ChecksumMismatchError, DrydockError, EnvironmentError, InputError, type
 export { ExitCode } from "./errors/exit-code.js";
 export type { MigrationFailure } from "./execute/migration-failure.js";
 export type { LockMode, ObjectKind, ObjectRef, RelationLock, StatementFacts } from "./model/analysis.js";
+export type { CheckResult, CheckStatus } from "./model/check.js";
 export type { LintFinding, Severity } from "./model/lint.js";
 export type { Migration, MigrationFormat, MigrationScript } from "./model/migration.js";
 export type { Plan, PlanFinding, PlannedMigration } from "./model/plan.js";
 export type { Project } from "./model/project.js";
+export type { Decision, Report, ReportKind, ReportStats, ReportStep, RollbackDrill } from "./model/report.js";
 export type { Snapshot, SnapshotDifference } from "./model/snapshot.js";
 export type { MigrationState, MigrationStatus } from "./plan/compare-history.js";
+export { renderReportMarkdown } from "./report/render-report-markdown.js";
 export { compareSnapshots, snapshotsEqual } from "./snapshot/compare-snapshots.js";
 export { takeSnapshot } from "./snapshot/take-snapshot.js";
 export { redactUrl } from "./util/redact-url.js";

@@ -24,6 +24,8 @@ export interface PlannedMigration {
   creates: ObjectRef[];
   alters: ObjectRef[];
   drops: ObjectRef[];
+  /** Objects it renames or moves to another schema (`ALTER … RENAME TO`, `SET SCHEMA`), in statement order. */
+  renames?: Array<{ kind: ObjectRef["kind"]; from: string; to: string }>;
   /** Objects it needs that exist before it, by their resolved names. */
   references: ObjectRef[];
   /** Versions it depends on: through objects it needs, and `-- drydock:requires`. */

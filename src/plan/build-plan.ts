@@ -308,6 +308,7 @@ function summarize(
     creates: creates.map(({ kind, name }) => ({ kind, name })),
     alters: statements.flatMap((facts) => facts.alters).map(({ kind, name }) => ({ kind, name })),
     drops: statements.flatMap((facts) => facts.drops).map(({ kind, name }) => ({ kind, name })),
+    renames: statements.flatMap((facts) => facts.renames).map(({ kind, from, to }) => ({ kind, from, to })),
     references: [...references.values()],
     requires: [...dependsOn].filter((version) => version !== migration.version),
     locks: strongestLocks(statements.flatMap((facts) => facts.locks)),

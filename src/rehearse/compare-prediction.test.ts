@@ -77,4 +77,18 @@ describe("comparePrediction", () => {
       "dropped table public.users, which the plan did not predict",
     ]);
   });
+
+  it("follows renames: locks held under the new name, the old name gone, and drops that took their locks along", () => {
+    const mismatches = comparePrediction(
+      planned({
+        locks: [{ relation: "public.users", mode: "AccessExclusiveLock" }, { relation: "public.orders", mode: "AccessExclusiveLock" }],
+        renames: [{ kind: "table", from: "public.users", to: "public.accounts" }],
+        drops: [{ kind: "table", name: "public.orders" }],
+      }),
+      [{ relation: "public.accounts", mode: "AccessExclusiveLock", relkind: "r" }],
+      { created: ["table public.accounts"], altered: [], dropped: ["table public.orders", "table public.users"] },
+      before,
+    );
+    expect(mismatches).toEqual([]);
+  });
 });

@@ -43,27 +43,41 @@ export function comparePrediction(
   const beforeKeys = new Set([...before.keys()].map(normalize));
   const existedBefore = (relation: string) => relationKinds.some((kind) => beforeKeys.has(`${kind} ${relation}`));
   const predicted = new Map(planned.locks.map((lock) => [lock.relation, lock.mode]));
-  const heldByRelation = new Map((held ?? []).map((lock) => [lock.relation, lock]));
+  // pg_locks names a renamed relation by its new name; the prediction by the name the SQL used.
+  const renamedTo = new Map((planned.renames ?? []).map((rename) => [rename.to, rename.from]));
+  const nameBefore = (relation: string) => renamedTo.get(relation) ?? relation;
+  const heldByRelation = new Map((held ?? []).map((lock) => [nameBefore(lock.relation), lock]));
+  const droppedNow = new Set(changes.dropped.map(normalize));
   for (const lock of held ?? []) {
-    if (!tableLike.has(lock.relkind) || !existedBefore(lock.relation) || strength(lock.mode) < significant) continue;
-    const expected = predicted.get(lock.relation);
-    if (expected === undefined) mismatches.push(`held ${lock.mode} on ${lock.relation}, which the plan did not predict`);
-    else if (strength(lock.mode) > strength(expected))
-      mismatches.push(`held ${lock.mode} on ${lock.relation}; the plan predicted ${expected}`);
+    const relation = nameBefore(lock.relation);
+    if (!tableLike.has(lock.relkind) || !existedBefore(relation) || strength(lock.mode) < significant) continue;
+    const expected = predicted.get(relation);
+    if (expected === undefined) mismatches.push(`held ${lock.mode} on ${relation}, which the plan did not predict`);
+    else if (strength(lock.mode) > strength(expected)) mismatches.push(`held ${lock.mode} on ${relation}; the plan predicted ${expected}`);
   }
   for (const [relation, mode] of predicted) {
     if (held === null || strength(mode) < significant || !existedBefore(relation) || heldByRelation.has(relation)) continue;
+    // A relation the migration dropped has left pg_locks with its catalog row.
+    if (relationKinds.some((kind) => droppedNow.has(`${kind} ${relation}`))) continue;
     mismatches.push(`the plan predicted ${mode} on ${relation}, but the migration took no lock on it`);
   }
-  const plannedCreates = new Set(planned.creates.map((object) => keyOf(object.kind, object.name)));
-  const plannedDrops = new Set(planned.drops.map((object) => keyOf(object.kind, object.name)));
+  // A rename reads as a drop of the old name and a creation of the new one.
+  const renames = planned.renames ?? [];
+  const plannedCreates = new Set([
+    ...planned.creates.map((object) => keyOf(object.kind, object.name)),
+    ...renames.map((r) => keyOf(r.kind, r.to)),
+  ]);
+  const plannedDrops = new Set([
+    ...planned.drops.map((object) => keyOf(object.kind, object.name)),
+    ...renames.map((r) => keyOf(r.kind, r.from)),
+  ]);
   const created = new Set(changes.created.map(normalize));
   const dropped = new Set(changes.dropped.map(normalize));
   for (const key of created)
     if (isCompared(key) && !plannedCreates.has(key)) mismatches.push(`created ${key}, which the plan did not predict`);
   for (const key of plannedCreates) {
     // CREATE … IF NOT EXISTS and CREATE OR REPLACE of an object that was already there create nothing.
-    if (isCompared(key) && !created.has(key) && !beforeKeys.has(key))
+    if (isCompared(key) && !created.has(key) && !beforeKeys.has(key) && !plannedDrops.has(key))
       mismatches.push(`the plan predicted it creates ${key}, but it did not`);
   }
   for (const key of dropped)
@@ -75,10 +89,13 @@ function strength(mode: LockMode): number {
   return lockModes.indexOf(mode);
 }
 
-/** `kind name` with a function's arguments left out: a call names a function without them. */
+/**
+ * `kind name` with a function's arguments left out (a call names a function without them), and
+ * enums, domains and other types in one group (a rename of any of them says "type").
+ */
 function keyOf(kind: string, name: string): string {
-  const routine = kind === "procedure" ? "function" : kind;
-  return `${routine} ${routine === "function" ? name.replace(/\(.*$/, "") : name}`;
+  const group = kind === "procedure" ? "function" : kind === "enum" || kind === "domain" ? "type" : kind;
+  return `${group} ${group === "function" ? name.replace(/\(.*$/, "") : name}`;
 }
 
 function normalize(key: string): string {

@@ -20,6 +20,20 @@ const checkableKinds = new Set<ObjectKind>([
   ...["schema", "table", "view", "materialized_view", "index", "sequence", "function", "procedure"],
   ...["trigger", "policy", "type", "enum", "domain", "extension", "constraint"],
 ] as ObjectKind[]);
+/** Kinds named under their table: `schema.table.member`. */
+const memberKinds = new Set<ObjectRef["kind"]>(["column", "constraint", "trigger", "policy"]);
+
+/** A rename of a relation or type applies to the objects of the same name space. */
+function sameNamespace(a: ObjectRef["kind"], b: ObjectRef["kind"]): boolean {
+  const space = (kind: ObjectRef["kind"]) =>
+    ["table", "view", "materialized_view", "sequence", "index"].includes(kind)
+      ? "relation"
+      : ["type", "enum", "domain"].includes(kind)
+        ? "type"
+        : kind;
+  return space(a) === space(b);
+}
+
 /** Objects PostgreSQL drops along with a table, column, type or function they depend on. */
 const dependentKinds = new Set<ObjectKind>(["index", "constraint", "sequence", "trigger"]);
 /** What they depend on: a later drop of one of these in their schema may have taken them along. */
@@ -55,6 +69,8 @@ const ownName = (ref: ObjectRef) => ref.name.slice(ref.name.lastIndexOf(".") + 1
 /** True when dropping `dropped` removes `ref`: the same object, or something named under it. */
 function removes(dropped: ObjectRef, ref: ObjectRef): boolean {
   if (keyOf(dropped) === keyOf(ref)) return true;
+  // DROP TYPE names an enum or a domain as a type (and DROP TABLE a partition as a table).
+  if (dropped.name === ref.name && sameNamespace(dropped.kind, ref.kind)) return true;
   if (dropped.kind === "schema") return ref.kind !== "extension" && ref.kind !== "role" && schemaOf(ref) === dropped.name;
   const ownsParts = dropped.kind === "table" || dropped.kind === "view" || dropped.kind === "materialized_view";
   return ownsParts && ["column", "constraint", "trigger", "policy"].includes(ref.kind) && ref.name.startsWith(`${dropped.name}.`);
@@ -117,6 +133,18 @@ export const objectsExpected: Check = {
     runs.forEach(({ planned }, index) => {
       for (const dropped of planned.drops) {
         for (const [key, object] of expected) if (removes(dropped, object.ref)) expected.delete(key);
+      }
+      // A renamed or moved object is still expected, under its new name; so are the parts named under it.
+      for (const rename of planned.renames ?? []) {
+        for (const [key, object] of [...expected]) {
+          const name = object.ref.name;
+          const renamed = name === rename.from && sameNamespace(object.ref.kind, rename.kind);
+          const member = name.startsWith(`${rename.from}.`) && (rename.kind === "schema" || memberKinds.has(object.ref.kind));
+          if (!renamed && !member) continue;
+          expected.delete(key);
+          const ref = { kind: object.ref.kind, name: `${rename.to}${name.slice(rename.from.length)}` };
+          expected.set(keyOf(ref), { ...object, ref });
+        }
       }
       for (const ref of planned.creates) {
         const object = { ref, index, version: planned.version };
