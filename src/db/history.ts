@@ -15,7 +15,8 @@ export interface AppliedMigration {
 }
 
 /**
- * Creates schema `drydock` with `migrations` and `runs` (SPEC §7) if missing. Run while
+ * Creates schema `drydock` with `migrations`, `runs` (SPEC §7; `runs.actor` is the `--by` of the
+ * command) and `approvals` (`drydock approve`) if missing. Run while
  * holding the apply lock: two concurrent `CREATE … IF NOT EXISTS` can still collide in the
  * catalog.
  */
@@ -46,6 +47,17 @@ export async function ensureHistory(engine: Engine): Promise<void> {
       run_id bigint REFERENCES drydock.runs (id),
       kind text NOT NULL DEFAULT 'versioned',
       file text
+    );
+    ALTER TABLE drydock.runs ADD COLUMN IF NOT EXISTS actor text;
+    CREATE TABLE IF NOT EXISTS drydock.approvals (
+      id bigserial PRIMARY KEY,
+      plan_hash text NOT NULL,
+      env text NOT NULL,
+      approved_by text NOT NULL,
+      note text,
+      approved_at timestamptz NOT NULL DEFAULT now(),
+      os_user text,
+      host text
     );`);
 }
 
@@ -114,14 +126,16 @@ export interface RunStart {
   host: string;
   osUser: string;
   pid: number;
+  /** Who ran it, as given with `--by`; null when not given. */
+  actor?: string | null;
 }
 
 /** Records the start of a run and returns its id. */
 export async function startRun(engine: Engine, run: RunStart): Promise<number> {
   const [row] = await engine.query<{ id: string }>(
-    `INSERT INTO drydock.runs (env, command, tool_version, plan_hash, host, os_user, pid)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [run.env, run.command, run.toolVersion, run.planHash, run.host, run.osUser, run.pid],
+    `INSERT INTO drydock.runs (env, command, tool_version, plan_hash, host, os_user, pid, actor)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    [run.env, run.command, run.toolVersion, run.planHash, run.host, run.osUser, run.pid, run.actor ?? null],
   );
   return Number(row?.id);
 }
