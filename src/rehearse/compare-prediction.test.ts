@@ -81,7 +81,10 @@ describe("comparePrediction", () => {
   it("follows renames: locks held under the new name, the old name gone, and drops that took their locks along", () => {
     const mismatches = comparePrediction(
       planned({
-        locks: [{ relation: "public.users", mode: "AccessExclusiveLock" }, { relation: "public.orders", mode: "AccessExclusiveLock" }],
+        locks: [
+          { relation: "public.users", mode: "AccessExclusiveLock" },
+          { relation: "public.orders", mode: "AccessExclusiveLock" },
+        ],
         renames: [{ kind: "table", from: "public.users", to: "public.accounts" }],
         drops: [{ kind: "table", name: "public.orders" }],
       }),
