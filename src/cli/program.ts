@@ -12,6 +12,7 @@ import { registerRehearse } from "./commands/rehearse.js";
 import { registerReport } from "./commands/report.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { registerStatus } from "./commands/status.js";
+import { registerVerify } from "./commands/verify.js";
 import { type CliIo, type GlobalFlags, Output, reportError } from "./io.js";
 
 /**
@@ -56,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerSnapshot(program, io, run);
   registerDiff(program, io, run);
   registerReport(program, io, run);
+  registerVerify(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: "user" });
