@@ -1,4 +1,4 @@
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { acquireApplyLock } from "../db/advisory-lock.js";
 import { type Engine, readServerVersion } from "../db/engine.js";
@@ -15,6 +15,7 @@ import type { Project } from "../model/project.js";
 import { loadParser } from "../parse/parse-sql.js";
 import { compareHistory } from "../plan/compare-history.js";
 import { parseDurationMs } from "../util/duration.js";
+import { osUser } from "../util/os-user.js";
 import { toolVersion } from "../version.js";
 
 export interface ApplyOptions extends TargetChoice {
@@ -159,14 +160,6 @@ function skippedOf(
     }
   }
   return skipped;
-}
-
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "unknown";
-  }
 }
 
 async function closeQuietly(engine: Engine): Promise<void> {
