@@ -41,7 +41,16 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
     const started = performance.now();
     const after = await takeSnapshot(engine, { schemas, exactCounts: true });
     const snapshotMs = Math.round(performance.now() - started);
-    const checks = await runChecks({ engine, config: project.config, migrations, plan: null, before: null, after, benchmarksBefore: null });
+    const checks = await runChecks({
+      engine,
+      config: project.config,
+      migrations,
+      plan: null,
+      before: null,
+      after,
+      benchmarksBefore: null,
+      purpose: "live",
+    });
     const checksMs = Math.round(performance.now() - started) - snapshotMs;
     const failed = checks.filter((check) => check.status === "fail");
     const warned = checks.filter((check) => check.status === "warn");

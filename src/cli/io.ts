@@ -25,6 +25,8 @@ export interface CliIo {
   exitCode: ExitCode;
   /** Calls the handler on Ctrl-C / SIGTERM instead of dying at once; returns the unsubscribe. */
   onInterrupt?: (handler: () => void) => () => void;
+  /** Asks a question on the terminal and returns the answer ("" on Ctrl-C); absent when stdin is not a terminal. */
+  prompt?: (question: string) => Promise<string>;
 }
 
 /** The output helpers of one command run, shaped by the global flags. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createInterface } from "node:readline";
 import { runCli } from "./program.js";
 
 const io = {
@@ -19,6 +20,22 @@ const io = {
       for (const signal of ["SIGINT", "SIGTERM"] as const) process.off(signal, once);
     };
   },
+  // On stderr, so that stdout holds only the --json output.
+  ...(process.stdin.isTTY
+    ? {
+        prompt: (question: string) =>
+          new Promise<string>((resolve) => {
+            const terminal = createInterface({ input: process.stdin, output: process.stderr });
+            let answer = "";
+            terminal.on("SIGINT", () => terminal.close()); // Ctrl-C answers nothing, which confirms nothing
+            terminal.on("close", () => resolve(answer));
+            terminal.question(question, (text) => {
+              answer = text;
+              terminal.close();
+            });
+          }),
+      }
+    : {}),
 };
 
 process.exitCode = await runCli(process.argv.slice(2), { ...io, exitCode: 0 });

@@ -3,13 +3,16 @@ import { ExitCode } from "../errors/exit-code.js";
 import { toolVersion } from "../version.js";
 import type { CommandRunner } from "./command-runner.js";
 import { registerApply } from "./commands/apply.js";
+import { registerApprove } from "./commands/approve.js";
 import { registerDiff } from "./commands/diff.js";
+import { registerHistory } from "./commands/history.js";
 import { registerInit } from "./commands/init.js";
 import { registerLint } from "./commands/lint.js";
 import { registerNew } from "./commands/new.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRehearse } from "./commands/rehearse.js";
 import { registerReport } from "./commands/report.js";
+import { registerRollback } from "./commands/rollback.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { registerStatus } from "./commands/status.js";
 import { registerVerify } from "./commands/verify.js";
@@ -57,6 +60,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerSnapshot(program, io, run);
   registerDiff(program, io, run);
   registerReport(program, io, run);
+  registerRollback(program, io, run);
+  registerApprove(program, io, run);
+  registerHistory(program, io, run);
   registerVerify(program, io, run);
 
   try {

@@ -24,6 +24,11 @@ export interface VerifyContext {
   after: Snapshot;
   /** The benchmark queries timed before the migrations; null when there is no "before". */
   benchmarksBefore: BenchmarkTimings | null;
+  /**
+   * "rehearsal" (default): a sandbox with seeded data, where a check with nothing to look at
+   * proves nothing and fails; "live": a real database (apply, verify), where it warns.
+   */
+  purpose?: "rehearsal" | "live";
 }
 
 /** One check of SPEC §7: a contract id and a read-only function of the context. */

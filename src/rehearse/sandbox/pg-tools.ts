@@ -168,7 +168,9 @@ export async function pipePgTools(
       writer.kill("SIGTERM");
     }),
   ]);
-  const writerFailed = written.code !== 0 && !writerStopped;
+  // pg_dump may fail and close its output before its own exit is seen: pg_restore then fails on
+  // the short archive and stops it. pg_dump's own error message says it failed first.
+  const writerFailed = written.code !== 0 && (!writerStopped || written.stderr.trim() !== "");
   const failed = writerFailed ? { run: from, exit: written } : read.code !== 0 ? { run: to, exit: read } : null;
   if (!failed) return;
   const stderr = redactSecrets(failed.exit.stderr, options.secrets);

@@ -135,7 +135,7 @@ describe("createScratchCopy", () => {
 
     expect(copy.name).toMatch(/^drydock_rehearsal_\d{14}_[0-9a-f]{6}$/);
     expect(copy.target.urlRedacted).toContain(`/${copy.name}`);
-    expect(copy).toMatchObject({ dataCopied: true, copiedTables: 4, warnings: [] });
+    expect(copy).toMatchObject({ dataCopied: true, copiedTables: 5, warnings: [] });
     expect(copy.sizeBytes).toBeGreaterThan(0);
     expect(progress.map((event) => event.phase)).toEqual(expect.arrayContaining(["create", "done"]));
 
@@ -169,9 +169,15 @@ describe("createScratchCopy", () => {
   it("copies no rows with schemaOnly, except drydock's history", async () => {
     await buildSource(db.current);
     const copy = await copyOf(parseTargetUrl(db.current.url), { schemaOnly: true });
-    expect(copy).toMatchObject({ dataCopied: false, copiedTables: 4 });
+    expect(copy).toMatchObject({ dataCopied: false, copiedTables: 5 });
     await withEngine(copy.target, async (engine) => {
-      expect(await rowCounts(engine)).toEqual({ "drydock.migrations": 1, "drydock.runs": 0, "public.accounts": 0, "public.notes": 0 });
+      expect(await rowCounts(engine)).toEqual({
+        "drydock.approvals": 0,
+        "drydock.migrations": 1,
+        "drydock.runs": 0,
+        "public.accounts": 0,
+        "public.notes": 0,
+      });
       const source = await takeSnapshot(db.current.engine, { schemas: ["public"] });
       expect(compareSnapshots(source, await takeSnapshot(engine, { schemas: ["public"] }))).toEqual([]);
     });

@@ -51,7 +51,7 @@ export interface ScratchCopy {
 }
 
 /** What the copy needs to know about the target database and the user that reads it. */
-interface SourceDatabase {
+export interface SourceDatabase {
   encoding: string;
   props: Record<string, unknown>;
   owner: string;
@@ -184,7 +184,7 @@ function secretsOf(target: ServerTarget): string[] {
   return target.password ? [target.password, encodeURIComponent(target.password)] : [];
 }
 
-async function readSource(admin: Engine): Promise<SourceDatabase> {
+export async function readSource(admin: Engine): Promise<SourceDatabase> {
   const [row] = await admin.query<SourceDatabase>(
     `SELECT pg_catalog.pg_encoding_to_char(d.encoding) AS encoding, pg_catalog.to_jsonb(d) - 'datacl' AS props,
        pg_catalog.pg_get_userbyid(d.datdba) AS owner, current_user AS user_name,
@@ -204,7 +204,7 @@ async function readSource(admin: Engine): Promise<SourceDatabase> {
  * target's encoding and locale; the locale provider exists from PostgreSQL 15 (ICU), the builtin
  * one from 17. A superuser gives it the target's owner, so owner-dependent behaviour is the same.
  */
-async function createDatabase(admin: Engine, name: string, source: SourceDatabase): Promise<void> {
+export async function createDatabase(admin: Engine, name: string, source: SourceDatabase): Promise<void> {
   const text = (key: string) => (typeof source.props[key] === "string" ? (source.props[key] as string) : null);
   let sql = `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING ${quoteLiteral(source.encoding)}`;
   sql += ` LC_COLLATE ${quoteLiteral(text("datcollate") ?? "C")} LC_CTYPE ${quoteLiteral(text("datctype") ?? "C")}`;

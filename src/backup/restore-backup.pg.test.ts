@@ -1,0 +1,231 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { databaseUrl, serverUrl, type TestDatabase, useTestDatabase } from "../../test/support/test-database.js";
+import { type Engine, readServerVersion } from "../db/engine.js";
+import { ensureHistory } from "../db/history.js";
+import { openEngine } from "../db/open-engine.js";
+import { parseTargetUrl } from "../db/target-url.js";
+import { EnvironmentError, InputError } from "../errors/drydock-error.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { compareSnapshots } from "../snapshot/compare-snapshots.js";
+import { takeSnapshot } from "../snapshot/take-snapshot.js";
+import { quoteIdent } from "../util/quote-ident.js";
+import { createBackup } from "./create-backup.js";
+import { restoreBackup, restoredDatabaseName } from "./restore-backup.js";
+import { countRows, verifyBackup, verifyRestore } from "./verify-backup.js";
+
+/** Tables with rows, an identity and a serial, a foreign key, a view, RLS with a policy, a function, and drydock's history. */
+const fixture = `
+  CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tenant_id int NOT NULL, email text NOT NULL UNIQUE);
+  CREATE TABLE notes (id serial PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts (id), body text);
+  CREATE INDEX notes_account_id ON notes (account_id);
+  ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY notes_by_account ON notes USING (account_id = current_setting('app.account_id')::bigint);
+  CREATE FUNCTION note_count(account bigint) RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM notes WHERE account_id = account $$;
+  CREATE VIEW account_notes AS SELECT a.email, n.body FROM accounts a JOIN notes n ON n.account_id = a.id;
+  INSERT INTO accounts (tenant_id, email) SELECT g % 3, 'user' || g || '@example.com' FROM generate_series(1, 50) g;
+  INSERT INTO notes (account_id, body) SELECT 1 + g % 50, 'note ' || g FROM generate_series(1, 200) g;`;
+
+/** Drops a table (and the view over it), deletes rows, changes a column's type. */
+const damage = `
+  DROP TABLE notes CASCADE;
+  DELETE FROM accounts WHERE id > 10;
+  ALTER TABLE accounts ALTER COLUMN email TYPE varchar(100);`;
+
+const db = useTestDatabase();
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "drydock-backup-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function build(database: TestDatabase): Promise<void> {
+  await database.exec(fixture);
+  await ensureHistory(database.engine);
+  await database.exec(
+    "INSERT INTO drydock.migrations (version, name, checksum, applied_by, duration_ms) VALUES ('0001', 'init', 'abc', 'tests', 12)",
+  );
+}
+
+async function backupOf(database: TestDatabase): Promise<string> {
+  const serverVersion = await readServerVersion(database.engine);
+  const backup = await createBackup(parseTargetUrl(database.url), { dir: await tempDir(), serverVersion, label: "test", now: new Date() });
+  return backup.file;
+}
+
+/** The catalog of public, with exact row counts. */
+function snapshotOf(engine: Engine): Promise<Snapshot> {
+  return takeSnapshot(engine, { schemas: ["public"], exactCounts: true });
+}
+
+function exactCounts(snapshot: Snapshot): Record<string, number | null> {
+  return Object.fromEntries(snapshot.statistics.relations.map((relation) => [`${relation.schema}.${relation.name}`, relation.row_count]));
+}
+
+async function withEngine<T>(url: string, body: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await openEngine(parseTargetUrl(url));
+  try {
+    return await body(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** A role with a password; the test server trusts every login, so the password is only there to leak. */
+async function roleUrl(database: TestDatabase, attributes: string): Promise<{ url: string; password: string; role: string }> {
+  const role = `drydock_test_role_${randomBytes(4).toString("hex")}`;
+  const password = `Pa55/w@rd-${randomBytes(6).toString("hex")}`;
+  await database.exec(`CREATE ROLE ${role} LOGIN ${attributes} PASSWORD '${password}'`);
+  cleanups.push(() => withEngine(serverUrl(), (admin) => admin.exec(`DROP ROLE IF EXISTS ${role}`)));
+  const url = new URL(database.url);
+  url.username = role;
+  url.password = password;
+  return { url: url.toString(), password, role };
+}
+
+function expectNoSecret(error: unknown, password: string): void {
+  const texts = [String(error), String((error as EnvironmentError).details?.hint), String((error as Error).cause)];
+  for (const text of texts) {
+    expect(text).not.toContain(password);
+    expect(text).not.toContain(encodeURIComponent(password));
+  }
+}
+
+describe("restoreBackup", () => {
+  it("backs up, verifies, restores over a damaged database, and gets the catalog and the rows back", async () => {
+    await build(db.current);
+    const target = parseTargetUrl(db.current.url);
+    const before = await snapshotOf(db.current.engine);
+    const rowsBefore = await countRows(db.current.engine);
+
+    const file = await backupOf(db.current);
+    expect((await verifyBackup(file)).tables).toEqual(
+      expect.arrayContaining(["public.accounts", "public.notes", "drydock.migrations", "drydock.runs"]),
+    );
+    expect((await verifyRestore(file, target, { expectedRowCounts: rowsBefore })).mismatches).toEqual([]);
+
+    await db.current.exec(damage);
+    const damaged = await snapshotOf(db.current.engine);
+    expect(compareSnapshots(before, damaged)).not.toEqual([]);
+    expect((await countRows(db.current.engine)).get("public.accounts")).toBe(10);
+
+    const restored = await restoreBackup(file, { target, confirm: true });
+    expect(restored).toMatchObject({
+      mode: "target",
+      database: db.current.name,
+      url_redacted: target.urlRedacted,
+      left_in_place: [],
+      warnings: [],
+    });
+    expect(restored.tables).toEqual(expect.arrayContaining(["public.accounts", "public.notes"]));
+
+    const after = await snapshotOf(db.current.engine);
+    expect(compareSnapshots(before, after)).toEqual([]);
+    expect(exactCounts(after)).toEqual(exactCounts(before));
+    expect(await countRows(db.current.engine)).toEqual(rowsBefore);
+    expect(await db.current.query("SELECT version FROM drydock.migrations")).toEqual([{ version: "0001" }]);
+    expect(await db.current.query("SELECT note_count(1) AS n")).toEqual([{ n: "4" }]);
+  });
+
+  it("refuses to replace the target's content without confirmation, and changes nothing", async () => {
+    await build(db.current);
+    const file = await backupOf(db.current);
+    await db.current.exec(damage);
+    const rows = await countRows(db.current.engine);
+    const error = await restoreBackup(file, { target: parseTargetUrl(db.current.url), confirm: false }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).exitCode).toBe(2);
+    expect(String(error)).toContain("replaces its content: not confirmed");
+    expect((error as InputError).details.hint).toContain("--yes");
+    expect(await countRows(db.current.engine)).toEqual(rows);
+  });
+
+  it("restores into a new database beside the target with into: new, leaving the target untouched", async () => {
+    await build(db.current);
+    const rowsBefore = await countRows(db.current.engine);
+    const file = await backupOf(db.current);
+    await db.current.exec(damage);
+    const damaged = { snapshot: await snapshotOf(db.current.engine), rows: await countRows(db.current.engine) };
+
+    const restored = await restoreBackup(file, { target: parseTargetUrl(db.current.url), into: "new", confirm: false });
+    cleanups.push(() =>
+      withEngine(serverUrl(), (admin) => admin.exec(`DROP DATABASE IF EXISTS ${quoteIdent(restored.database)} WITH (FORCE)`)),
+    );
+    expect(restored.mode).toBe("new");
+    expect(restored.database).toMatch(new RegExp(`^${db.current.name}_restored_\\d{14}$`));
+    expect(restored.url_redacted).toBe(databaseUrl(restored.database));
+
+    expect(compareSnapshots(damaged.snapshot, await snapshotOf(db.current.engine))).toEqual([]);
+    expect(await countRows(db.current.engine)).toEqual(damaged.rows);
+    expect(await withEngine(databaseUrl(restored.database), countRows)).toEqual(rowsBefore);
+  });
+
+  it("reports the tables created after the backup, which it leaves in place", async () => {
+    await build(db.current);
+    const file = await backupOf(db.current);
+    await db.current.exec("CREATE TABLE added_later (v int); INSERT INTO added_later VALUES (1);");
+    const restored = await restoreBackup(file, { target: parseTargetUrl(db.current.url), confirm: true });
+    expect(restored.left_in_place).toEqual(["public.added_later"]);
+    expect(restored.warnings).toEqual([expect.stringContaining("public.added_later")]);
+  });
+
+  it("changes nothing when an object created after the backup depends on one it replaces", async () => {
+    await build(db.current);
+    const file = await backupOf(db.current);
+    await db.current.exec(`${damage} CREATE TABLE later (account_id bigint REFERENCES accounts (id));`);
+    const damaged = { snapshot: await snapshotOf(db.current.engine), rows: await countRows(db.current.engine) };
+    const error = await restoreBackup(file, { target: parseTargetUrl(db.current.url), confirm: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect(String(error)).toMatch(/nothing was changed.*pg_restore failed .*depend/);
+    expect((error as EnvironmentError).details.hint).toContain("--into new");
+    expect(compareSnapshots(damaged.snapshot, await snapshotOf(db.current.engine))).toEqual([]);
+    expect(await countRows(db.current.engine)).toEqual(damaged.rows);
+  });
+
+  it("shows no password in its errors", async () => {
+    await build(db.current);
+    const file = await backupOf(db.current);
+    const { url, password } = await roleUrl(db.current, "NOCREATEDB"); // owns nothing: the restore fails
+    for (const into of [undefined, "new"] as const) {
+      const error = await restoreBackup(file, { target: parseTargetUrl(url), confirm: true, ...(into ? { into } : {}) }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect(String(error)).toMatch(/must be owner|permission denied/);
+      expectNoSecret(error, password);
+    }
+  });
+
+  it("refuses a missing pg_restore with exit 3, and an embedded target by name", async () => {
+    await build(db.current);
+    const file = await backupOf(db.current);
+    const env = { ...process.env, DRYDOCK_PG_BIN: await tempDir() };
+    const error = await restoreBackup(file, { target: parseTargetUrl(db.current.url), confirm: true, env }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(EnvironmentError);
+    expect((error as EnvironmentError).exitCode).toBe(3);
+    expect(String(error)).toContain("pg_restore not found in DRYDOCK_PG_BIN");
+    await expect(restoreBackup(file, { target: parseTargetUrl("pglite:memory"), confirm: true })).rejects.toThrow(
+      /the embedded engine has no pg_dump/,
+    );
+  });
+});
+
+describe("restoredDatabaseName", () => {
+  it("appends the UTC stamp and keeps the name within 63 bytes", () => {
+    const now = new Date("2024-05-01T02:03:04Z");
+    expect(restoredDatabaseName("app", now)).toBe("app_restored_20240501020304");
+    const long = restoredDatabaseName("é".repeat(40), now);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(63);
+    expect(long.endsWith("_restored_20240501020304")).toBe(true);
+  });
+});

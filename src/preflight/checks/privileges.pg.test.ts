@@ -1,0 +1,111 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { runPreflightCheck } from "../../../test/support/preflight-context.js";
+import { useTestDatabase } from "../../../test/support/test-database.js";
+import type { Engine } from "../../db/engine.js";
+import { openEngine } from "../../db/open-engine.js";
+import { parseTargetUrl } from "../../db/target-url.js";
+import { privileges } from "./privileges.js";
+
+const db = useTestDatabase();
+
+/** Runs `body` with a session of a new login role (and an owner role it may be made a member of), dropped after. */
+async function asNewRole(body: (engine: Engine, role: string, ownerRole: string) => Promise<void>): Promise<void> {
+  const role = `drydock_pf_${randomBytes(4).toString("hex")}`;
+  const ownerRole = `${role}_owner`;
+  const password = randomBytes(12).toString("hex");
+  await db.current.exec(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'; CREATE ROLE ${ownerRole};`);
+  const url = new URL(db.current.url);
+  url.username = role;
+  url.password = password;
+  const engine = await openEngine(parseTargetUrl(url.toString()));
+  try {
+    await body(engine, role, ownerRole);
+  } finally {
+    await engine.close();
+    await db.current.exec(`DROP OWNED BY ${role}, ${ownerRole}; DROP ROLE ${role}; DROP ROLE ${ownerRole};`);
+  }
+}
+
+const migrations = {
+  "0001_setup.sql": `
+    CREATE TABLE public.projects (id int);
+    ALTER TABLE public.orgs ADD COLUMN plan text;
+    CREATE TRIGGER audit BEFORE INSERT ON public.events FOR EACH ROW EXECUTE FUNCTION public.noop();
+    CREATE SCHEMA app;
+    CREATE EXTENSION IF NOT EXISTS citext;`,
+};
+
+describe("preflight.privileges", () => {
+  it("passes for a superuser", async () => {
+    await db.current.exec(
+      "CREATE TABLE orgs (id int); CREATE TABLE events (id int); CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';",
+    );
+    const result = await runPreflightCheck(privileges, db.current.engine, { migrations });
+    expect(result).toMatchObject({
+      id: "preflight.privileges",
+      status: "pass",
+      summary: "postgres may do what the pending migrations do (1 schema written, 2 existing objects changed)",
+      observed: { is_superuser: true, schemas: 1, creates_schemas: 1, objects_changed: 2, objects_not_owned: 0 },
+    });
+  });
+
+  it("fails naming each missing privilege, then passes once they are granted", async () => {
+    await db.current.exec(
+      "CREATE TABLE orgs (id int); CREATE TABLE events (id int); CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';",
+    );
+    await asNewRole(async (engine, role, ownerRole) => {
+      const denied = await runPreflightCheck(privileges, engine, { migrations });
+      expect(denied).toMatchObject({
+        status: "fail",
+        summary: `${role} cannot do what the pending migrations need: 5 problems (1 schema written, 2 existing objects changed)`,
+        observed: { user: role, is_superuser: false, schemas_without_create: 1, can_create_in_database: false, objects_not_owned: 2 },
+      });
+      expect(denied.details).toEqual([
+        `no CREATE on schema public, needed by 0001: GRANT CREATE ON SCHEMA public TO ${role}`,
+        `no CREATE on database ${db.current.name}, needed to create schema app (0001): GRANT CREATE ON DATABASE ${db.current.name} TO ${role}`,
+        `no CREATE on database ${db.current.name}, needed to create extension citext (0001)`,
+        "0001 alters table public.orgs, owned by postgres: only its owner, a member of postgres or a superuser may",
+        "0001 creates trigger audit of table public.events, owned by postgres: only its owner, a member of postgres or a superuser may",
+      ]);
+
+      await db.current.exec(`
+        GRANT CREATE ON SCHEMA public TO ${role};
+        GRANT CREATE ON DATABASE ${db.current.name} TO ${role};
+        ALTER TABLE orgs OWNER TO ${ownerRole};
+        GRANT ${ownerRole} TO ${role};
+        GRANT TRIGGER ON events TO ${role};`);
+      const granted = await runPreflightCheck(privileges, engine, { migrations });
+      expect(granted).toMatchObject({ status: "pass", observed: { schemas_without_create: 0, objects_not_owned: 0, objects_changed: 2 } });
+    });
+  });
+
+  it("warns when an extension is not trusted and the user is no superuser", async () => {
+    await asNewRole(async (engine, role) => {
+      await db.current.exec(`GRANT CREATE ON DATABASE ${db.current.name} TO ${role};`);
+      const result = await runPreflightCheck(privileges, engine, { migrations: { "0001_fdw.sql": "CREATE EXTENSION file_fdw;" } });
+      expect(result).toMatchObject({ status: "warn", observed: { untrusted_extensions: 1 } });
+      expect(result.details).toEqual([
+        "extension file_fdw (0001) is not trusted: only a superuser can create it, unless the provider allows it",
+      ]);
+    });
+  });
+
+  it("checks what a drop or a rename needs: the owner of a function, a type, a view", async () => {
+    await db.current.exec(`
+      CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b';
+      CREATE TYPE mood AS ENUM ('ok');
+      CREATE VIEW v AS SELECT 1 AS one;`);
+    await asNewRole(async (engine) => {
+      const result = await runPreflightCheck(privileges, engine, {
+        migrations: { "0001_drop.sql": "DROP FUNCTION add(int, int);\nDROP TYPE mood;\nALTER VIEW v RENAME TO w;" },
+      });
+      expect(result).toMatchObject({ status: "fail", observed: { objects_changed: 3, objects_not_owned: 3 } });
+      expect(result.details).toEqual([
+        expect.stringMatching(/^0001 drops function public\.add\(int4, int4\), owned by postgres/),
+        "0001 drops type public.mood, owned by postgres: only its owner, a member of postgres or a superuser may",
+        expect.stringMatching(/^0001 renames view public\.v, owned by postgres/),
+      ]);
+    });
+  });
+});
