@@ -2,8 +2,18 @@
  * drydock's library API (SPEC §10). The CLI is a thin shell over these functions; each returns
  * the same objects that `--json` prints.
  */
-export { type ApplyEvent, type ApplyOptions, type ApplyResult, apply, type SkippedMigration } from "./api/apply.js";
+export {
+  type ApplyEvent,
+  type ApplyOptions,
+  type ApplyResult,
+  type ApplyRollback,
+  apply,
+  type BackupRecord,
+  type SkippedMigration,
+} from "./api/apply.js";
+export { type ApproveOptions, type ApproveResult, approve } from "./api/approve.js";
 export { type DiffOptions, type DiffResult, diff } from "./api/diff.js";
+export { type HistoryOptions, type HistoryResult, history } from "./api/history.js";
 export { type InitResult, initProject } from "./api/init-project.js";
 export { type LintOptions, type LintResult, lint } from "./api/lint.js";
 export { type LoadProjectOptions, loadProject } from "./api/load-project.js";
@@ -11,8 +21,11 @@ export { type NewMigrationResult, newMigration } from "./api/new-migration.js";
 export { type PlanOptions, type PlanResult, plan } from "./api/plan.js";
 export { type RehearseEvent, type RehearseOptions, type RehearseResult, rehearse } from "./api/rehearse.js";
 export { renderReport } from "./api/report.js";
+export { type RollbackOptions, type RollbackResult, rollback } from "./api/rollback.js";
+export { type RollbackFromBackupOptions, type RollbackFromBackupResult, rollbackFromBackup } from "./api/rollback-from-backup.js";
 export { type SnapshotOptions, snapshot } from "./api/snapshot.js";
 export { type StatusOptions, type StatusResult, status } from "./api/status.js";
+export { type VerifyOptions, type VerifyResult, verify } from "./api/verify.js";
 export { parseConfig } from "./config/load-config.js";
 export type { Config, EnvConfig } from "./config/schema.js";
 export type { Engine, EngineCapabilities, Notice, ServerVersion } from "./db/engine.js";

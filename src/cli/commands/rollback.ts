@@ -6,6 +6,8 @@ import { type CommandRunner, projectOptions, targetOptions } from "../command-ru
 import type { CliIo, GlobalFlags, Output } from "../io.js";
 
 interface RollbackFlags {
+  to?: string;
+  steps?: string;
   fromBackup?: string;
   into?: string;
   yes?: boolean;
@@ -16,19 +18,56 @@ interface RollbackFlags {
 export function registerRollback(program: Command, io: CliIo, run: CommandRunner): void {
   program
     .command("rollback")
-    .description("go back: restore a backup taken by apply (--from-backup FILE)")
+    .description("go back: run down migrations (--to VERSION, --steps N) or restore a backup taken by apply (--from-backup FILE)")
+    .option("--to <version>", "roll back every migration applied after this version")
+    .option("--steps <n>", "roll back the last N applied migrations")
     .option("--from-backup <file>", "restore this pg_dump file (apply writes them into apply.backup_dir)")
     .option("--into <url>", "restore into this database instead of the target, or `new`: a new database beside the target")
     .option("--yes", "confirm that the content of the database restored into is replaced (asked on a terminal otherwise)")
     .option("--by <name>", "who rolls back, for the audit trail")
     .action((options: RollbackFlags, command: Command) =>
       run(command, async (flags, output) => {
+        const modes = [options.to, options.steps, options.fromBackup].filter((mode) => mode !== undefined).length;
+        if (modes > 1) {
+          throw new InputError("rollback takes one of --to, --steps and --from-backup", { hint: "Choose one way to go back." });
+        }
         if (options.fromBackup !== undefined) return fromBackup(options.fromBackup, options, flags, output, io);
+        if (options.to !== undefined || options.steps !== undefined) return downMigrations(options, flags, output, io);
         throw new InputError("rollback needs to know what to go back to", {
-          hint: "drydock rollback --from-backup .drydock/backups/<file>.dump restores a backup taken by apply.",
+          hint: "drydock rollback --steps 1 undoes the last migration with its down; --from-backup .drydock/backups/<file>.dump restores a backup taken by apply.",
         });
       }),
     );
+}
+
+/** `--to V` / `--steps N`: the down migrations of the newest applied ones, newest first. */
+async function downMigrations(options: RollbackFlags, flags: GlobalFlags, output: Output, io: CliIo): Promise<void> {
+  const { loadProject } = await import("../../api/load-project.js");
+  const { rollback } = await import("../../api/rollback.js");
+  const { renderFailure } = await import("./apply.js");
+  const steps = options.steps === undefined ? undefined : Number(options.steps);
+  const project = await loadProject(projectOptions(flags, io));
+  const result = await rollback(project, {
+    ...targetOptions(flags),
+    ...(options.to !== undefined ? { to: options.to } : {}),
+    ...(steps !== undefined ? { steps } : {}),
+    ...(options.by ? { by: options.by } : {}),
+    onEvent: (event) => {
+      if (event.type === "applied")
+        output.human(`  ${output.colors.green("↩")} ${event.version} ${event.name} ${output.colors.dim(`${event.durationMs} ms`)}`);
+    },
+  });
+  output.json(result);
+  if (result.failed) {
+    output.error(renderFailure(result.failed, output));
+    output.human(`${result.rolled_back.length} rolled back, then the down of ${result.failed.version} failed`);
+    output.exitWith(ExitCode.No);
+    return;
+  }
+  output.human(
+    `${result.rolled_back.length} migration${result.rolled_back.length === 1 ? "" : "s"} rolled back in ${result.duration_ms} ms (run ${result.run_id})`,
+  );
+  output.exitWith(ExitCode.Ok);
 }
 
 async function fromBackup(file: string, options: RollbackFlags, flags: GlobalFlags, output: Output, io: CliIo): Promise<void> {
