@@ -5,7 +5,7 @@ import { countRows, verifyBackup, verifyRestore } from "../backup/verify-backup.
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { acquireApplyLock } from "../db/advisory-lock.js";
 import { type Engine, readServerVersion, type ServerVersion } from "../db/engine.js";
-import { closeInterruptedRuns, ensureHistory, finishRun, readHistory, startRun } from "../db/history.js";
+import { closeInterruptedRuns, ensureHistory, finishRun, readHistory, startRun, thisProcessRun } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import type { Target } from "../db/target-url.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
@@ -33,7 +33,6 @@ import { parseDurationMs } from "../util/duration.js";
 import { osUser } from "../util/os-user.js";
 import { measureBenchmarks } from "../verify/measure-benchmarks.js";
 import { runChecks } from "../verify/run-checks.js";
-import { toolVersion } from "../version.js";
 import { plan } from "./plan.js";
 
 export interface ApplyOptions extends TargetChoice {
@@ -144,7 +143,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
 
     if (pending.length === 0) {
       await ensureHistory(engine);
-      const runId = await startRun(engine, runStart(envName, planned.hash, options));
+      const runId = await startRun(engine, thisProcessRun("apply", envName, planned.hash, options.by ?? null));
       const result: ApplyResult = {
         ...base,
         run_id: runId,
@@ -224,7 +223,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       const [runs] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.runs') IS NOT NULL AS present");
       if (runs?.present) {
         await ensureHistory(engine);
-        result.run_id = await startRun(engine, runStart(envName, planned.hash, options));
+        result.run_id = await startRun(engine, thisProcessRun("apply", envName, planned.hash, options.by ?? null));
         await finishRun(engine, result.run_id, "blocked", result);
       }
       return result;
@@ -232,7 +231,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
 
     await ensureHistory(engine);
     await closeInterruptedRuns(engine);
-    const runId = await startRun(engine, runStart(envName, planned.hash, options));
+    const runId = await startRun(engine, thisProcessRun("apply", envName, planned.hash, options.by ?? null));
     const verifying = options.verify !== false;
     const schemas = project.config.project.schemas;
     const benchmarks = project.config.checks.benchmark;
@@ -306,19 +305,6 @@ export function outcomeOf(result: ApplyResult): string {
   return result.applied.length > 0 ? "applied" : "nothing-to-do";
 }
 
-function runStart(envName: string, planHash: string, options: ApplyOptions) {
-  return {
-    env: envName,
-    command: "apply",
-    toolVersion,
-    planHash,
-    host: hostname(),
-    osUser: osUser(),
-    pid: process.pid,
-    actor: options.by ?? null,
-  };
-}
-
 /**
  * `on_verify_failure`: "rollback" runs this run's downs, newest first, then checks the catalog
  * is the one from before and runs the checks again; "stop" leaves the database as it is.
@@ -336,7 +322,7 @@ async function onVerifyFailure(
       status: "stopped",
       details: [
         'verification failed and apply.on_verify_failure = "stop": the migrations stay applied',
-        "Fix forward with a new migration, or undo them with drydock rollback --steps " + appliedNow.length,
+        `Fix forward with a new migration, or undo them with drydock rollback --steps ${appliedNow.length}`,
       ],
       restored: null,
       checks: [],

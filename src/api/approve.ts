@@ -3,12 +3,11 @@ import { relative } from "node:path";
 import { resolveTarget } from "../config/resolve-target.js";
 import { type ApprovalRecord, recordApproval } from "../db/approvals.js";
 import type { Engine } from "../db/engine.js";
-import { finishRun, startRun } from "../db/history.js";
+import { finishRun, startRun, thisProcessRun } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { ServerError } from "../db/server-error.js";
 import { EnvironmentError, InputError } from "../errors/drydock-error.js";
 import type { Project } from "../model/project.js";
-import { toolVersion } from "../version.js";
 
 export interface ApproveOptions {
   /** The full plan hash (64 hex characters), as `plan --json` prints it under `hash`. */
@@ -53,16 +52,7 @@ export async function approve(project: Project, options: ApproveOptions): Promis
     await engine.exec("BEGIN");
     try {
       const approval = await recordApproval(engine, { planHash, env: envName, approvedBy, note, osUser: osUser(), host: hostname() });
-      const runId = await startRun(engine, {
-        env: envName,
-        command: "approve",
-        toolVersion,
-        planHash,
-        host: hostname(),
-        osUser: osUser(),
-        pid: process.pid,
-        actor: approvedBy,
-      });
+      const runId = await startRun(engine, thisProcessRun("approve", envName, planHash, approvedBy));
       await finishRun(engine, runId, "approved", approval);
       await engine.exec("COMMIT");
       return { target: { engine: target.engine, url_redacted: target.urlRedacted }, approval, run_id: runId, warnings };

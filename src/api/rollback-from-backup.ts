@@ -7,15 +7,13 @@ import { type BackupContents, verifyBackup } from "../backup/verify-backup.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { acquireApplyLock } from "../db/advisory-lock.js";
 import type { Engine } from "../db/engine.js";
-import { ensureHistory, finishRun, startRun } from "../db/history.js";
+import { ensureHistory, finishRun, startRun, thisProcessRun } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { parseTargetUrl } from "../db/target-url.js";
 import { InputError } from "../errors/drydock-error.js";
 import type { Project } from "../model/project.js";
 import { parseDurationMs } from "../util/duration.js";
-import { osUser } from "../util/os-user.js";
 import { redactUrl } from "../util/redact-url.js";
-import { toolVersion } from "../version.js";
 
 /** What the person confirming a restore is shown; they confirm by typing `database`. */
 export interface RestoreConfirmation {
@@ -122,16 +120,7 @@ async function recordRun(
   report: unknown,
 ): Promise<number> {
   await ensureHistory(engine);
-  const runId = await startRun(engine, {
-    env: envName,
-    command: "rollback",
-    toolVersion,
-    planHash: null,
-    host: hostname(),
-    osUser: osUser(),
-    pid: process.pid,
-    actor: options.by ?? null,
-  });
+  const runId = await startRun(engine, thisProcessRun("rollback", envName, null, options.by ?? null));
   await finishRun(engine, runId, outcome, report);
   return runId;
 }

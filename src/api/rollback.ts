@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { acquireApplyLock } from "../db/advisory-lock.js";
 import { readServerVersion } from "../db/engine.js";
-import { closeInterruptedRuns, ensureHistory, finishRun, readHistory, startRun } from "../db/history.js";
+import { closeInterruptedRuns, ensureHistory, finishRun, readHistory, startRun, thisProcessRun } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { InputError } from "../errors/drydock-error.js";
@@ -13,7 +13,6 @@ import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
 import { parseDurationMs } from "../util/duration.js";
 import { osUser } from "../util/os-user.js";
-import { toolVersion } from "../version.js";
 
 export interface RollbackOptions extends TargetChoice {
   /** Roll back every migration applied after this version (it stays applied). */
@@ -70,16 +69,7 @@ export async function rollback(project: Project, options: RollbackOptions): Prom
     const downs = await prepareDownMigrations(chosen);
     await ensureHistory(engine);
     await closeInterruptedRuns(engine);
-    const runId = await startRun(engine, {
-      env: envName,
-      command: "rollback",
-      toolVersion,
-      planHash: null,
-      host: hostname(),
-      osUser: osUser(),
-      pid: process.pid,
-      actor: options.by ?? null,
-    });
+    const runId = await startRun(engine, thisProcessRun("rollback", envName, null, options.by ?? null));
     const result = await runMigrations(engine, downs, {
       lockTimeoutMs: parseDurationMs(settings.lock_timeout),
       lockRetries: settings.lock_retries,

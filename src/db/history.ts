@@ -1,4 +1,7 @@
+import { hostname } from "node:os";
+import { osUser } from "../util/os-user.js";
 import { quoteLiteral } from "../util/quote-ident.js";
+import { toolVersion } from "../version.js";
 import type { Engine } from "./engine.js";
 
 /** A row of `drydock.migrations`: one migration applied to this database. */
@@ -128,6 +131,11 @@ export interface RunStart {
   pid: number;
   /** Who ran it, as given with `--by`; null when not given. */
   actor?: string | null;
+}
+
+/** The start of a run by this process: the tool version, host, OS user and pid filled in. */
+export function thisProcessRun(command: string, env: string, planHash: string | null, actor: string | null): RunStart {
+  return { env, command, toolVersion, planHash, host: hostname(), osUser: osUser(), pid: process.pid, actor };
 }
 
 /** Records the start of a run and returns its id. */

@@ -1,5 +1,5 @@
-import { ServerError } from "../db/server-error.js";
 import type { CheckResult } from "../model/check.js";
+import { runCheckList } from "../verify/run-checks.js";
 import type { PreflightCheck, PreflightContext } from "./preflight-check.js";
 import { preflightChecks } from "./registry.js";
 
@@ -18,25 +18,7 @@ export interface RunPreflightOptions {
  * PostgreSQL only warns; session advisory locks survive it).
  */
 export async function runPreflight(context: PreflightContext, options: RunPreflightOptions = {}): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  for (const check of options.checks ?? preflightChecks) {
-    try {
-      results.push(await check.run(context));
-    } catch (error) {
-      await context.engine.exec("ROLLBACK").catch((rollbackError: unknown) => {
-        if (error instanceof ServerError) throw rollbackError; // the session is gone: say so
-      });
-      if (!(error instanceof ServerError)) throw error;
-      results.push({
-        id: check.id,
-        status: "fail",
-        summary: `could not run: ${error.message} (${error.codeLabel})`,
-        observed: { error: { sqlstate: error.sqlstate, message: error.message } },
-        details: [`${error.codeLabel}: ${error.message}`, ...(error.hint ? [`hint: ${error.hint}`] : [])],
-      });
-    }
-  }
-  return results;
+  return runCheckList(options.checks ?? preflightChecks, context);
 }
 
 /** True when a pre-flight result blocks the apply: any `fail` (a `warn` is reported and does not block). */

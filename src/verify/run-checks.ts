@@ -1,3 +1,4 @@
+import type { Engine } from "../db/engine.js";
 import { ServerError } from "../db/server-error.js";
 import type { CheckResult } from "../model/check.js";
 import type { Check, VerifyContext } from "./check.js";
@@ -17,8 +18,26 @@ export interface RunChecksOptions {
  * also resets a `SET LOCAL ROLE`); outside a transaction PostgreSQL only warns.
  */
 export async function runChecks(context: VerifyContext, options: RunChecksOptions = {}): Promise<CheckResult[]> {
+  return runCheckList(options.checks ?? registeredChecks, context);
+}
+
+/** Anything run like a check: an id and a read-only function of a context holding the session. */
+export interface RunnableCheck<Context> {
+  id: string;
+  run(context: Context): Promise<CheckResult>;
+}
+
+/**
+ * Runs checks in order (the verification suite, the pre-flight items): a `ServerError` becomes
+ * that check's `fail` and the next one runs; any other exception propagates. After a check
+ * throws, `ROLLBACK` is sent in case it left a transaction open.
+ */
+export async function runCheckList<Context extends { engine: Engine }>(
+  checks: readonly RunnableCheck<Context>[],
+  context: Context,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
-  for (const check of options.checks ?? registeredChecks) {
+  for (const check of checks) {
     try {
       results.push(await check.run(context));
     } catch (error) {
