@@ -82,7 +82,8 @@ describe("apply: pre-flight, gates, verification and automatic rollback", () => 
   });
 
   it("pre-flight stops the apply while another session holds a conflicting lock, naming it; then it goes through", async () => {
-    const root = await makeProject(base);
+    // Transactions younger than the lock_timeout (floor 1 s) are routine traffic the retries handle.
+    const root = await makeProject({ ...base, "drydock.toml": '[apply]\nlock_timeout = "200ms"\nlock_retries = 0\n' });
     expect((await applyCli(root, "--url", db.url)).run.code).toBe(0);
     await writeFiles(root, {
       "migrations/003_fee.sql": "ALTER TABLE public.accounts ADD COLUMN fee numeric;\n",
@@ -92,6 +93,7 @@ describe("apply: pre-flight, gates, verification and automatic rollback", () => 
     await holder.exec("BEGIN");
     await holder.exec("SELECT count(*) FROM public.accounts WHERE 'p4ss-in-query' <> ''");
     const [{ pid } = { pid: 0 }] = await holder.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const before = await stateOf(db);
     const blocked = await applyCli(root, "--url", db.url);
     expect(blocked.run.code).toBe(1);

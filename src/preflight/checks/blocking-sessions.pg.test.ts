@@ -16,6 +16,10 @@ async function otherSession(applicationName: string): Promise<{ engine: Engine; 
   return { engine, pid: row?.pid ?? 0 };
 }
 
+/** A short lock_timeout: transactions older than 1 s (the floor) count as blocking. */
+const config = '[apply]\nlock_timeout = "200ms"\n';
+const olderThanPatience = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
 const alterT = { "0001_add_v.sql": "ALTER TABLE t ADD COLUMN v int;\nCREATE TABLE fresh (id int);\nCREATE INDEX fresh_id ON fresh (id);" };
 
 describe("preflight.blocking_sessions", () => {
@@ -24,7 +28,10 @@ describe("preflight.blocking_sessions", () => {
     const reader = await otherSession("report job");
     try {
       await reader.engine.exec("BEGIN; SELECT * FROM t WHERE name = 'secret-token'");
-      const blocked = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: alterT });
+      const young = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: alterT, config });
+      expect(young).toMatchObject({ status: "pass", observed: { sessions: 0, short_transactions: 1, older_than_ms: 1000 } });
+      await olderThanPatience();
+      const blocked = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: alterT, config });
       expect(blocked).toMatchObject({
         id: "preflight.blocking_sessions",
         status: "fail",
@@ -52,7 +59,7 @@ describe("preflight.blocking_sessions", () => {
       expect(JSON.stringify(blocked)).not.toContain("secret-token");
 
       await reader.engine.exec("COMMIT");
-      const clear = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: alterT });
+      const clear = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: alterT, config });
       expect(clear).toMatchObject({
         status: "pass",
         summary: "no other session locks the 1 existing relation the plan touches",
@@ -70,7 +77,8 @@ describe("preflight.blocking_sessions", () => {
     const locker = await otherSession("locker");
     try {
       await reader.engine.exec("BEGIN; SELECT * FROM t");
-      const shared = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: insert });
+      await olderThanPatience();
+      const shared = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: insert, config });
       expect(shared).toMatchObject({
         status: "warn",
         summary: "1 session locks relations the plan touches, none in conflict (1 existing relation checked)",
@@ -83,7 +91,7 @@ describe("preflight.blocking_sessions", () => {
         const rows = await db.current.query("SELECT 1 FROM pg_locks WHERE pid = $1 AND NOT granted", [locker.pid]);
         return rows.length > 0;
       });
-      const behind = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: insert });
+      const behind = await runPreflightCheck(blockingSessions, db.current.engine, { migrations: insert, config });
       expect(behind).toMatchObject({ status: "fail", observed: { sessions: 2, conflicting: 1, non_conflicting: 1 } });
       expect(behind.details.join("\n")).toContain(`pid ${locker.pid} (postgres, "locker", active, transaction open`);
       expect(behind.details.join("\n")).toContain("waits for AccessExclusiveLock on public.t (conflicts with RowExclusiveLock in 0001)");

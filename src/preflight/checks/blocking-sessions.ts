@@ -1,4 +1,5 @@
 import type { CheckResult } from "../../model/check.js";
+import { parseDurationMs } from "../../util/duration.js";
 import { limitDetails, maxDetails } from "../../verify/limit-details.js";
 import { plural } from "../../verify/plural.js";
 import { describeSession, observedSession } from "../describe-session.js";
@@ -8,6 +9,8 @@ import { type PlannedRelation, readPlannedLocks } from "../read-planned-locks.js
 import { readSessions, type Session, yieldsToDdl } from "../read-sessions.js";
 
 const id = "preflight.blocking_sessions";
+/** With `lock_timeout = "0"` (wait forever), transactions younger than this are still the application's own traffic. */
+const minimumPatienceMs = 1000;
 
 /** Predicted locks (`mode in version`) that a session's lock on a relation conflicts with. */
 function conflictsOf(relation: PlannedRelation | undefined, mode: string): string[] {
@@ -21,16 +24,28 @@ function conflictsOf(relation: PlannedRelation | undefined, mode: string): strin
  * behind it: a `SELECT` left open in a `psql` stalls the application. A waiting session counts
  * too: the migration would queue behind it. Non-conflicting holders are a `warn` (an `ALTER`
  * that takes a stronger lock later in the run may still meet them), and so is an autovacuum,
- * which cancels itself when DDL waits (unless it prevents wraparound). Relations the migrations
- * create do not exist yet and are not looked at.
+ * which cancels itself when DDL waits (unless it prevents wraparound). Only transactions older
+ * than `apply.lock_timeout` (at least 1 s), and sessions queued for a table lock, count: a busy application always has short
+ * transactions holding row locks, and the migration's lock_timeout and retries handle those
+ * (they are counted in `short_transactions`). Relations the migrations create do not exist yet
+ * and are not looked at.
  */
 export const blockingSessions: PreflightCheck = {
   id,
   description: "no other session holds a lock that conflicts with the locks the pending migrations take",
-  async run({ engine, plan }): Promise<CheckResult> {
+  async run({ engine, plan, config }): Promise<CheckResult> {
     const relations = await readPlannedLocks(engine, plan);
     const byName = new Map(relations.map((relation) => [relation.name, relation]));
-    const sessions = (await readSessions(engine, relations)).filter((session) => session.locks.length > 0);
+    const locking = (await readSessions(engine, relations)).filter((session) => session.locks.length > 0);
+    // The application's own short transactions hold row locks for milliseconds at any instant;
+    // the migration's lock_timeout and retries deal with those. A transaction already older than
+    // one lock_timeout would make the migration give up: that one blocks.
+    const lockTimeoutMs = parseDurationMs(config.apply.lock_timeout);
+    const patienceMs = Math.max(lockTimeoutMs, minimumPatienceMs);
+    // A session queued for a table lock is never the application's routine traffic: it counts at any age.
+    const isShort = (session: Session) => session.locks.every((lock) => lock.granted) && (session.transactionAgeMs ?? 0) < patienceMs;
+    const shortLived = locking.filter(isShort);
+    const sessions = locking.filter((session) => !isShort(session));
     const blocking: Session[] = [];
     const other: Session[] = [];
     const lines = new Map<Session, string>();
@@ -51,6 +66,8 @@ export const blockingSessions: PreflightCheck = {
     const observed = {
       relations: relations.length,
       sessions: sessions.length,
+      short_transactions: shortLived.length,
+      older_than_ms: patienceMs,
       conflicting: blocking.length,
       non_conflicting: other.length,
       holders: [...blocking, ...other].slice(0, maxDetails).map(observedSession),
@@ -65,6 +82,8 @@ export const blockingSessions: PreflightCheck = {
       const summary = `${plural(other.length, "session")} lock${other.length === 1 ? "s" : ""} relations the plan touches, none in conflict (${touched} checked)`;
       return { id, status: "warn", summary, observed, details: limitDetails(details) };
     }
-    return { id, status: "pass", summary: `no other session locks the ${touched} the plan touches`, observed, details: [] };
+    const busy =
+      shortLived.length > 0 ? ` for longer than ${patienceMs} ms (${plural(shortLived.length, "shorter transaction")} seen)` : "";
+    return { id, status: "pass", summary: `no other session locks the ${touched} the plan touches${busy}`, observed, details: [] };
   },
 };
