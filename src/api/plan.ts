@@ -34,12 +34,21 @@ export interface PlanOptions extends TargetChoice {
   cache?: boolean;
   /** Plan against this open session (a rehearsal sandbox) instead of opening the target; left open. */
   engine?: Engine;
+  /** Also return the lint findings behind the plan's lint summary (`lint_findings`), as a rehearsal reports them. */
+  lintFindings?: boolean;
+  /** Up scripts the caller already parsed, by version (a rehearsal parses every migration first): not parsed again. */
+  parsedScripts?: ReadonlyMap<string, ParsedScript>;
 }
 
 /** SPEC §4 `plan --json`, with where the plan was made against. */
 export interface PlanResult extends Plan {
   target: { engine: string; url_redacted: string; server_version: string } | null;
+  /** With `lintFindings` only (never in `plan --json`): the findings on the planned migrations. */
+  lint_findings?: LintFinding[];
 }
+
+/** A cached plan; the findings are kept when a caller asked for them. */
+type CachedPlan = Plan & { lint_findings?: LintFinding[] };
 
 /**
  * Static analysis of the pending migrations (SPEC §5): with a target, the migrations its
@@ -88,10 +97,14 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   const planCache = useCache ? PlanCache.open(project.root, toolVersion) : undefined;
   const lintSettings = [project.config.lint, project.config.checks.rls, settings.preset];
   const inputKey = useCache ? planInputKey(planInput, lintSettings) : "";
-  const cachedPlan = planCache?.get(inputKey);
-  if (cachedPlan) return { ...cachedPlan, target };
+  const cached: CachedPlan | undefined = planCache?.get(inputKey);
+  if (cached) {
+    const { lint_findings, ...cachedPlan } = cached;
+    if (!options.lintFindings) return { ...cachedPlan, target };
+    if (lint_findings) return { ...cachedPlan, target, lint_findings };
+  }
   const cache = useCache ? AnalysisCache.open(project.root, toolVersion) : undefined;
-  const parsedScripts = new Map<string, ParsedScript>();
+  const parsedScripts = new Map<string, ParsedScript>(options.parsedScripts ?? []);
   const analyses = new Map<string, AnalyzedStatement[]>();
   const built = await buildPlan({
     ...planInput,
@@ -113,8 +126,9 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   const withLint: Plan = { ...built, lint: summarizeLint(findings) };
   // A read-only project folder only costs speed.
   await cache?.save().catch(() => undefined);
-  await planCache?.set(inputKey, withLint).catch(() => undefined);
-  return { ...withLint, target };
+  const toCache: CachedPlan = options.lintFindings ? { ...withLint, lint_findings: findings } : withLint;
+  await planCache?.set(inputKey, toCache).catch(() => undefined);
+  return { ...withLint, target, ...(options.lintFindings ? { lint_findings: findings } : {}) };
 }
 
 /** What a plan needs of its target: the server version, what its history lacks, the objects it holds. */

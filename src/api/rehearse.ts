@@ -8,7 +8,9 @@ import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { EnvironmentError, InputError } from "../errors/drydock-error.js";
 import { extensionsCreated, prepareMigrations } from "../execute/prepare-migrations.js";
 import { type RunEvent, runMigrations } from "../execute/run-migrations.js";
+import { findRule } from "../lint/registry.js";
 import type { CheckResult } from "../model/check.js";
+import type { LintFinding } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
 import type { Report, ReportLintFinding, ReportStage, RollbackDrill } from "../model/report.js";
@@ -26,7 +28,6 @@ import { parseDurationMs } from "../util/duration.js";
 import { measureBenchmarks } from "../verify/measure-benchmarks.js";
 import { runChecks } from "../verify/run-checks.js";
 import { toolVersion } from "../version.js";
-import { lint } from "./lint.js";
 import { plan } from "./plan.js";
 
 export interface RehearseOptions extends TargetChoice {
@@ -92,6 +93,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
   const settings = config.project;
   const resolved = options.env !== undefined || options.url !== undefined ? resolveTarget(project, options) : null;
   const envName = resolved?.envName ?? "sandbox";
+  checkRuleOverrides(project);
   const { migrations } = await discoverProjectMigrations(project);
   // Every migration is parsed before a sandbox exists: a syntax error costs nothing (exit 2).
   const preparedAll = await stage(
@@ -194,7 +196,13 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
 
     const planned = await stage(
       "plan",
-      () => plan(project, { engine, cache: options.cache !== false }),
+      () =>
+        plan(project, {
+          engine,
+          cache: options.cache !== false,
+          lintFindings: true,
+          parsedScripts: new Map(preparedAll.map((prepared) => [prepared.migration.version, prepared.script])),
+        }),
       (result) => `${result.migrations.filter((entry) => entry.pending).length} pending, ${result.findings.length} findings`,
     );
     const pendingVersions = new Set(planned.migrations.filter((entry) => entry.pending).map((entry) => entry.version));
@@ -203,9 +211,8 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
       "lint",
       async () =>
         pendingLint(
-          project,
+          planned.lint_findings ?? [],
           pending.map((prepared) => prepared.migration),
-          serverVersion.major,
         ),
       (found) => `${found.length} findings`,
     );
@@ -257,12 +264,20 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
           (results) => `${results.filter((check) => check.status === "pass").length} of ${results.length} checks pass`,
         );
     const appliedVersions = new Set(steps.filter((step) => step.status === "applied").map((step) => step.version));
-    const appliedNow = pending.map((prepared) => prepared.migration).filter((migration) => appliedVersions.has(migration.version));
+    const appliedUps = pending.filter((prepared) => appliedVersions.has(prepared.migration.version));
     const rollback: RollbackDrill = applyFailed
       ? { status: "skip", details: ["not run: a migration failed"] }
       : await stage(
           "rollback drill",
-          () => runRollbackDrill(engine, { migrations: appliedNow, before: before.snapshot, after, schemas, run: { ...runOptions } }),
+          () =>
+            runRollbackDrill(engine, {
+              migrations: appliedUps.map((prepared) => prepared.migration),
+              ups: appliedUps,
+              before: before.snapshot,
+              after,
+              schemas,
+              run: { ...runOptions },
+            }),
           (drill) => drill.status,
         );
 
@@ -332,13 +347,27 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
   }
 }
 
-/** The lint findings of the migrations being rehearsed. */
-async function pendingLint(project: Project, pending: readonly Migration[], serverVersion: number): Promise<ReportLintFinding[]> {
+/**
+ * The lint findings of the migrations being rehearsed: the plan's (it runs the rules over the
+ * pending migrations, against the sandbox's server version), so the project is not read,
+ * parsed and linted a second time.
+ */
+function pendingLint(findings: readonly LintFinding[], pending: readonly Migration[]): ReportLintFinding[] {
   const files = new Set(pending.map((migration) => migration.up.file));
-  const { findings } = await lint(project, { serverVersion });
   return findings
     .filter((finding) => files.has(finding.file))
     .map(({ rule, severity, file, line, column, message, suppressed }) => ({ rule, severity, file, line, column, message, suppressed }));
+}
+
+/** `[lint.rules]` may only name rules that exist (as `drydock lint` requires); checked before any sandbox exists. */
+function checkRuleOverrides(project: Project): void {
+  for (const id of Object.keys(project.config.lint.rules)) {
+    if (!findRule(id)) {
+      throw new InputError(`lint.rules.${id}: no lint rule has this id`, {
+        hint: "See docs/rules/ or run drydock lint --explain <id> for the ids.",
+      });
+    }
+  }
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

@@ -32,8 +32,9 @@ export interface RunMigrationsOptions {
   direction?: "up" | "down";
   /**
    * Called inside a transactional migration's own transaction, after its statements and before
-   * its commit, on the same session: what it sees (pg_locks, the catalog) is what the migration
-   * holds and did. Migrations then run statement by statement instead of as one script.
+   * its history row and commit, on the same session: what it sees (pg_locks, the catalog) is
+   * what the migration holds and did. Where a migration runs as one script, the script is sent
+   * in two parts around it (BEGIN and the statements; the history row and COMMIT).
    */
   inspectBeforeCommit?: (prepared: PreparedMigration) => Promise<void>;
   onEvent?: (event: RunEvent) => void;
@@ -152,7 +153,7 @@ async function runInTransaction(
   options: RunMigrationsOptions,
   started: number,
 ): Promise<Notice[]> {
-  if (engine.capabilities.countsCompletedStatements && !options.inspectBeforeCommit) return runAsOneScript(engine, prepared, options);
+  if (engine.capabilities.countsCompletedStatements) return runAsOneScript(engine, prepared, options);
   for (let attempt = 0; ; attempt++) {
     const notices: Notice[] = [];
     await engine.exec(`${sessionReset(options).sql} BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`);
@@ -175,7 +176,10 @@ async function runInTransaction(
  * Sends the whole migration, with its BEGIN, timeouts, history row and COMMIT, as one simple
  * query: one round trip per migration, as dbmate and postgres-migrations do, instead of one per
  * statement. A failure is still pinned to its statement: by PostgreSQL's error position when it
- * gives one, else by how many statements completed before the error.
+ * gives one, else by how many statements completed before the error. With `inspectBeforeCommit`
+ * the script is cut after the statements: the first part is the same text up to there, so
+ * positions and statement counts locate a failure the same way; the hook runs, then the history
+ * row and COMMIT.
  */
 async function runAsOneScript(engine: Engine, prepared: PreparedMigration, options: RunMigrationsOptions): Promise<Notice[]> {
   const statements = prepared.script.statements.filter((statement) => !prepared.mode.skip.includes(statement.index));
@@ -185,14 +189,27 @@ async function runAsOneScript(engine: Engine, prepared: PreparedMigration, optio
   // "\n;\n" ends a trailing line comment before the separator.
   const body = statements.map((statement) => statement.sql).join("\n;\n");
   const history = historyStatement(historyRow(prepared, options, "server"), options);
-  const script = `${prefix.join("\n")}${body}\n;\n${history};\nCOMMIT;`;
+  const head = `${prefix.join("\n")}${body}\n;\n`;
+  const tail = `${history};\nCOMMIT;`;
+  const inspect = options.inspectBeforeCommit;
   for (let attempt = 0; ; attempt++) {
+    let part: "statements" | "inspection" | "history" = "statements";
     try {
-      return await engine.exec(script);
+      if (!inspect) return await engine.exec(`${head}${tail}`);
+      const notices = await engine.exec(head);
+      part = "inspection";
+      await inspect(prepared);
+      part = "history";
+      notices.push(...(await engine.exec(tail)));
+      return notices;
     } catch (error) {
+      if (part === "inspection") {
+        await engine.exec("ROLLBACK");
+        throw error;
+      }
       if (!(error instanceof ServerError)) throw error;
       await engine.exec("ROLLBACK");
-      const failure = locateInScript(error, statements, prefix.join("\n"), prefixStatements, attempt + 1);
+      const failure = part === "statements" ? locateInScript(error, statements, prefix.join("\n"), prefixStatements, attempt + 1) : null;
       if (!failure) {
         // drydock's own statements (BEGIN, timeouts, the history row) failed: not the migration's fault.
         throw new EnvironmentError(

@@ -62,6 +62,69 @@ forEachEngine("applyMeasured", (newTarget) => {
     expect((await readHistory(engine)).map((row) => row.version)).toEqual(["001", "002"]);
   });
 
+  it("measures each migration's own changes from the previous one's state, as full digests would", async () => {
+    const { root, migrationsDir } = await project({
+      "migrations/001_enum.sql":
+        "CREATE TYPE public.mood AS ENUM ('sad');\nCREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n",
+      "migrations/002_policy.sql":
+        "ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;\nCREATE POLICY own ON public.orders USING (id = 1);\n",
+      "migrations/003_changes.sql": [
+        "ALTER TABLE public.orders ADD COLUMN mood public.mood;",
+        "ALTER POLICY own ON public.orders USING (id = 2);",
+        "CREATE OR REPLACE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 2';",
+        "ALTER TYPE public.mood ADD VALUE 'happy';",
+        "CREATE INDEX orders_total_idx ON public.orders (total);",
+        "",
+      ].join("\n"),
+      "migrations/004_drop.sql": "DEALLOCATE ALL;\nDROP TABLE public.orders;\n",
+    });
+    const { migrations } = await discoverMigrations({ projectRoot: root, migrationsDir });
+    const steps = await applyMeasured(engine, await prepareMigrations(migrations), new Map(), runOptions);
+    expect(steps.map((step) => [step.version, step.status, step.changes])).toEqual([
+      ["001", "applied", { created: ["enum public.mood", "function public.f()"], altered: [], dropped: [] }],
+      ["002", "applied", { created: ["policy public.orders.own"], altered: ["table public.orders"], dropped: [] }],
+      [
+        "003",
+        "applied",
+        {
+          created: ["column public.orders.mood", "index public.orders_total_idx"],
+          altered: ["enum public.mood", "function public.f()", "policy public.orders.own"],
+          dropped: [],
+        },
+      ],
+      [
+        "004",
+        "applied",
+        {
+          created: [],
+          altered: [],
+          dropped: [
+            "column public.orders.id",
+            "column public.orders.mood",
+            "column public.orders.total",
+            "constraint public.orders.orders_pkey",
+            "index public.orders_pkey",
+            "index public.orders_total_idx",
+            "policy public.orders.own",
+            "table public.orders",
+          ],
+        },
+      ],
+    ]);
+    expect(steps.every((step) => step.locks_measured && step.duration_ms >= 0)).toBe(true);
+  });
+
+  it("pins a failure without a position to its statement by the statements that completed", async () => {
+    const { root, migrationsDir } = await project({
+      "migrations/001_dup.sql":
+        "CREATE TABLE public.t (id int PRIMARY KEY);\nINSERT INTO public.t VALUES (1);\nINSERT INTO public.t VALUES (1);\n",
+    });
+    const { migrations } = await discoverMigrations({ projectRoot: root, migrationsDir });
+    const steps = await applyMeasured(engine, await prepareMigrations(migrations), new Map(), runOptions);
+    expect(steps[0]).toMatchObject({ status: "failed", error: { sqlstate: "23505", file: "migrations/001_dup.sql", line: 3, column: 1 } });
+    expect(await engine.query("SELECT 1 FROM pg_catalog.pg_class WHERE relname = 't'")).toEqual([]);
+  });
+
   it("stops at a failure, with its location, and marks the rest not run", async () => {
     const { root, migrationsDir } = await project({
       "migrations/001_bad.sql": "CREATE TABLE public.t (id int);\nINSERT INTO public.nope VALUES (1);\n",

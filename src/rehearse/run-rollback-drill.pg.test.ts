@@ -34,24 +34,34 @@ forEachEngine("runRollbackDrill", (newTarget) => {
     await target.dispose();
   });
 
-  /** Applies the project's migrations the way a rehearsal does, then runs the drill. */
-  async function drill(files: FileTree) {
+  /**
+   * Applies the project's migrations the way a rehearsal does, then runs the drill; with
+   * `reuseUps` it hands the drill the prepared ups, as the rehearsal does.
+   */
+  async function drill(files: FileTree, { reuseUps = true } = {}) {
     const { root, migrationsDir } = await project(files);
     const { migrations } = await discoverMigrations({ projectRoot: root, migrationsDir });
     const before = await takeSnapshot(engine, { schemas });
-    const applied = await runMigrations(engine, await prepareMigrations(migrations), run);
+    const ups = await prepareMigrations(migrations);
+    const applied = await runMigrations(engine, ups, run);
     expect(applied.failed).toBeNull();
     const after = await takeSnapshot(engine, { schemas });
-    return runRollbackDrill(engine, { migrations, before, after, schemas, run });
+    return runRollbackDrill(engine, { migrations, ...(reuseUps ? { ups } : {}), before, after, schemas, run });
   }
 
-  it("passes when the downs restore the catalog of before and the ups that of after", async () => {
-    const result = await drill({
-      "migrations/001_projects.sql": "CREATE TABLE public.projects (id bigint PRIMARY KEY, org_id bigint REFERENCES public.orgs);\n",
-      "migrations/001_projects.down.sql": "DROP TABLE public.projects;\n",
-      "migrations/002_slug.sql": "ALTER TABLE public.orgs ADD COLUMN slug text;\nCREATE INDEX orgs_slug_idx ON public.orgs (slug);\n",
-      "migrations/002_slug.down.sql": "DROP INDEX public.orgs_slug_idx;\nALTER TABLE public.orgs DROP COLUMN slug;\n",
-    });
+  it.each([
+    ["the prepared ups it is given", true],
+    ["ups it prepares itself", false],
+  ])("passes when the downs restore the catalog of before and the ups that of after (%s)", async (_, reuseUps) => {
+    const result = await drill(
+      {
+        "migrations/001_projects.sql": "CREATE TABLE public.projects (id bigint PRIMARY KEY, org_id bigint REFERENCES public.orgs);\n",
+        "migrations/001_projects.down.sql": "DROP TABLE public.projects;\n",
+        "migrations/002_slug.sql": "ALTER TABLE public.orgs ADD COLUMN slug text;\nCREATE INDEX orgs_slug_idx ON public.orgs (slug);\n",
+        "migrations/002_slug.down.sql": "DROP INDEX public.orgs_slug_idx;\nALTER TABLE public.orgs DROP COLUMN slug;\n",
+      },
+      { reuseUps },
+    );
     expect(result.status).toBe("pass");
     expect(result.differences).toEqual({ after_down: [], after_up: [] });
     expect((await readHistory(engine)).map((row) => row.version)).toEqual(["001", "002"]);

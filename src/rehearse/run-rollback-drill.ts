@@ -13,6 +13,11 @@ import { takeSnapshot } from "../snapshot/take-snapshot.js";
 export interface RollbackDrillInput {
   /** The migrations the rehearsal applied, in apply order. */
   migrations: readonly Migration[];
+  /**
+   * The same migrations' ups as the rehearsal prepared them (parsed, transaction mode), in the
+   * same order, for the ups again; prepared here when absent.
+   */
+  ups?: readonly PreparedMigration[];
   /** The catalog before they ran, and after. */
   before: Snapshot;
   after: Snapshot;
@@ -54,7 +59,7 @@ export async function runRollbackDrill(engine: Engine, input: RollbackDrillInput
   }
   const afterDown = await takeSnapshot(engine, { schemas: input.schemas });
   const downDifferences = compareSnapshots(input.before, afterDown, { ignoreColumnOrder: true });
-  const ups = await prepareMigrations(input.migrations);
+  const ups = input.ups ?? (await prepareMigrations(input.migrations));
   const up = await runMigrations(engine, ups, { ...input.run, direction: "up", ...labelled(input.run, "up again") });
   if (up.failed) {
     return {
