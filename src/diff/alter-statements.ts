@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ColumnSnapshot, Snapshot, TableSnapshot } from "../model/snapshot.js";
 import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
-import { createFunction, createView } from "./object-statements.js";
+import { createFunction } from "./object-statements.js";
 import { indexIfNotExists, qualified } from "./sql-text.js";
-import { addConstraint, columnDefinition, createPolicy, createTrigger, rlsChanges } from "./table-statements.js";
+import { addConstraint, columnDefinition, createPolicy, createTrigger, replacedParts, rlsChanges } from "./table-statements.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
 
@@ -17,7 +17,9 @@ function columnChanges(table: string, before: ColumnSnapshot, after: ColumnSnaps
   }
   if (before.type !== after.type || before.collation !== after.collation) {
     const collate = after.collation ? ` COLLATE ${after.collation}` : "";
-    out.push(`${target} TYPE ${after.type}${collate} USING ${quoteIdent(after.name)}::${after.type};`);
+    // A generated column is computed again from its expression; PostgreSQL refuses USING there.
+    const using = after.generated ? "" : ` USING ${quoteIdent(after.name)}::${after.type}`;
+    out.push(`${target} TYPE ${after.type}${collate}${using};`);
   }
   if (before.default !== after.default && !after.generated) {
     out.push(after.default === null ? `${target} DROP DEFAULT;` : `${target} SET DEFAULT ${after.default};`);
@@ -30,41 +32,41 @@ function columnChanges(table: string, before: ColumnSnapshot, after: ColumnSnaps
   return out;
 }
 
-/** Changes to a table both sides have: columns, keys and checks, indexes, triggers, RLS, policies. */
+/**
+ * Changes to a table both sides have: columns, keys and checks, indexes, triggers, RLS,
+ * policies. Parts that cannot be altered in place were dropped with the drops
+ * (`replacedParts`); they are created here.
+ */
 function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: string[]; foreignKeys: string[] } {
   const name = qualified(after.schema, after.name);
   const main: string[] = [];
   const foreignKeys: string[] = [];
+  const replaced = replacedParts(before, after);
   for (const column of [...after.columns].sort((x, y) => x.position - y.position)) {
     const was = before.columns.find((other) => other.name === column.name);
     if (!was) main.push(`ALTER TABLE ${name} ADD COLUMN ${columnDefinition(column)};`);
     else main.push(...columnChanges(name, was, column));
   }
   for (const constraint of after.constraints) {
-    const was = before.constraints.find((other) => other.name === constraint.name);
-    if (was && was.definition === constraint.definition) continue;
-    if (was) main.push(`ALTER TABLE ${name} DROP CONSTRAINT ${quoteIdent(was.name)};`);
+    const had = before.constraints.some((other) => other.name === constraint.name);
+    if (had && !replaced.constraints.has(constraint.name)) continue;
     (constraint.type === "foreign key" ? foreignKeys : main).push(addConstraint(after, constraint));
   }
   for (const index of after.indexes) {
     if (index.constraint !== null) continue;
-    const was = before.indexes.find((other) => other.name === index.name);
-    if (was && was.definition === index.definition) continue;
-    if (was) main.push(`DROP INDEX ${qualified(after.schema, was.name)};`);
+    const had = before.indexes.some((other) => other.name === index.name && other.constraint === null);
+    if (had && !replaced.indexes.has(index.name)) continue;
     main.push(indexIfNotExists(index.definition));
   }
   for (const trigger of after.triggers) {
-    const was = before.triggers.find((other) => other.name === trigger.name);
-    if (was && isDeepStrictEqual({ ...was, comment: null }, { ...trigger, comment: null })) continue;
-    if (was) main.push(`DROP TRIGGER ${quoteIdent(was.name)} ON ${name};`);
+    const had = before.triggers.some((other) => other.name === trigger.name);
+    if (had && !replaced.triggers.has(trigger.name)) continue;
     main.push(...createTrigger(after, trigger));
   }
   main.push(...rlsChanges(after, before.rls));
   for (const policy of after.policies) {
-    const was = before.policies.find((other) => other.name === policy.name);
-    if (was && isDeepStrictEqual({ ...was, comment: null }, { ...policy, comment: null })) continue;
-    // ALTER POLICY cannot change the command or the mode: drop and create is the one way for all.
-    if (was) main.push(`DROP POLICY ${quoteIdent(was.name)} ON ${name};`);
+    const had = before.policies.some((other) => other.name === policy.name);
+    if (had && !replaced.policies.has(policy.name)) continue;
     main.push(createPolicy(after, policy));
   }
   return { main, foreignKeys };
@@ -73,9 +75,9 @@ function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: stri
 /**
  * Changes to objects both snapshots have: new enum labels, sequence parameters, table parts
  * (ADD COLUMN, ALTER COLUMN TYPE/DEFAULT/NOT NULL/identity, constraints and indexes whose
- * definition changed are dropped and added again, triggers and policies likewise), views
- * (CREATE OR REPLACE VIEW; a materialized view is dropped and created) and routines
- * (CREATE OR REPLACE from pg_get_functiondef).
+ * definition changed are added again after `dropStatements` dropped them, triggers and
+ * policies likewise) and routines (CREATE OR REPLACE from pg_get_functiondef). Views are
+ * `viewStatements`'s.
  */
 export function alterStatements(from: Snapshot, to: Snapshot): string[] {
   const out: string[] = [];
@@ -120,15 +122,6 @@ export function alterStatements(from: Snapshot, to: Snapshot): string[] {
     if (!was || was.definition === fn.definition) continue;
     const sql = createFunction(fn);
     if (sql) out.push(sql);
-  }
-  for (const view of to.views) {
-    const was = from.views.find((other) => keyOf(other) === keyOf(view));
-    if (!was || (was.definition === view.definition && isDeepStrictEqual(was.options, view.options))) continue;
-    if (view.kind === "view" && was.kind === "view") out.push(createView(view).replace(/^CREATE VIEW/, "CREATE OR REPLACE VIEW"));
-    else {
-      out.push(`DROP ${was.kind === "view" ? "VIEW" : "MATERIALIZED VIEW"} ${qualified(was.schema, was.name)};`, createView(view));
-      for (const index of view.indexes) out.push(indexIfNotExists(index.definition));
-    }
   }
   return out;
 }

@@ -2,65 +2,126 @@ import type { Snapshot, TableSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
 import { needsRelations, orderTypes, orderViews, routineKeyword } from "./object-statements.js";
 import { destructive, orderByDependencies, qualified, regclassName } from "./sql-text.js";
-import { parentsOf } from "./table-statements.js";
+import { parentsOf, replacedParts } from "./table-statements.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
+
+/** A name as quote_ident prints it, back to the name. */
+function unquoteIdent(text: string): string {
+  return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text;
+}
+
+/** How `dropStatements` treats views to rebuild and destructive drops. */
+export interface DropStatementsOptions {
+  /** Views both sides have that are dropped here and created again later (`viewsToRebuild`); not destructive. */
+  rebuiltViews?: ReadonlySet<string>;
+  /** Leave out the destructive drops; the drops of rebuilt views stay. */
+  safe?: boolean;
+}
 
 /**
  * DROP statements for what only `from` has, each marked `-- destructive:`: dependants before
  * what they depend on (policies, triggers, views in reverse order, foreign keys, indexes,
  * constraints, columns, tables children first, routines, sequences, types, extensions, schemas).
- * Parts of a dropped table are dropped with it.
+ * Parts of a dropped table are dropped with it. Views to rebuild are dropped among the others,
+ * unmarked: a view holds no data.
  */
-export function dropStatements(from: Snapshot, to: Snapshot): string[] {
+export function dropStatements(from: Snapshot, to: Snapshot, options: DropStatementsOptions = {}): string[] {
+  const all = allDrops(from, to, options.rebuiltViews ?? new Set());
+  return options.safe ? all.filter((statement) => !statement.startsWith("-- destructive:")) : all;
+}
+
+function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const toTables = new Map(to.tables.map((table) => [keyOf(table), table]));
   const kept = from.tables.flatMap((table): [TableSnapshot, TableSnapshot][] => {
     const after = toTables.get(keyOf(table));
     return after ? [[table, after]] : [];
   });
+  const replaced = new Map(kept.map(([before, after]) => [keyOf(before), replacedParts(before, after)]));
+  const partsOf = (table: TableSnapshot) => replaced.get(keyOf(table))!;
   for (const [before, after] of kept) {
     const name = qualified(before.schema, before.name);
     for (const policy of before.policies) {
-      if (!after.policies.some((other) => other.name === policy.name)) {
-        out.push(destructive(`policy ${policy.name} on ${keyOf(before)}`, `DROP POLICY ${quoteIdent(policy.name)} ON ${name};`));
-      }
+      const sql = `DROP POLICY ${quoteIdent(policy.name)} ON ${name};`;
+      if (partsOf(before).policies.has(policy.name)) out.push(sql);
+      else if (!after.policies.some((other) => other.name === policy.name))
+        out.push(destructive(`policy ${policy.name} on ${keyOf(before)}`, sql));
     }
     for (const trigger of before.triggers) {
-      if (!after.triggers.some((other) => other.name === trigger.name)) {
-        out.push(destructive(`trigger ${trigger.name} on ${keyOf(before)}`, `DROP TRIGGER ${quoteIdent(trigger.name)} ON ${name};`));
-      }
+      const sql = `DROP TRIGGER ${quoteIdent(trigger.name)} ON ${name};`;
+      if (partsOf(before).triggers.has(trigger.name)) out.push(sql);
+      else if (!after.triggers.some((other) => other.name === trigger.name))
+        out.push(destructive(`trigger ${trigger.name} on ${keyOf(before)}`, sql));
     }
   }
   const toViews = new Set(to.views.map(keyOf));
   for (const view of orderViews(from.views).reverse()) {
-    if (toViews.has(keyOf(view))) continue;
-    const kind = view.kind === "view" ? "VIEW" : "MATERIALIZED VIEW";
-    out.push(destructive(`${view.kind} ${keyOf(view)}`, `DROP ${kind} ${qualified(view.schema, view.name)};`));
+    const rebuilt = rebuiltViews.has(keyOf(view));
+    if (toViews.has(keyOf(view)) && !rebuilt) continue;
+    const sql = `DROP ${view.kind === "view" ? "VIEW" : "MATERIALIZED VIEW"} ${qualified(view.schema, view.name)};`;
+    out.push(rebuilt ? sql : destructive(`${view.kind} ${keyOf(view)}`, sql));
   }
   const constraintDrops = (type: "fk" | "other") =>
     kept.flatMap(([before, after]) =>
       before.constraints
         .filter((constraint) => (constraint.type === "foreign key") === (type === "fk"))
-        .filter((constraint) => !after.constraints.some((other) => other.name === constraint.name))
-        .map((constraint) =>
-          destructive(
-            `constraint ${constraint.name} on ${keyOf(before)}`,
-            `ALTER TABLE ${qualified(before.schema, before.name)} DROP CONSTRAINT ${quoteIdent(constraint.name)};`,
-          ),
-        ),
+        .flatMap((constraint) => {
+          const sql = `ALTER TABLE ${qualified(before.schema, before.name)} DROP CONSTRAINT ${quoteIdent(constraint.name)};`;
+          if (partsOf(before).constraints.has(constraint.name)) return [sql];
+          if (after.constraints.some((other) => other.name === constraint.name)) return [];
+          return [destructive(`constraint ${constraint.name} on ${keyOf(before)}`, sql)];
+        }),
     );
   out.push(...constraintDrops("fk"));
-  for (const [before, after] of kept) {
-    for (const index of before.indexes) {
-      if (index.constraint === null && !after.indexes.some((other) => other.name === index.name)) {
-        out.push(destructive(`index ${before.schema}.${index.name}`, `DROP INDEX ${qualified(before.schema, index.name)};`));
+  // The foreign keys of dropped tables go now too: they may reference a key or a column dropped
+  // below (DROP CONSTRAINT and DROP COLUMN refuse while they exist), or each other in a cycle.
+  const dropped = from.tables.filter((table) => !toTables.has(keyOf(table)));
+  for (const table of dropped) {
+    for (const constraint of table.constraints) {
+      if (constraint.foreign_key) {
+        out.push(
+          destructive(
+            `constraint ${constraint.name} on ${keyOf(table)}`,
+            `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(constraint.name)};`,
+          ),
+        );
       }
     }
   }
+  for (const [before, after] of kept) {
+    for (const index of before.indexes) {
+      if (index.constraint !== null) continue;
+      const sql = `DROP INDEX ${qualified(before.schema, index.name)};`;
+      if (partsOf(before).indexes.has(index.name)) out.push(sql);
+      else if (!after.indexes.some((other) => other.name === index.name))
+        out.push(destructive(`index ${before.schema}.${index.name}`, sql));
+    }
+  }
   out.push(...constraintDrops("other"));
+  const droppedColumns = new Set<string>();
   for (const [before, after] of kept) {
     for (const column of before.columns) {
+      if (!after.columns.some((other) => other.name === column.name)) {
+        droppedColumns.add(`${regclassName(before.schema, before.name)}\u0000${column.name}`);
+      }
+    }
+  }
+  // A sequence both sides have whose column goes (a renamed serial column) must not go with it.
+  const toSequences = new Set(to.sequences.map(keyOf));
+  const ownerOf = (ownedBy: string): string => {
+    const cut = ownedBy.lastIndexOf(".");
+    return `${ownedBy.slice(0, cut)}\u0000${unquoteIdent(ownedBy.slice(cut + 1))}`;
+  };
+  for (const sequence of from.sequences) {
+    if (sequence.owned_by && toSequences.has(keyOf(sequence)) && droppedColumns.has(ownerOf(sequence.owned_by))) {
+      out.push(`ALTER SEQUENCE ${qualified(sequence.schema, sequence.name)} OWNED BY NONE;`);
+    }
+  }
+  for (const [before, after] of kept) {
+    // Generated columns first: DROP COLUMN refuses a column a generated column is computed from.
+    const columns = [...before.columns].sort((x, y) => Number(y.generated !== null) - Number(x.generated !== null));
+    for (const column of columns) {
       if (!after.columns.some((other) => other.name === column.name)) {
         out.push(
           destructive(
@@ -71,22 +132,9 @@ export function dropStatements(from: Snapshot, to: Snapshot): string[] {
       }
     }
   }
-  // Foreign keys between dropped tables go first (they may form a cycle), and routines whose
-  // arguments or result name a dropped table's row type (DROP TABLE refuses while they exist).
-  const dropped = from.tables.filter((table) => !toTables.has(keyOf(table)));
+  // Routines whose arguments or result name a dropped table's row type go before the table
+  // (DROP TABLE refuses while they exist).
   const droppedNames = new Set(dropped.map((table) => regclassName(table.schema, table.name)));
-  for (const table of dropped) {
-    for (const constraint of table.constraints) {
-      if (constraint.foreign_key && droppedNames.has(constraint.foreign_key.table)) {
-        out.push(
-          destructive(
-            `constraint ${constraint.name} on ${keyOf(table)}`,
-            `ALTER TABLE ${qualified(table.schema, table.name)} DROP CONSTRAINT ${quoteIdent(constraint.name)};`,
-          ),
-        );
-      }
-    }
-  }
   const toFunctions = new Set(to.functions.map((fn) => fn.signature));
   const droppedFunctions = from.functions.filter((fn) => !toFunctions.has(fn.signature));
   const early = droppedFunctions.filter((fn) => needsRelations(fn, dropped) && fn.definition !== null);
@@ -107,12 +155,13 @@ export function dropStatements(from: Snapshot, to: Snapshot): string[] {
   for (const fn of droppedFunctions) {
     if (!early.includes(fn)) out.push(destructive(`${fn.kind} ${fn.signature}`, `DROP ${routineKeyword(fn)} ${fn.signature};`));
   }
-  const toSequences = new Set(to.sequences.map(keyOf));
   for (const sequence of from.sequences) {
     if (toSequences.has(keyOf(sequence))) continue;
-    // A sequence owned by a dropped table's column (serial) goes with the table.
-    const owner = sequence.owned_by?.slice(0, sequence.owned_by.lastIndexOf("."));
-    if (owner && droppedNames.has(owner)) continue;
+    // A sequence owned by a column (serial) goes with its table or its column.
+    if (sequence.owned_by) {
+      const owner = ownerOf(sequence.owned_by);
+      if (droppedNames.has(owner.slice(0, owner.indexOf("\u0000"))) || droppedColumns.has(owner)) continue;
+    }
     out.push(destructive(`sequence ${keyOf(sequence)}`, `DROP SEQUENCE ${qualified(sequence.schema, sequence.name)};`));
   }
   const toTypes = new Set(to.types.map(keyOf));

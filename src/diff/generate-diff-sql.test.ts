@@ -187,12 +187,12 @@ describe("generateDiffSql", () => {
     });
     const statements = generateDiffSql(snapshot({ tables: [before] }), snapshot({ tables: [after] }));
     expect(statements).toEqual([
+      'DROP POLICY "own" ON "app"."t";',
       '-- destructive: column app.t.gone and its data\nALTER TABLE "app"."t" DROP COLUMN "gone";',
       'ALTER TABLE "app"."t" ALTER COLUMN "a" TYPE bigint USING "a"::bigint;',
       'ALTER TABLE "app"."t" ALTER COLUMN "a" SET DEFAULT 0;',
       'ALTER TABLE "app"."t" ALTER COLUMN "a" SET NOT NULL;',
       'ALTER TABLE "app"."t" ADD COLUMN "added" text;',
-      'DROP POLICY "own" ON "app"."t";',
       'CREATE POLICY "own" ON "app"."t" AS PERMISSIVE FOR SELECT TO PUBLIC USING ((user_id = 2));',
     ]);
   });

@@ -3,7 +3,15 @@ import { quoteIdent } from "../util/quote-ident.js";
 import { alterStatements } from "./alter-statements.js";
 import { commentStatements, grantStatements } from "./comment-grant-statements.js";
 import { dropStatements } from "./drop-statements.js";
-import { createFunction, createSequence, createType, createView, needsRelations, orderTypes, orderViews } from "./object-statements.js";
+import {
+  createFunction,
+  createSequence,
+  createType,
+  needsRelations,
+  orderTypes,
+  viewStatements,
+  viewsToRebuild,
+} from "./object-statements.js";
 import { indexIfNotExists, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import {
   addConstraint,
@@ -26,26 +34,36 @@ const keyOf = (object: { schema: string; name: string }): string => `${object.sc
 /**
  * The SQL statements that turn a database shaped like `from` into one shaped like `to`, in an
  * order PostgreSQL accepts: schemas and extensions, types, sequences, functions that need no
- * table, tables without constraints, keys and checks, indexes, foreign keys, the remaining
- * functions, views (a view after the views it names), triggers, row-level security, policies,
- * grants and comments; then drops of what only `from` has, dependants first, each marked
- * `-- destructive:` (left out with `safe`); then changes to objects both have. Function bodies
- * are not checked at creation (`SET check_function_bodies = off`, as pg_dump does), so a
- * PL/pgSQL or SQL function may name tables created after it. Pure: no database.
+ * table, new tables without foreign keys (keys and checks, indexes); then drops of what only
+ * `from` has, dependants first, each marked `-- destructive:` (left out with `safe`), with the
+ * views that must be rebuilt (`viewsToRebuild`); then changes to tables both have (columns,
+ * constraints, indexes, triggers, policies) and routines; then foreign keys of new tables, the
+ * remaining functions, views (new, rebuilt and replaced, each after the views it names, after
+ * every column they may select), triggers, row-level security and policies of new objects,
+ * grants and comments. Function bodies are not checked at creation (`SET
+ * check_function_bodies = off`, as pg_dump does), so a PL/pgSQL or SQL function may name
+ * tables created after it. Pure: no database.
  */
 export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateDiffSqlOptions = {}): string[] {
   const out: string[] = [];
+  const rebuilt = viewsToRebuild(from, to);
+  // A rebuilt view is created like a new one: its grants and comments went with the DROP.
+  const kept: Snapshot = { ...from, views: from.views.filter((view) => !rebuilt.has(keyOf(view))) };
   const had = {
     schemas: new Set(from.schemas.map((schema) => schema.name)),
     extensions: new Set(from.extensions.map((extension) => extension.name)),
     types: new Set(from.types.map(keyOf)),
     sequences: new Set(from.sequences.map(keyOf)),
     tables: new Set(from.tables.map(keyOf)),
-    views: new Set(from.views.map(keyOf)),
+    views: new Set(kept.views.map(keyOf)),
     functions: new Set(from.functions.map((fn) => fn.signature)),
   };
   const newFunctions = to.functions.filter((fn) => !had.functions.has(fn.signature));
-  if (newFunctions.length > 0) out.push("SET check_function_bodies = off;");
+  const changedFunctions = to.functions.filter((fn) =>
+    from.functions.some((other) => other.signature === fn.signature && other.definition !== fn.definition),
+  );
+  // CREATE OR REPLACE checks a body too: a changed function may name a view created later.
+  if (newFunctions.length > 0 || changedFunctions.length > 0) out.push("SET check_function_bodies = off;");
 
   const schemaNames = new Set([...had.schemas, ...to.schemas.map((schema) => schema.name)]);
   for (const schema of to.schemas) if (!had.schemas.has(schema.name)) out.push(`CREATE SCHEMA ${quoteIdent(schema.name)};`);
@@ -87,27 +105,26 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
   for (const table of newTables) {
     for (const index of table.indexes) if (index.constraint === null) out.push(indexIfNotExists(index.definition));
   }
+  out.push(...dropStatements(from, to, { rebuiltViews: rebuilt, safe: options.safe }), ...alterStatements(from, to));
+  // After the changes to existing tables: a new table's key may reference a column or a
+  // unique constraint they add.
   for (const table of newTables) {
     for (const constraint of ownConstraints(table, parentsFor(table))) {
       if (constraint.type === "foreign key") out.push(addConstraint(table, constraint));
     }
   }
   for (const sequence of to.sequences) {
-    if (sequence.owned_by && !had.sequences.has(keyOf(sequence))) {
-      const column = sequence.owned_by.slice(sequence.owned_by.lastIndexOf(".") + 1);
-      const table = sequence.owned_by.slice(0, sequence.owned_by.lastIndexOf("."));
-      out.push(`ALTER SEQUENCE ${qualified(sequence.schema, sequence.name)} OWNED BY ${table}.${column};`);
-    }
+    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    if ((was?.owned_by ?? null) === sequence.owned_by) continue;
+    // owned_by is `table.column` as ::regclass and quote_ident print them.
+    out.push(`ALTER SEQUENCE ${qualified(sequence.schema, sequence.name)} OWNED BY ${sequence.owned_by ?? "NONE"};`);
   }
   for (const fn of lateFunctions) {
     const sql = createFunction(fn);
     if (sql) out.push(sql);
   }
-  const newViews = orderViews(to.views.filter((view) => !had.views.has(keyOf(view))));
-  for (const view of newViews) {
-    out.push(createView(view));
-    for (const index of view.indexes) out.push(indexIfNotExists(index.definition));
-  }
+  out.push(...viewStatements(kept, to, rebuilt));
+  const newViews = to.views.filter((view) => !had.views.has(keyOf(view)));
   for (const table of newTables) for (const trigger of table.triggers) out.push(...createTrigger(table, trigger));
   for (const view of newViews) for (const trigger of view.triggers) out.push(...createTrigger(view, trigger));
   for (const table of newTables) {
@@ -115,7 +132,6 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
     for (const policy of table.policies) out.push(createPolicy(table, policy));
   }
 
-  const drops = options.safe ? [] : dropStatements(from, to);
   // What was not created above (aggregates, which the snapshot cannot print, and foreign
   // tables, whose server it does not keep) gets no grants or comments either.
   const created: Snapshot = {
@@ -123,5 +139,5 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
     tables: to.tables.filter((table) => had.tables.has(keyOf(table)) || table.kind !== "foreign table"),
     functions: to.functions.filter((fn) => had.functions.has(fn.signature) || fn.definition !== null),
   };
-  return [...out, ...drops, ...alterStatements(from, to), ...grantStatements(from, created), ...commentStatements(from, created)];
+  return [...out, ...grantStatements(kept, created), ...commentStatements(kept, created)];
 }

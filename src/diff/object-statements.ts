@@ -1,6 +1,7 @@
-import type { FunctionSnapshot, SequenceSnapshot, TypeSnapshot, ViewSnapshot } from "../model/snapshot.js";
+import { isDeepStrictEqual } from "node:util";
+import type { ColumnSnapshot, FunctionSnapshot, SequenceSnapshot, Snapshot, TypeSnapshot, ViewSnapshot } from "../model/snapshot.js";
 import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
-import { mentions, orderByDependencies, qualified } from "./sql-text.js";
+import { indexIfNotExists, mentions, orderByDependencies, qualified } from "./sql-text.js";
 
 /** CREATE TYPE / CREATE DOMAIN for one type of the snapshot. */
 export function createType(type: TypeSnapshot): string[] {
@@ -81,6 +82,96 @@ export function orderViews(views: readonly ViewSnapshot[]): ViewSnapshot[] {
     (view) =>
       views.filter((other) => other !== view && mentions(view.definition, other.schema, other.name)).map((o) => `${o.schema}.${o.name}`),
   );
+}
+
+const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
+
+/** True when `after` keeps every column of `before` in place (name, type, collation) and only adds some at the end. */
+function extendsColumns(before: readonly ColumnSnapshot[], after: readonly ColumnSnapshot[]): boolean {
+  const ordered = (columns: readonly ColumnSnapshot[]) => [...columns].sort((x, y) => x.position - y.position);
+  const [was, is] = [ordered(before), ordered(after)];
+  return (
+    was.length <= is.length &&
+    was.every((column, index) => {
+      const other = is[index];
+      return other !== undefined && other.name === column.name && other.type === column.type && other.collation === column.collation;
+    })
+  );
+}
+
+/**
+ * Views both snapshots have that must be dropped and created again rather than replaced:
+ * `CREATE OR REPLACE VIEW` can only add columns at the end (it refuses to drop, rename or
+ * retype one), a materialized view cannot be replaced at all, `ALTER COLUMN TYPE` refuses a
+ * column a view uses (so every view naming a table with a retyped column goes, which may be
+ * more than PostgreSQL's per-column dependencies need), and a changed view naming a table that
+ * loses a column may still use it (DROP COLUMN refuses that). Views naming a rebuilt view go too,
+ * since DROP VIEW refuses while they exist. Keys are `schema.name`.
+ */
+export function viewsToRebuild(from: Snapshot, to: Snapshot): Set<string> {
+  const toViews = new Map(to.views.map((view) => [keyOf(view), view]));
+  const retypedTables = to.tables.filter((table) => {
+    const was = from.tables.find((other) => keyOf(other) === keyOf(table));
+    return was?.columns.some((column) => {
+      const is = table.columns.find((other) => other.name === column.name);
+      return is !== undefined && (is.type !== column.type || is.collation !== column.collation);
+    });
+  });
+  const shrunkTables = from.tables.filter((table) => {
+    const is = to.tables.find((other) => keyOf(other) === keyOf(table));
+    return is !== undefined && table.columns.some((column) => !is.columns.some((other) => other.name === column.name));
+  });
+  const rebuilt = new Set<string>();
+  for (const was of from.views) {
+    const view = toViews.get(keyOf(was));
+    if (!view) continue;
+    const changed = was.definition !== view.definition || !isDeepStrictEqual(was.options, view.options);
+    if (
+      was.kind !== view.kind ||
+      (view.kind === "materialized view" && changed) ||
+      !extendsColumns(was.columns, view.columns) ||
+      retypedTables.some((table) => mentions(was.definition, table.schema, table.name)) ||
+      // The old query may use a column that goes (renamed, say): DROP COLUMN refuses that.
+      (changed && shrunkTables.some((table) => mentions(was.definition, table.schema, table.name)))
+    ) {
+      rebuilt.add(keyOf(was));
+    }
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const was of from.views) {
+      if (rebuilt.has(keyOf(was)) || !toViews.has(keyOf(was))) continue;
+      if (from.views.some((other) => rebuilt.has(keyOf(other)) && mentions(was.definition, other.schema, other.name))) {
+        rebuilt.add(keyOf(was));
+        grew = true;
+      }
+    }
+  }
+  return rebuilt;
+}
+
+/**
+ * The views of `to` that are new, rebuilt (see `viewsToRebuild`; dropped earlier) or changed,
+ * each after the views it names: CREATE VIEW (and a materialized view's indexes) for the first
+ * two, CREATE OR REPLACE VIEW for the others. Runs after every table change, since a view may
+ * select a column added or retyped by the diff.
+ */
+export function viewStatements(from: Snapshot, to: Snapshot, rebuilt: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const fromViews = new Map(from.views.map((view) => [keyOf(view), view]));
+  const changed = to.views.filter((view) => {
+    const was = fromViews.get(keyOf(view));
+    return !was || rebuilt.has(keyOf(view)) || was.definition !== view.definition || !isDeepStrictEqual(was.options, view.options);
+  });
+  for (const view of orderViews(changed)) {
+    if (fromViews.has(keyOf(view)) && !rebuilt.has(keyOf(view))) {
+      out.push(createView(view).replace(/^CREATE VIEW/, "CREATE OR REPLACE VIEW"));
+      continue;
+    }
+    out.push(createView(view));
+    for (const index of view.indexes) out.push(indexIfNotExists(index.definition));
+  }
+  return out;
 }
 
 /** CREATE VIEW or CREATE MATERIALIZED VIEW (`WITH NO DATA` when it was never refreshed). */

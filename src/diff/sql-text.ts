@@ -89,6 +89,12 @@ export function mentions(text: string, schema: string, name: string): boolean {
   });
 }
 
+/** True when an expression as pg_get_expr prints it names the column, quoted or not (`email`, `t.email`, `"Email"`). */
+export function mentionsColumn(text: string, column: string): boolean {
+  const form = /^[a-z_][a-z0-9_$]*$/.test(column) ? column : quoteIdent(column);
+  return new RegExp(`(^|[^\\w$"])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\w$"])`).test(text);
+}
+
 /** The name as `::regclass` prints it with an empty search_path: quoted only where needed. */
 export function regclassName(schema: string, name: string): string {
   const plain = (part: string) => (/^[a-z_][a-z0-9_$]*$/.test(part) ? part : quoteIdent(part));

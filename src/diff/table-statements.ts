@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from "node:util";
 import type { ColumnSnapshot, ConstraintSnapshot, PolicySnapshot, TableSnapshot, TriggerSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
-import { qualified, roleName } from "./sql-text.js";
+import { mentionsColumn, qualified, roleName } from "./sql-text.js";
 
 /** `"schema"."table"` of a table, view or other relation. */
 export function relationName(relation: { schema: string; name: string }): string {
@@ -112,4 +113,46 @@ export function ownConstraints(table: TableSnapshot, parents: readonly TableSnap
       parent.constraints.some((other) => other.name === constraint.name && other.definition === constraint.definition),
     );
   });
+}
+
+/** The names of a table's parts that both sides have but that must be dropped and created again. */
+export interface ReplacedParts {
+  constraints: Set<string>;
+  indexes: Set<string>;
+  triggers: Set<string>;
+  policies: Set<string>;
+}
+
+/**
+ * The parts of a table both sides have that cannot be altered in place: constraints and indexes
+ * whose definition changed, triggers and policies that changed in any way but their comment,
+ * and policies that use a column whose type changes (ALTER COLUMN TYPE refuses those). They are
+ * dropped with the drops, before any column is (the old definition may use a dropped column),
+ * and created again with the other changes.
+ */
+export function replacedParts(before: TableSnapshot, after: TableSnapshot): ReplacedParts {
+  const sameBut = <T extends { comment: string | null }>(x: T, y: T) => isDeepStrictEqual({ ...x, comment: null }, { ...y, comment: null });
+  const retyped = after.columns.filter((column) => {
+    const was = before.columns.find((other) => other.name === column.name);
+    return was !== undefined && (was.type !== column.type || was.collation !== column.collation);
+  });
+  const usesRetyped = (policy: PolicySnapshot) =>
+    retyped.some((column) => mentionsColumn(`${policy.using ?? ""} ${policy.with_check ?? ""}`, column.name));
+  const names = <T extends { name: string }>(items: readonly T[], others: readonly T[], replaced: (was: T, is: T) => boolean) =>
+    new Set(
+      items.flatMap((item) => {
+        const other = others.find((candidate) => candidate.name === item.name);
+        return other && replaced(item, other) ? [item.name] : [];
+      }),
+    );
+  return {
+    constraints: names(before.constraints, after.constraints, (was, is) => was.definition !== is.definition),
+    indexes: names(
+      before.indexes.filter((index) => index.constraint === null),
+      after.indexes,
+      (was, is) => was.definition !== is.definition || is.constraint !== null,
+    ),
+    triggers: names(before.triggers, after.triggers, (was, is) => !sameBut(was, is)),
+    policies: names(before.policies, after.policies, (was, is) => !sameBut(was, is) || usesRetyped(was)),
+  };
 }
