@@ -39,7 +39,7 @@ const handlers = [handleTableStatement, handleRoutineStatement, handleTypeStatem
  */
 export function analyzeStatement(statement: ParsedStatement, resolver: NameResolver, options: AnalyzeOptions = {}): AnalyzedStatement {
   const [nodeKind, fields] = unwrap(statement.node);
-  const facts = new FactsBuilder(resolver, statement.sql, (sql) => analyzeEmbedded(sql, resolver, options));
+  const facts = new FactsBuilder(resolver, statement.sql, (sql) => analyzeEmbedded(sql, resolver, options), statement.plpgsqlTree);
   for (const handle of handlers) {
     if (handle(nodeKind, fields, facts)) break;
   }

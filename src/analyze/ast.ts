@@ -4,8 +4,8 @@ export type AstNode = Record<string, unknown>;
 /** The single key of a wrapped node (`"CreateStmt"`) and its fields. */
 export function unwrap(node: unknown): [string, AstNode] {
   if (!node || typeof node !== "object") return ["", {}];
-  const [entry] = Object.entries(node as AstNode);
-  return entry ? [entry[0], (entry[1] ?? {}) as AstNode] : ["", {}];
+  for (const key in node) return [key, ((node as AstNode)[key] ?? {}) as AstNode];
+  return ["", {}];
 }
 
 /** The `sval`s of a list of `{ String: { sval } }` nodes, e.g. a qualified name. */

@@ -23,22 +23,20 @@ export interface CollectOptions {
  */
 export function collectReferences(root: unknown, resolver: NameResolver, options: CollectOptions = {}): NamedRef[] {
   const cteNames = new Set<string>();
-  walk(root, (kind, fields) => {
-    if (kind === "CommonTableExpr" && typeof fields.ctename === "string") cteNames.add(fields.ctename);
-  });
-  const found: NamedRef[] = [];
+  // Relations stay unresolved until the walk has seen every CTE name (a CTE may follow its use).
+  const found: Array<{ ref: NamedRef } | { relation: RangeVar }> = [];
   const add = (ref: NamedRef | null) => {
-    if (ref) found.push(ref);
+    if (ref) found.push({ ref });
   };
   walk(root, (kind, fields) => {
     if (options.skip?.has(fields)) return false;
     switch (kind) {
-      case "RangeVar": {
-        const relation = fields as RangeVar;
-        if (!relation.schemaname && relation.relname && cteNames.has(relation.relname)) return;
-        add(resolver.relationRef(relation));
+      case "CommonTableExpr":
+        if (typeof fields.ctename === "string") cteNames.add(fields.ctename);
+        return;
+      case "RangeVar":
+        found.push({ relation: fields as RangeVar });
         return true;
-      }
       case "FuncCall": {
         const funcname = names(fields.funcname);
         add(resolver.functionRef(funcname));
@@ -67,7 +65,18 @@ export function collectReferences(root: unknown, resolver: NameResolver, options
         return;
     }
   });
-  return found;
+  const refs: NamedRef[] = [];
+  for (const entry of found) {
+    if ("ref" in entry) {
+      refs.push(entry.ref);
+      continue;
+    }
+    const { relation } = entry;
+    if (!relation.schemaname && relation.relname && cteNames.has(relation.relname)) continue;
+    const ref = resolver.relationRef(relation);
+    if (ref) refs.push(ref);
+  }
+  return refs;
 }
 
 /**
@@ -82,13 +91,18 @@ export function walk(node: unknown, visit: (kind: string, fields: AstNode) => un
     return;
   }
   if (!node || typeof node !== "object") return;
-  for (const [key, value] of Object.entries(node as AstNode)) {
-    if (!value || typeof value !== "object" || Array.isArray(value)) {
-      walk(value, visit);
+  const fields = node as AstNode;
+  for (const key in fields) {
+    const value = fields[key];
+    if (!value || typeof value !== "object") continue; // scalars hold no nodes
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, visit);
       continue;
     }
-    const kind = /^[A-Z]/.test(key) ? key : unwrappedKind(value as AstNode);
+    const first = key.charCodeAt(0);
+    const kind = first >= 65 && first <= 90 ? key : unwrappedKind(value as AstNode); // A–Z: a wrapped node `{ Kind: fields }`
     if (kind && visit(kind, value as AstNode) === false) continue; // false: skip the subtree
+    if (kind === "A_Const") continue; // a constant holds no node
     walk(value, visit);
   }
 }

@@ -275,22 +275,27 @@ function addQueryLocks(query: unknown, locks: LockSet): void {
   walkQuery(query, locks, ctes);
 }
 
-function walkQuery(value: unknown, locks: LockSet, ctes: Set<string>): void {
+function walkQuery(value: unknown, locks: LockSet, ctes: Set<string>, skipKey?: string, skipKey2?: string): void {
   if (Array.isArray(value)) {
     for (const item of value) walkQuery(item, locks, ctes);
     return;
   }
   if (!isNode(value)) return;
-  for (const [key, child] of Object.entries(value)) {
-    if (!isNode(child) && !Array.isArray(child)) continue;
-    if (key === "RangeVar" && isNode(child)) {
+  for (const key in value) {
+    if (key === skipKey || key === skipKey2 || key === "A_Const") continue; // constants name no relation
+    const child = value[key];
+    if (Array.isArray(child)) {
+      walkQuery(child, locks, ctes);
+    } else if (!isNode(child)) {
+      // a scalar holds no node
+    } else if (key === "RangeVar") {
       if (child.schemaname || !ctes.has(String(child.relname))) locks.addRangeVar(child, "AccessShareLock");
-    } else if (dmlStatements.has(key) && isNode(child)) {
+    } else if (dmlStatements.has(key)) {
       locks.addRangeVar(child.relation, "RowExclusiveLock");
-      walkQuery({ ...child, relation: undefined }, locks, ctes);
-    } else if (key === "SelectStmt" && isNode(child)) {
+      walkQuery(child, locks, ctes, "relation");
+    } else if (key === "SelectStmt") {
       addRowLockingLocks(child, locks, ctes);
-      walkQuery({ ...child, lockingClause: undefined, intoClause: undefined }, locks, ctes);
+      walkQuery(child, locks, ctes, "lockingClause", "intoClause");
     } else {
       walkQuery(child, locks, ctes);
     }
@@ -405,7 +410,9 @@ function collect(value: unknown, kind: string, visit: (node: AstNode) => void): 
     return;
   }
   if (!isNode(value)) return;
-  for (const [key, child] of Object.entries(value)) {
+  for (const key in value) {
+    const child = value[key];
+    if (!child || typeof child !== "object" || key === "A_Const") continue;
     if (key === kind && isNode(child)) visit(child);
     collect(child, kind, visit);
   }

@@ -32,6 +32,8 @@ export class FactsBuilder {
     readonly statementSql: string,
     /** Analyses SQL embedded in this statement (DO blocks, function bodies). */
     readonly analyzeEmbedded: (sql: string) => EmbeddedFacts | null,
+    /** The statement's PL/pgSQL body already parsed (by the syntax check), if it has one. */
+    readonly plpgsqlTree?: unknown,
   ) {}
 
   create(kind: ObjectKind, name: string): void {

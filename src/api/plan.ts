@@ -1,4 +1,3 @@
-import type { AnalyzedStatement } from "../analyze/analyze-statement.js";
 import { AnalysisCache } from "../cache/analysis-cache.js";
 import { PlanCache } from "../cache/plan-cache.js";
 import { type ProjectSqlFile, readProjectFiles } from "../config/read-project-files.js";
@@ -11,7 +10,7 @@ import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { readSqitchRequires } from "../discover/formats/sqitch.js";
 import { rules } from "../lint/registry.js";
-import { runRules } from "../lint/run-rules.js";
+import { RuleRun } from "../lint/run-rules.js";
 import type { ObjectRef } from "../model/analysis.js";
 import type { LintFinding } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
@@ -104,18 +103,9 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     if (lint_findings) return { ...cachedPlan, target, lint_findings };
   }
   const cache = useCache ? AnalysisCache.open(project.root, toolVersion) : undefined;
-  const parsedScripts = new Map<string, ParsedScript>(options.parsedScripts ?? []);
-  const analyses = new Map<string, AnalyzedStatement[]>();
-  const built = await buildPlan({
-    ...planInput,
-    parsedScripts,
-    analyses,
-    ...(cache ? { store: cache } : {}),
-  });
-  const findings = await runRules({
-    migrations,
-    parsed: parsedScripts,
-    analyses,
+  // Each migration is linted as soon as the plan has analysed it: its syntax tree is dropped
+  // right after, instead of all of them being held until the end.
+  const ruleRun = new RuleRun({
     ...(planInput.pending ? { lint: planInput.pending } : {}),
     rules,
     overrides: project.config.lint.rules,
@@ -123,6 +113,13 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     rlsSchemas: rlsSchemasOf(project.config),
     searchPath: settings.search_path,
   });
+  const built = await buildPlan({
+    ...planInput,
+    onAnalyzed: (migration, statements, script) =>
+      ruleRun.add(migration, script ?? options.parsedScripts?.get(migration.version), statements),
+    ...(cache ? { store: cache } : {}),
+  });
+  const findings = ruleRun.finish();
   const withLint: Plan = { ...built, lint: summarizeLint(findings) };
   // A read-only project folder only costs speed.
   await cache?.save().catch(() => undefined);

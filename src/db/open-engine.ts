@@ -1,6 +1,4 @@
 import type { Engine } from "./engine.js";
-import { openPgEngine } from "./engines/pg.js";
-import { openPgliteEngine } from "./engines/pglite.js";
 import type { Target } from "./target-url.js";
 
 export interface OpenEngineOptions {
@@ -9,9 +7,13 @@ export interface OpenEngineOptions {
   applicationName?: string;
 }
 
-/** Opens a session on a target, with the engine its URL names. */
-export function openEngine(target: Target, options: OpenEngineOptions = {}): Promise<Engine> {
+/**
+ * Opens a session on a target, with the engine its URL names. Each engine's driver is loaded
+ * only when it is used: a command that never connects (a plan from files) does not pay for it.
+ */
+export async function openEngine(target: Target, options: OpenEngineOptions = {}): Promise<Engine> {
   if (target.engine === "postgres") {
+    const { openPgEngine } = await import("./engines/pg.js");
     return openPgEngine({
       url: target.url,
       urlRedacted: target.urlRedacted,
@@ -19,6 +21,7 @@ export function openEngine(target: Target, options: OpenEngineOptions = {}): Pro
       ...(options.applicationName ? { applicationName: options.applicationName } : {}),
     });
   }
+  const { openPgliteEngine } = await import("./engines/pglite.js");
   return openPgliteEngine({
     dataDir: target.dataDir,
     urlRedacted: target.urlRedacted,

@@ -8,9 +8,9 @@ import { decideTransactionMode } from "../plan/transaction-mode.js";
 import { LintProjectState } from "./project-state.js";
 import type { MigrationContext, Rule, RuleReport } from "./rule.js";
 
-export interface RunRulesInput {
-  /** In apply order. Migrations outside `lint` only build up the project state (already applied). */
-  migrations: readonly Migration[];
+/** What a lint run needs besides the migrations. */
+export interface RuleRunSettings {
+  /** Versions to lint; the others only build up the project state (already applied). Absent: all. */
   lint?: ReadonlySet<string>;
   rules: readonly Rule[];
   /** `[lint.rules]`: a severity per rule id, or "off". */
@@ -18,6 +18,11 @@ export interface RunRulesInput {
   serverMajor: number;
   rlsSchemas: readonly string[];
   searchPath: readonly string[];
+}
+
+export interface RunRulesInput extends RuleRunSettings {
+  /** In apply order. */
+  migrations: readonly Migration[];
   /** Scripts already parsed and analysed (by the plan), by version: not parsed again. */
   parsed?: ReadonlyMap<string, ParsedScript>;
   analyses?: ReadonlyMap<string, AnalyzedStatement[]>;
@@ -33,55 +38,52 @@ export const invalidSuppression = "invalid-suppression";
  * file that says `-- drydock:allow <rule> <reason>` is kept but marked suppressed, with the reason.
  */
 export async function runRules(input: RunRulesInput): Promise<LintFinding[]> {
-  const findings: LintFinding[] = [];
-  const project = new LintProjectState();
-  const active = input.rules.filter((rule) => input.overrides?.[rule.id] !== "off");
-  const knownIds = new Set(input.rules.map((rule) => rule.id));
-  const allowsByFile = new Map<string, Map<string, string>>();
-  const severityOf = (rule: Rule): Severity => {
-    const override = input.overrides?.[rule.id];
-    return override && override !== "off" ? override : rule.severity;
-  };
-  const sources = new Map<string, string[]>();
-  const emit = (rule: Rule, file: string, line: number, column: number, report: RuleReport) => {
-    const reason = allowsByFile.get(file)?.get(rule.id);
-    const at = report.line ?? line;
-    findings.push({
-      rule: rule.id,
-      severity: severityOf(rule),
-      file,
-      line: at,
-      column: report.column ?? column,
-      message: report.message,
-      why: report.why ?? rule.why,
-      alternative: report.alternative ?? rule.alternative,
-      suppressed: reason !== undefined,
-      ...(reason !== undefined ? { suppression_reason: reason } : {}),
-      source_line: sources.get(file)?.[at - 1] ?? "",
-    });
-  };
-
+  const run = new RuleRun(input);
   for (const migration of input.migrations) {
-    const shouldLint = input.lint === undefined || input.lint.has(migration.version);
-    const script = input.parsed?.get(migration.version) ?? (await parseSql(migration.up.file, migration.up.sql));
-    sources.set(migration.up.file, migration.up.sql.split("\n"));
+    await run.add(migration, input.parsed?.get(migration.version), input.analyses?.get(migration.version));
+  }
+  return run.finish();
+}
+
+/**
+ * A lint run fed one migration at a time, in apply order, so a caller that parses migrations
+ * anyway (the plan) lints each as it goes and lets go of its syntax tree.
+ */
+export class RuleRun {
+  private readonly findings: LintFinding[] = [];
+  private readonly project = new LintProjectState();
+  private readonly active: readonly Rule[];
+  private readonly knownIds: ReadonlySet<string>;
+  private readonly allowsByFile = new Map<string, Map<string, string>>();
+  /** Each linted file's lines, for the findings' source lines. */
+  private readonly sources = new Map<string, string[]>();
+
+  constructor(private readonly settings: RuleRunSettings) {
+    this.active = settings.rules.filter((rule) => settings.overrides?.[rule.id] !== "off");
+    this.knownIds = new Set(settings.rules.map((rule) => rule.id));
+  }
+
+  /** Lints one migration (the next in apply order); `script` and `analyses` when already made. */
+  async add(migration: Migration, parsedScript?: ParsedScript, analyses?: readonly AnalyzedStatement[]): Promise<void> {
+    const { settings, project } = this;
+    const shouldLint = settings.lint === undefined || settings.lint.has(migration.version);
+    const script = parsedScript ?? (await parseSql(migration.up.file, migration.up.sql));
     const directives = readDirectives(migration.up.file, migration.up.sql);
-    if (shouldLint) allowsByFile.set(migration.up.file, allowsOf(migration, directives.allow, knownIds, findings));
-    const resolver = new NameResolver([...input.searchPath]);
-    const statements = script.statements.map((parsed) => ({
-      parsed,
-      facts: analyzeStatement(parsed, resolver, { serverMajor: input.serverMajor }),
-    }));
+    if (shouldLint) {
+      this.sources.set(migration.up.file, migration.up.sql.split("\n"));
+      this.allowsByFile.set(migration.up.file, allowsOf(migration, directives.allow, this.knownIds, this.findings));
+    }
+    const statements = analysesOf(script, analyses, settings);
     const mode = decideTransactionMode(script.statements, {
       noTransactionDirective: directives.noTransaction,
       formatAllowsTransaction: migration.up.formatAllowsTransaction,
     });
     const context: MigrationContext = { migration, mode, statements };
     const createdHere = new Set<string>();
-    const qualifier = new NameResolver([...input.searchPath]);
+    const qualifier = new NameResolver([...settings.searchPath]);
     for (const { parsed, facts } of statements) {
       // Keep the qualifier's search_path in step with the statements (only SET changes it).
-      if (parsed.node.VariableSetStmt) analyzeStatement(parsed, qualifier, { serverMajor: input.serverMajor });
+      if (parsed.node.VariableSetStmt) analyzeStatement(parsed, qualifier, { serverMajor: settings.serverMajor });
       const qualify = (relation: unknown) => qualifier.relationName(relation as { schemaname?: string; relname?: string });
       if (shouldLint) {
         let current: Rule | undefined;
@@ -91,16 +93,16 @@ export async function runRules(input: RunRulesInput): Promise<LintFinding[]> {
           facts,
           migration: context,
           project,
-          serverMajor: input.serverMajor,
-          rlsSchemas: input.rlsSchemas,
+          serverMajor: settings.serverMajor,
+          rlsSchemas: settings.rlsSchemas,
           isCreatedInThisMigration: (relation: string) => createdHere.has(relation),
           existedBefore: (relation: string) => project.tables.has(relation) && !createdHere.has(relation),
           qualify,
           report: (report: RuleReport) => {
-            if (current) emit(current, migration.up.file, parsed.line, parsed.column, report);
+            if (current) this.emit(current, migration.up.file, parsed.line, parsed.column, report);
           },
         };
-        for (const rule of active) {
+        for (const rule of this.active) {
           current = rule;
           rule.check?.(statementContext);
         }
@@ -111,16 +113,53 @@ export async function runRules(input: RunRulesInput): Promise<LintFinding[]> {
       for (const rename of facts.renames) if (createdHere.has(rename.from)) createdHere.add(rename.to);
     }
   }
-  for (const rule of active) {
-    rule.finish?.({
-      project,
-      rlsSchemas: input.rlsSchemas,
-      reportAt: (file, line, column, report) => {
-        if (allowsByFile.has(file) || input.lint === undefined) emit(rule, file, line, column, report);
-      },
+
+  /** Runs each rule's `finish` over the whole project; the findings in file, line, column order. */
+  finish(): LintFinding[] {
+    for (const rule of this.active) {
+      rule.finish?.({
+        project: this.project,
+        rlsSchemas: this.settings.rlsSchemas,
+        reportAt: (file, line, column, report) => {
+          if (this.allowsByFile.has(file) || this.settings.lint === undefined) this.emit(rule, file, line, column, report);
+        },
+      });
+    }
+    return this.findings.sort(
+      (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule),
+    );
+  }
+
+  private emit(rule: Rule, file: string, line: number, column: number, report: RuleReport): void {
+    const reason = this.allowsByFile.get(file)?.get(rule.id);
+    const at = report.line ?? line;
+    const override = this.settings.overrides?.[rule.id];
+    this.findings.push({
+      rule: rule.id,
+      severity: override && override !== "off" ? override : rule.severity,
+      file,
+      line: at,
+      column: report.column ?? column,
+      message: report.message,
+      why: report.why ?? rule.why,
+      alternative: report.alternative ?? rule.alternative,
+      suppressed: reason !== undefined,
+      ...(reason !== undefined ? { suppression_reason: reason } : {}),
+      source_line: this.sources.get(file)?.[at - 1] ?? "",
     });
   }
-  return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+}
+
+/**
+ * Each statement with its analysis: the plan's when it analysed this script with the same
+ * settings (same statements, same search_path), else analysed here.
+ */
+function analysesOf(script: ParsedScript, known: readonly AnalyzedStatement[] | undefined, settings: RuleRunSettings) {
+  if (known && known.length === script.statements.length) {
+    return script.statements.map((parsed, index) => ({ parsed, facts: known[index] as AnalyzedStatement }));
+  }
+  const resolver = new NameResolver([...settings.searchPath]);
+  return script.statements.map((parsed) => ({ parsed, facts: analyzeStatement(parsed, resolver, { serverMajor: settings.serverMajor }) }));
 }
 
 function allowsOf(

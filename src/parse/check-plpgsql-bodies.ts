@@ -25,7 +25,8 @@ function plpgsqlBody(node: Record<string, unknown>): string | null {
  * parser gives no position, only PostgreSQL's message ("syntax error at or near "X""): the
  * error is placed at the first occurrence of X in the body outside comments and strings (at the
  * body's end for "at end of input"). Other parser complaints ("Not implemented" for `%TYPE`,
- * which needs the catalog) are left to PostgreSQL itself.
+ * which needs the catalog) are left to PostgreSQL itself. A body that parses keeps its tree on
+ * the statement (`plpgsqlTree`) for the analysis.
  */
 export function checkPlpgsqlBodies(file: string, statements: readonly ParsedStatement[], lines: LineIndex): void {
   for (const statement of statements) {
@@ -36,7 +37,7 @@ export function checkPlpgsqlBodies(file: string, statements: readonly ParsedStat
       ? `CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`
       : statement.sql;
     try {
-      loadedParser().parsePlPgSQLSync(source);
+      statement.plpgsqlTree = loadedParser().parsePlPgSQLSync(source);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (!message.startsWith("syntax error")) continue;

@@ -15,6 +15,11 @@ export interface ParsedStatement {
   column: number;
   /** The libpg-query AST node: `{ CreateStmt: {...} }`, `{ IndexStmt: {...} }`, … */
   node: Record<string, unknown>;
+  /**
+   * The PL/pgSQL parse tree of a CREATE FUNCTION … LANGUAGE plpgsql or DO body, kept from the
+   * syntax check so the analysis does not parse the body again.
+   */
+  plpgsqlTree?: unknown;
 }
 
 export interface ParsedScript {

@@ -44,20 +44,20 @@ export function analysisKey(migration: Migration, settings: AnalysisSettings): s
 
 /**
  * Parses and analyses one migration's up script. Throws its syntax error (file:line:column).
- * When it parses, the script goes into `parsedScripts` (if given), so a later stage (lint) need
- * not parse it again; a cached analysis has no script.
+ * When it parses, `onParsed` gets the script, so a later stage (lint) need not parse it again;
+ * a cached analysis has no script.
  */
 export async function analyzeMigration(
   migration: Migration,
   settings: AnalysisSettings,
   store?: AnalysisStore,
-  parsedScripts?: Map<string, ParsedScript>,
+  onParsed?: (script: ParsedScript) => void,
 ): Promise<MigrationAnalysis> {
   const key = store ? analysisKey(migration, settings) : "";
   const cached = store?.get(key);
   if (cached) return cached;
   const script = await parseSql(migration.up.file, migration.up.sql);
-  parsedScripts?.set(migration.version, script);
+  onParsed?.(script);
   const resolver = new NameResolver([...settings.searchPath]);
   const statements = script.statements.map((statement) => analyzeStatement(statement, resolver, { serverMajor: settings.serverMajor }));
   const directives = readDirectives(migration.up.file, migration.up.sql);

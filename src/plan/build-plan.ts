@@ -32,10 +32,11 @@ export interface BuildPlanInput {
   serverMajor?: number;
   /** Analyses kept between runs (`.drydock/cache/`); none: analyse every migration. */
   store?: AnalysisStore;
-  /** Filled with the scripts parsed on the way, by version, for a later stage to reuse. */
-  parsedScripts?: Map<string, ParsedScript>;
-  /** Filled with every migration's statement analyses, by version. */
-  analyses?: Map<string, AnalyzedStatement[]>;
+  /**
+   * Called for each migration in order as soon as it is analysed, with its script when it was
+   * parsed (not for a cached analysis), so a later stage (lint) can use both while they are fresh.
+   */
+  onAnalyzed?: (migration: Migration, statements: AnalyzedStatement[], script: ParsedScript | undefined) => Promise<void>;
 }
 
 /** Kinds whose absence PostgreSQL reports when the statement runs; the others are matched by derived names, so only soft. */
@@ -83,9 +84,12 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const analyses = new Map<string, MigrationAnalysis>();
   const firstCreator = new Map<string, { version: string; index: number; line: number }>();
   for (const [index, migration] of input.migrations.entries()) {
-    const analysis = await analyzeMigration(migration, settings, input.store, input.parsedScripts);
+    let script: ParsedScript | undefined;
+    const analysis = await analyzeMigration(migration, settings, input.store, (parsed) => {
+      script = parsed;
+    });
     analyses.set(migration.version, analysis);
-    input.analyses?.set(migration.version, analysis.statements);
+    await input.onAnalyzed?.(migration, analysis.statements, script);
     for (const facts of analysis.statements) {
       for (const created of facts.creates) {
         const key = keyOf(stripSignature(created));

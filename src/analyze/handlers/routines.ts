@@ -1,7 +1,7 @@
 import { parsePlpgsqlFunction } from "../../parse/parse-sql.js";
 import { type AstNode, listOf, names, type RangeVar, unwrap } from "../ast.js";
 import { walk } from "../collect-references.js";
-import type { FactsBuilder } from "../statement-facts-builder.js";
+import type { EmbeddedFacts, FactsBuilder } from "../statement-facts-builder.js";
 
 /** CREATE FUNCTION/PROCEDURE, CREATE TRIGGER, CREATE/ALTER POLICY, DO, CALL. */
 export function handleRoutineStatement(kind: string, fields: AstNode, facts: FactsBuilder): boolean {
@@ -83,30 +83,65 @@ function createFunction(fields: AstNode, facts: FactsBuilder): void {
     const embedded = facts.analyzeEmbedded(body);
     for (const ref of embedded?.references ?? []) facts.reference(ref, { soft: !facts.resolver.checkFunctionBodies });
   } else if (language === "plpgsql") {
-    for (const ref of plpgsqlReferences(facts.statementSql, facts)) facts.reference(ref, { soft: true });
+    for (const ref of plpgsqlReferences(facts)) facts.reference(ref, { soft: true });
   }
 }
 
-/** SQL statements and expressions of a PL/pgSQL body, as SQL text. */
-function plpgsqlQueries(tree: unknown): string[] {
-  const queries: string[] = [];
+/** An SQL statement or expression of a PL/pgSQL body, and how PL/pgSQL parses it. */
+interface PlpgsqlQuery {
+  query: string;
+  /** PostgreSQL's RawParseMode: absent (0) for a statement, 2 for an expression, 3–5 for `target := expression`. */
+  parseMode: number;
+}
+
+const expressionMode = 2;
+const assignmentModes = new Set([3, 4, 5]);
+
+/** SQL statements and expressions of a PL/pgSQL body. */
+function plpgsqlQueries(tree: unknown): PlpgsqlQuery[] {
+  const queries: PlpgsqlQuery[] = [];
   walk(tree, (kind, fields) => {
-    if (kind === "PLpgSQL_expr" && typeof fields.query === "string") queries.push(fields.query);
+    if (kind === "PLpgSQL_expr" && typeof fields.query === "string") {
+      queries.push({ query: fields.query, parseMode: typeof fields.parseMode === "number" ? fields.parseMode : 0 });
+    }
   });
   return queries;
 }
 
-/** Best effort: the relations, functions and types a PL/pgSQL function or DO block mentions. */
-function plpgsqlReferences(createFunctionSql: string, facts: FactsBuilder) {
-  const tree = parsePlpgsqlFunction(createFunctionSql);
-  return plpgsqlQueries(tree).flatMap((query) => embeddedFacts(query, facts)?.references ?? []);
+/** Best effort: the relations, functions and types a PL/pgSQL function mentions. */
+function plpgsqlReferences(facts: FactsBuilder) {
+  const tree = facts.plpgsqlTree ?? parsePlpgsqlFunction(facts.statementSql);
+  return embeddedFacts(plpgsqlQueries(tree), facts)?.references ?? [];
 }
 
-/** An expression such as `x := now()` is parsed as `SELECT now()`. */
-function embeddedFacts(query: string, facts: FactsBuilder) {
+/**
+ * What the queries of a PL/pgSQL body do, as SQL: an expression such as `x > 0` or `x := now()`
+ * is read as `SELECT …`. All queries are parsed in one call (the parser's fixed cost per call
+ * dominates for short expressions); if that fails, each is parsed alone and those that do not
+ * parse are left out.
+ */
+function embeddedFacts(queries: readonly PlpgsqlQuery[], facts: FactsBuilder): EmbeddedFacts | null {
+  if (queries.length === 0) return null;
+  const texts = queries.map(asSql);
+  // A newline before each semicolon: a query may end in a `--` comment.
+  const together = facts.analyzeEmbedded(texts.join("\n;\n"));
+  if (together) return together;
+  const merged: EmbeddedFacts = { creates: [], drops: [], references: [] };
+  queries.forEach((query, index) => {
+    const alone = facts.analyzeEmbedded(texts[index] ?? "") ?? facts.analyzeEmbedded(`SELECT ${query.query}`);
+    if (!alone) return;
+    merged.creates.push(...alone.creates);
+    merged.drops.push(...alone.drops);
+    merged.references.push(...alone.references);
+  });
+  return merged;
+}
+
+function asSql({ query, parseMode }: PlpgsqlQuery): string {
+  if (parseMode === expressionMode) return `SELECT ${query}`;
   const assignment = /^\s*[\w."]+(\[[^\]]*\])?\s*:?=\s*/s.exec(query);
-  const sql = assignment ? `SELECT ${query.slice(assignment[0].length)}` : query;
-  return facts.analyzeEmbedded(sql) ?? facts.analyzeEmbedded(`SELECT ${query}`);
+  if (assignmentModes.has(parseMode) || assignment) return `SELECT ${assignment ? query.slice(assignment[0].length) : query}`;
+  return query;
 }
 
 /**
@@ -121,14 +156,12 @@ function analyzeDoBlock(fields: AstNode, facts: FactsBuilder): void {
   for (const arg of args) facts.skip.add(arg);
   if (languageName !== "plpgsql") return;
   const tag = uniqueDollarTag(body);
-  const tree = parsePlpgsqlFunction(`CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
-  for (const query of plpgsqlQueries(tree)) {
-    const embedded = embeddedFacts(query, facts);
-    if (!embedded) continue;
-    for (const created of embedded.creates) facts.create(created.kind, created.name);
-    for (const dropped of embedded.drops) facts.drop(dropped.kind, dropped.name);
-    for (const ref of embedded.references) facts.reference(ref, { soft: true });
-  }
+  const tree =
+    facts.plpgsqlTree ?? parsePlpgsqlFunction(`CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
+  const embedded = embeddedFacts(plpgsqlQueries(tree), facts);
+  for (const created of embedded?.creates ?? []) facts.create(created.kind, created.name);
+  for (const dropped of embedded?.drops ?? []) facts.drop(dropped.kind, dropped.name);
+  for (const ref of embedded?.references ?? []) facts.reference(ref, { soft: true });
   if (facts.creates.length > 0) facts.tolerantCreate = true;
   if (facts.drops.length > 0) facts.tolerantDrop = true;
 }

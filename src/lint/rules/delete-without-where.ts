@@ -1,4 +1,4 @@
-import { type AstNode, unwrap } from "../../analyze/ast.js";
+import { type AstNode, listOf, unwrap } from "../../analyze/ast.js";
 import { defineRule } from "../rule.js";
 
 /** Statements that run DML now (a rule action or a function body runs it later). */
@@ -19,10 +19,23 @@ function nodesOf(value: unknown, kinds: ReadonlySet<string>, found: AstNode[] = 
 
 /**
  * Every `kind` node a top-level DML statement runs, including those inside its WITH clauses
- * (`WITH gone AS (DELETE FROM t RETURNING *) SELECT …`).
+ * (`WITH gone AS (DELETE FROM t RETURNING *) SELECT …`). PostgreSQL allows a data-modifying
+ * statement only there ("must be at the top level"), so the rest of the tree (a backfill's
+ * thousands of VALUES rows, say) is not searched.
  */
 export function dmlNodesOf(node: AstNode, kind: "DeleteStmt" | "UpdateStmt"): AstNode[] {
-  return dmlRoots.has(unwrap(node)[0]) ? nodesOf(node, new Set([kind])) : [];
+  const [rootKind, fields] = unwrap(node);
+  const found: AstNode[] = [];
+  if (dmlRoots.has(rootKind)) collectDml(rootKind, fields, kind, found);
+  return found;
+}
+
+function collectDml(nodeKind: string, fields: AstNode, kind: string, found: AstNode[]): void {
+  if (nodeKind === kind) found.push(fields);
+  for (const cte of listOf((fields.withClause as AstNode | undefined)?.ctes)) {
+    const [queryKind, query] = unwrap(unwrap(cte)[1].ctequery);
+    collectDml(queryKind, query, kind, found);
+  }
 }
 
 const rowDependent = new Set(["ColumnRef", "CurrentOfExpr"]);
