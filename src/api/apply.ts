@@ -11,7 +11,7 @@ import type { Target } from "../db/target-url.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { ChecksumMismatchError, DrydockError, InputError } from "../errors/drydock-error.js";
 import type { MigrationFailure } from "../execute/migration-failure.js";
-import { extensionsCreated, prepareMigrations } from "../execute/prepare-migrations.js";
+import { extensionsCreated, prepareMigrations, prepareMigrationsOnDemand } from "../execute/prepare-migrations.js";
 import type { PreparedMigration } from "../execute/prepared-migration.js";
 import { type AppliedStep, type RunEvent, runMigrations } from "../execute/run-migrations.js";
 import { undoRun } from "../execute/undo-run.js";
@@ -128,9 +128,19 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       statuses.filter((entry) => entry.state === "pending" || entry.state === "out-of-order").map((entry) => entry.version),
     );
     const pending = migrations.filter((migration) => toRun.has(migration.version));
-    const prepared = preparedAll ? preparedAll.filter((entry) => toRun.has(entry.migration.version)) : await prepareMigrations(pending);
+    // The plan parses every migration (or has, with the same SQL, when it comes from the cache):
+    // a syntax error stops the run there, before anything is applied. So each script is parsed
+    // again only when it runs, while the server applies the migration before it.
+    const prepared = preparedAll
+      ? preparedAll.filter((entry) => toRun.has(entry.migration.version))
+      : await prepareMigrationsOnDemand(pending);
     options.onEvent?.({ type: "plan", pending: pending.length, applied: migrations.length - pending.length });
     const planned = await plan(project, { engine, cache: options.cache !== false });
+    // A statement refused inside the file's own BEGIN … COMMIT is refused now, not when its turn comes.
+    const refusedInBlock = new Set(
+      planned.findings.filter((finding) => finding.kind === "concurrent-in-transaction").map((finding) => finding.version),
+    );
+    for (const entry of prepared) if (refusedInBlock.has(entry.migration.version)) entry.mode;
     const evidenceRoot = options.evidenceRoot ?? join(project.root, ".drydock", "evidence");
     const base = {
       target: targetInfo,

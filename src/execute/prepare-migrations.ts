@@ -1,6 +1,6 @@
 import { InputError } from "../errors/drydock-error.js";
 import type { Migration, MigrationScript } from "../model/migration.js";
-import { parseSql } from "../parse/parse-sql.js";
+import { loadParser, type ParsedScript, parseSql, parseSqlLoaded } from "../parse/parse-sql.js";
 import { readDirectives } from "../plan/directives.js";
 import { decideTransactionMode, firstRefusedInsideBlock } from "../plan/transaction-mode.js";
 import type { PreparedMigration } from "./prepared-migration.js";
@@ -33,8 +33,38 @@ export async function prepareDownMigrations(migrations: readonly Migration[]): P
   return prepared;
 }
 
+/**
+ * Prepares migrations that a plan has already parsed without a syntax error, parsing each
+ * script only when it is first used: `runMigrations` parses the next migration while the
+ * server runs the current one instead of all of them before the first. A statement refused
+ * inside the file's own transaction block still throws its InputError, when first used.
+ */
+export async function prepareMigrationsOnDemand(migrations: readonly Migration[]): Promise<PreparedMigration[]> {
+  await loadParser();
+  return migrations.map((migration) => {
+    let ready: PreparedMigration | undefined;
+    const prepare = () => {
+      ready ??= prepareParsed(migration, migration.up, parseSqlLoaded(migration.up.file, migration.up.sql));
+      return ready;
+    };
+    return {
+      migration,
+      file: migration.up.file,
+      get script() {
+        return prepare().script;
+      },
+      get mode() {
+        return prepare().mode;
+      },
+    };
+  });
+}
+
 async function prepareScript(migration: Migration, source: MigrationScript): Promise<PreparedMigration> {
-  const script = await parseSql(source.file, source.sql);
+  return prepareParsed(migration, source, await parseSql(source.file, source.sql));
+}
+
+function prepareParsed(migration: Migration, source: MigrationScript, script: ParsedScript): PreparedMigration {
   const refused = firstRefusedInsideBlock(script.statements);
   if (refused) {
     throw new InputError(`${refused.refused} inside the file's own transaction block cannot run`, {

@@ -99,15 +99,16 @@ export async function runMigrations(
     }
     return runAllInOneTransaction(engine, migrations, options);
   }
-  for (const prepared of migrations) {
+  for (const [position, prepared] of migrations.entries()) {
     const { version, name } = prepared.migration;
     options.onEvent?.({ type: "start", version, name });
     const started = performance.now();
+    const next = migrations[position + 1];
     let notices: Notice[];
     try {
       notices =
         prepared.mode.mode === "transaction"
-          ? await runInTransaction(engine, prepared, options, started)
+          ? await runInTransaction(engine, prepared, options, started, next)
           : await runStatementByStatement(engine, prepared, options, started);
     } catch (error) {
       if (!(error instanceof StatementFailure)) throw error;
@@ -152,8 +153,9 @@ async function runInTransaction(
   prepared: PreparedMigration,
   options: RunMigrationsOptions,
   started: number,
+  next: PreparedMigration | undefined,
 ): Promise<Notice[]> {
-  if (engine.capabilities.countsCompletedStatements) return runAsOneScript(engine, prepared, options);
+  if (engine.capabilities.countsCompletedStatements) return runAsOneScript(engine, prepared, options, next);
   for (let attempt = 0; ; attempt++) {
     const notices: Notice[] = [];
     await engine.exec(`${sessionReset(options).sql} BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`);
@@ -181,7 +183,12 @@ async function runInTransaction(
  * positions and statement counts locate a failure the same way; the hook runs, then the history
  * row and COMMIT.
  */
-async function runAsOneScript(engine: Engine, prepared: PreparedMigration, options: RunMigrationsOptions): Promise<Notice[]> {
+async function runAsOneScript(
+  engine: Engine,
+  prepared: PreparedMigration,
+  options: RunMigrationsOptions,
+  next: PreparedMigration | undefined,
+): Promise<Notice[]> {
   const statements = prepared.script.statements.filter((statement) => !prepared.mode.skip.includes(statement.index));
   const reset = sessionReset(options);
   const prefix = [`${reset.sql} BEGIN; ${timeoutSettings(options, "LOCAL")} SET LOCAL synchronous_commit = off;`, ""];
@@ -195,7 +202,11 @@ async function runAsOneScript(engine: Engine, prepared: PreparedMigration, optio
   for (let attempt = 0; ; attempt++) {
     let part: "statements" | "inspection" | "history" = "statements";
     try {
-      if (!inspect) return await engine.exec(`${head}${tail}`);
+      if (!inspect) {
+        const running = engine.exec(`${head}${tail}`); // on the wire once exec is called
+        prepareAhead(next);
+        return await running;
+      }
       const notices = await engine.exec(head);
       part = "inspection";
       await inspect(prepared);
@@ -222,6 +233,18 @@ async function runAsOneScript(engine: Engine, prepared: PreparedMigration, optio
       }
       if (!(await shouldRetry(failure, attempt, prepared, options))) throw failure;
     }
+  }
+}
+
+/**
+ * Parses a migration prepared on demand (`prepareMigrationsOnDemand`) while the server is busy
+ * with the one before it. Its problems are left for its own turn, where they are reported.
+ */
+function prepareAhead(next: PreparedMigration | undefined): void {
+  try {
+    next?.mode;
+  } catch {
+    // reported when `next` runs
   }
 }
 

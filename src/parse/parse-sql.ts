@@ -61,6 +61,11 @@ const metaCommandLine = /^[ \t]*(\\[a-zA-Z!?]+)/m;
  */
 export async function parseSql(file: string, text: string): Promise<ParsedScript> {
   await loadParser();
+  return parseSqlLoaded(file, text);
+}
+
+/** `parseSql` once `loadParser()` has resolved: synchronous. */
+export function parseSqlLoaded(file: string, text: string): ParsedScript {
   const sql = text.replace(onErrorStopLine, "");
   const lines = new LineIndex(sql);
   if (sql.trim() === "") return { file, statements: [], lines }; // the parser refuses an empty string
