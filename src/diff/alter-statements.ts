@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ColumnSnapshot, Snapshot, TableSnapshot } from "../model/snapshot.js";
 import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
+import { aggregateChanged, createAggregate } from "./aggregate-statements.js";
 import { createFunction } from "./object-statements.js";
 import { indexIfNotExists, qualified } from "./sql-text.js";
 import { addConstraint, columnDefinition, createPolicy, createTrigger, replacedParts, rlsChanges } from "./table-statements.js";
@@ -76,8 +77,8 @@ function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: stri
  * Changes to objects both snapshots have: new enum labels, sequence parameters, table parts
  * (ADD COLUMN, ALTER COLUMN TYPE/DEFAULT/NOT NULL/identity, constraints and indexes whose
  * definition changed are added again after `dropStatements` dropped them, triggers and
- * policies likewise) and routines (CREATE OR REPLACE from pg_get_functiondef). Views are
- * `viewStatements`'s.
+ * policies likewise) and routines (CREATE OR REPLACE from pg_get_functiondef; aggregates after
+ * the functions, with CREATE OR REPLACE AGGREGATE). Views are `viewStatements`'s.
  */
 export function alterStatements(from: Snapshot, to: Snapshot): string[] {
   const out: string[] = [];
@@ -117,11 +118,19 @@ export function alterStatements(from: Snapshot, to: Snapshot): string[] {
     foreignKeys.push(...changes.foreignKeys);
   }
   out.push(...foreignKeys);
+  const aggregates: string[] = [];
   for (const fn of to.functions) {
     const was = from.functions.find((other) => other.signature === fn.signature);
-    if (!was || was.definition === fn.definition) continue;
+    if (!was) continue;
+    if (fn.kind === "aggregate") {
+      const sql = aggregateChanged(was, fn) ? createAggregate(fn, { replace: true }) : null;
+      if (sql) aggregates.push(sql);
+      continue;
+    }
+    if (was.definition === fn.definition) continue;
     const sql = createFunction(fn);
     if (sql) out.push(sql);
   }
+  out.push(...aggregates);
   return out;
 }

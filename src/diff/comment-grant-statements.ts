@@ -1,6 +1,7 @@
 import type { ColumnSnapshot, FunctionSnapshot, GrantSnapshot, Snapshot, TableSnapshot, ViewSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
-import { routineKeyword } from "./object-statements.js";
+import { routineSignature } from "./aggregate-statements.js";
+import { grantKeyword, routineKeyword } from "./object-statements.js";
 import { commentLiteral, grantChanges, qualified } from "./sql-text.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
@@ -11,10 +12,31 @@ const keyOf = (object: { schema: string; name: string }): string => `${object.sc
  */
 const routineDefaultGrants: GrantSnapshot[] = [{ grantee: "PUBLIC", privilege: "EXECUTE", grantable: false }];
 
-function columnGrants(on: string, before: readonly ColumnSnapshot[], after: readonly ColumnSnapshot[]): string[] {
-  return after.flatMap((column) =>
-    grantChanges(on, before.find((other) => other.name === column.name)?.grants ?? [], column.grants, column.name),
-  );
+/**
+ * The grants an object had once the owner statements ran: ALTER … OWNER TO merges the new
+ * owner's grants into its owner rights (a snapshot lists no owner's grants), so they are gone
+ * from what REVOKE and GRANT start from. When the new owner is the database's owner, its name
+ * is not known and the grants stay as they were.
+ */
+function grantsAfterOwnerChange(
+  grants: readonly GrantSnapshot[],
+  was: { owner?: string } | undefined,
+  is: { owner?: string },
+): readonly GrantSnapshot[] {
+  if (!was || was.owner === is.owner || is.owner === undefined) return grants;
+  return grants.filter((grant) => grant.grantee !== is.owner);
+}
+
+function columnGrants(
+  on: string,
+  before: readonly ColumnSnapshot[],
+  after: readonly ColumnSnapshot[],
+  owners: { was: { owner?: string } | undefined; is: { owner?: string } },
+): string[] {
+  return after.flatMap((column) => {
+    const had = before.find((other) => other.name === column.name)?.grants ?? [];
+    return grantChanges(on, grantsAfterOwnerChange(had, owners.was, owners.is), column.grants, column.name);
+  });
 }
 
 /**
@@ -24,11 +46,13 @@ function columnGrants(on: string, before: readonly ColumnSnapshot[], after: read
 export function grantStatements(from: Snapshot, to: Snapshot): string[] {
   const out: string[] = [];
   for (const schema of to.schemas) {
-    const before = from.schemas.find((other) => other.name === schema.name)?.grants ?? [];
+    const was = from.schemas.find((other) => other.name === schema.name);
+    const before = grantsAfterOwnerChange(was?.grants ?? [], was, schema);
     out.push(...grantChanges(`SCHEMA ${quoteIdent(schema.name)}`, before, schema.grants));
   }
   for (const sequence of to.sequences) {
-    const before = from.sequences.find((other) => keyOf(other) === keyOf(sequence))?.grants ?? [];
+    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    const before = grantsAfterOwnerChange(was?.grants ?? [], was, sequence);
     out.push(...grantChanges(`SEQUENCE ${qualified(sequence.schema, sequence.name)}`, before, sequence.grants));
   }
   const relations: (TableSnapshot | ViewSnapshot)[] = [...to.tables, ...to.views];
@@ -36,12 +60,13 @@ export function grantStatements(from: Snapshot, to: Snapshot): string[] {
   for (const relation of relations) {
     const before = fromRelations.find((other) => keyOf(other) === keyOf(relation));
     const on = `TABLE ${qualified(relation.schema, relation.name)}`;
-    out.push(...grantChanges(on, before?.grants ?? [], relation.grants));
-    out.push(...columnGrants(on, before?.columns ?? [], relation.columns));
+    out.push(...grantChanges(on, grantsAfterOwnerChange(before?.grants ?? [], before, relation), relation.grants));
+    out.push(...columnGrants(on, before?.columns ?? [], relation.columns, { was: before, is: relation }));
   }
   for (const fn of to.functions) {
-    const before = from.functions.find((other) => other.signature === fn.signature)?.grants ?? routineDefaultGrants;
-    out.push(...grantChanges(`${routineKeyword(fn)} ${fn.signature}`, before, fn.grants));
+    const was = from.functions.find((other) => other.signature === fn.signature);
+    const before = grantsAfterOwnerChange(was?.grants ?? routineDefaultGrants, was, fn);
+    out.push(...grantChanges(`${grantKeyword(fn)} ${fn.signature}`, before, fn.grants));
   }
   return out;
 }
@@ -87,7 +112,7 @@ function relationComments(relation: TableSnapshot | ViewSnapshot, before: TableS
 }
 
 function functionComment(fn: FunctionSnapshot, before: FunctionSnapshot | undefined): string[] {
-  return commentOn(`${routineKeyword(fn)} ${fn.signature}`, before?.comment, fn.comment);
+  return commentOn(`${routineKeyword(fn)} ${routineSignature(fn)}`, before?.comment, fn.comment);
 }
 
 /** COMMENT ON statements for every comment of `to` that `from` does not have the same. */

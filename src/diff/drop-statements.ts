@@ -1,5 +1,6 @@
 import type { Snapshot, TableSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
+import { routineSignature, supportFunctionsOf } from "./aggregate-statements.js";
 import { needsRelations, orderTypes, orderViews, routineKeyword } from "./object-statements.js";
 import { destructive, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import { parentsOf, replacedParts } from "./table-statements.js";
@@ -133,12 +134,21 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
     }
   }
   // Routines whose arguments or result name a dropped table's row type go before the table
-  // (DROP TABLE refuses while they exist).
+  // (DROP TABLE refuses while they exist), with the aggregates that call them. Aggregates go
+  // before other routines: DROP FUNCTION refuses a support function while its aggregate exists.
   const droppedNames = new Set(dropped.map((table) => regclassName(table.schema, table.name)));
   const toFunctions = new Set(to.functions.map((fn) => fn.signature));
-  const droppedFunctions = from.functions.filter((fn) => !toFunctions.has(fn.signature));
-  const early = droppedFunctions.filter((fn) => needsRelations(fn, dropped) && fn.definition !== null);
-  for (const fn of early) out.push(destructive(`${fn.kind} ${fn.signature}`, `DROP ${routineKeyword(fn)} ${fn.signature};`));
+  const droppedFunctions = from.functions
+    .filter((fn) => !toFunctions.has(fn.signature))
+    .sort((x, y) => Number(y.kind === "aggregate") - Number(x.kind === "aggregate"));
+  const needTables = new Set(droppedFunctions.filter((fn) => needsRelations(fn, dropped)).map((fn) => fn.signature));
+  for (const fn of droppedFunctions) {
+    if (supportFunctionsOf(fn).some((signature) => needTables.has(signature))) needTables.add(fn.signature);
+  }
+  const early = droppedFunctions.filter((fn) => needTables.has(fn.signature));
+  const dropRoutine = (fn: (typeof droppedFunctions)[number]) =>
+    destructive(`${fn.kind} ${fn.signature}`, `DROP ${routineKeyword(fn)} ${routineSignature(fn)};`);
+  for (const fn of early) out.push(dropRoutine(fn));
   // A table goes after the tables that reference it and its partitions and children.
   const referenced = (table: TableSnapshot) =>
     table.constraints.flatMap((constraint) => (constraint.foreign_key ? [constraint.foreign_key.table] : []));
@@ -153,7 +163,7 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
     out.push(destructive(`${table.kind} ${keyOf(table)} and its data`, `DROP ${kind} ${qualified(table.schema, table.name)};`));
   }
   for (const fn of droppedFunctions) {
-    if (!early.includes(fn)) out.push(destructive(`${fn.kind} ${fn.signature}`, `DROP ${routineKeyword(fn)} ${fn.signature};`));
+    if (!early.includes(fn)) out.push(dropRoutine(fn));
   }
   for (const sequence of from.sequences) {
     if (toSequences.has(keyOf(sequence))) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ColumnSnapshot, Snapshot, TableSnapshot, ViewSnapshot } from "../model/snapshot.js";
+import type { ColumnSnapshot, FunctionSnapshot, SequenceSnapshot, Snapshot, TableSnapshot, ViewSnapshot } from "../model/snapshot.js";
 import { snapshotFormat } from "../model/snapshot.js";
 import { generateDiffSql } from "./generate-diff-sql.js";
 
@@ -225,4 +225,137 @@ describe("generateDiffSql", () => {
       "COMMENT ON FUNCTION app.f() IS 'one';",
     ]);
   });
+
+  it("creates an aggregate after its support function, and drops it before", () => {
+    const step: FunctionSnapshot = {
+      ...routine("step", "app.step(bigint,integer)", "bigint, integer"),
+      definition:
+        "CREATE OR REPLACE FUNCTION app.step(bigint, integer)\n RETURNS bigint\n LANGUAGE sql\nAS $function$SELECT $1 + $2$function$\n",
+    };
+    const total: FunctionSnapshot = {
+      ...routine("a_total", "app.a_total(integer)", "integer"),
+      kind: "aggregate",
+      parallel: "safe",
+      aggregate: {
+        kind: "normal",
+        transition_function: "app.step(bigint,integer)",
+        state_type: "bigint",
+        state_space: 0,
+        final_function: null,
+        final_extra: false,
+        final_modify: "read only",
+        combine_function: "int8pl(bigint,bigint)",
+        serial_function: null,
+        deserial_function: null,
+        initial_condition: "0",
+        moving: null,
+        sort_operator: null,
+      },
+    };
+    const statements = generateDiffSql(snapshot(), snapshot({ functions: [total, step] }));
+    const createAggregate =
+      'CREATE AGGREGATE "app"."a_total"(integer) (\n  SFUNC = app.step,\n  STYPE = bigint,\n  FINALFUNC_MODIFY = READ_ONLY,\n' +
+      "  COMBINEFUNC = int8pl,\n  INITCOND = '0',\n  PARALLEL = SAFE\n);";
+    expect(statements.indexOf(createAggregate)).toBeGreaterThan(statements.findIndex((s) => s.includes("FUNCTION app.step(")));
+    expect(generateDiffSql(snapshot({ functions: [total, step] }), snapshot())).toEqual([
+      "-- destructive: aggregate app.a_total(integer)\nDROP AGGREGATE app.a_total(integer);",
+      "-- destructive: function app.step(bigint,integer)\nDROP FUNCTION app.step(bigint,integer);",
+    ]);
+    const changed = { ...total, aggregate: { ...(total.aggregate as NonNullable<FunctionSnapshot["aggregate"]>), initial_condition: "1" } };
+    expect(generateDiffSql(snapshot({ functions: [total, step] }), snapshot({ functions: [changed, step] }))).toEqual([
+      createAggregate.replace("CREATE AGGREGATE", "CREATE OR REPLACE AGGREGATE").replace("'0'", "'1'"),
+    ]);
+  });
+
+  it("writes (*) for an aggregate without arguments where the aggregate grammar wants it", () => {
+    const count: FunctionSnapshot = { ...routine("n", "app.n()", ""), kind: "aggregate", comment: "how many" };
+    const withDefinition: FunctionSnapshot = {
+      ...count,
+      aggregate: {
+        kind: "normal",
+        transition_function: "int8inc(bigint)",
+        state_type: "bigint",
+        state_space: 0,
+        final_function: null,
+        final_extra: false,
+        final_modify: "read only",
+        combine_function: null,
+        serial_function: null,
+        deserial_function: null,
+        initial_condition: "0",
+        moving: null,
+        sort_operator: "pg_catalog.<",
+      },
+    };
+    expect(generateDiffSql(snapshot(), snapshot({ functions: [withDefinition] }))).toEqual([
+      "SET check_function_bodies = off;",
+      'CREATE AGGREGATE "app"."n"(*) (\n  SFUNC = int8inc,\n  STYPE = bigint,\n  FINALFUNC_MODIFY = READ_ONLY,\n' +
+        "  INITCOND = '0',\n  SORTOP = OPERATOR(pg_catalog.<)\n);",
+      "REVOKE EXECUTE ON FUNCTION app.n() FROM PUBLIC;",
+      "COMMENT ON AGGREGATE app.n(*) IS 'how many';",
+    ]);
+    // A snapshot written before aggregates were read cannot make one: nothing is said about it.
+    expect(generateDiffSql(snapshot(), snapshot({ functions: [count] }))).toEqual(["SET check_function_bodies = off;"]);
+  });
+
+  it("gives objects their owners before OWNED BY and grants, and back to the database's owner", () => {
+    const sequence: SequenceSnapshot = {
+      schema: "app",
+      name: "t_id_seq",
+      owner: "app_admin",
+      type: "integer",
+      start: "1",
+      increment: "1",
+      min: "1",
+      max: "2147483647",
+      cache: "1",
+      cycle: false,
+      persistence: "permanent",
+      owned_by: "app.t.id",
+      grants: [],
+      comment: null,
+    };
+    const owned = table("t", {
+      owner: "app_admin",
+      columns: [column("id", 1, "integer", { default: "nextval('app.t_id_seq'::regclass)" })],
+      grants: [{ grantee: "reader", privilege: "SELECT", grantable: false }],
+    });
+    const statements = generateDiffSql(snapshot(), snapshot({ sequences: [sequence], tables: [owned] }));
+    const at = (prefix: string) => statements.findIndex((statement) => statement.startsWith(prefix));
+    expect(at('ALTER TABLE "app"."t" OWNER TO "app_admin";')).toBeGreaterThan(at('CREATE TABLE "app"."t"'));
+    expect(at('ALTER SEQUENCE "app"."t_id_seq" OWNER TO "app_admin";')).toBeGreaterThan(-1);
+    expect(at('ALTER SEQUENCE "app"."t_id_seq" OWNED BY app.t.id;')).toBeGreaterThan(at('ALTER SEQUENCE "app"."t_id_seq" OWNER TO'));
+    expect(at('GRANT SELECT ON TABLE "app"."t" TO "reader";')).toBeGreaterThan(at('ALTER TABLE "app"."t" OWNER TO'));
+
+    // The new owner's grants become its owner rights: nothing to revoke. The sequence follows its table.
+    const before = snapshot({ sequences: [{ ...sequence, owner: "reader" }], tables: [{ ...owned, owner: undefined }] });
+    const after = snapshot({ sequences: [{ ...sequence, owner: "reader" }], tables: [{ ...owned, owner: "reader", grants: [] }] });
+    expect(generateDiffSql(before, after)).toEqual(['ALTER TABLE "app"."t" OWNER TO "reader";']);
+    expect(generateDiffSql(after, { ...after, tables: [{ ...owned, owner: undefined, grants: [] }] })).toEqual([
+      `DO $drydock$BEGIN EXECUTE 'ALTER TABLE "app"."t" OWNER TO ' || pg_catalog.quote_ident((SELECT pg_catalog.pg_get_userbyid(d.datdba) FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())); END$drydock$;`,
+    ]);
+  });
 });
+
+function routine(name: string, signature: string, args: string): FunctionSnapshot {
+  return {
+    schema: "app",
+    name,
+    signature,
+    arguments: args,
+    kind: "function",
+    result: "bigint",
+    language: "sql",
+    volatility: "immutable",
+    security_definer: false,
+    strict: false,
+    leakproof: false,
+    parallel: "unsafe",
+    search_path: null,
+    config: [],
+    body: "",
+    definition: null,
+    grants: [],
+    comment: null,
+  };
+}

@@ -1,9 +1,11 @@
-import type { Snapshot } from "../model/snapshot.js";
+import type { FunctionSnapshot, Snapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
+import { supportFunctionsOf } from "./aggregate-statements.js";
 import { alterStatements } from "./alter-statements.js";
 import { commentStatements, grantStatements } from "./comment-grant-statements.js";
 import { dropStatements } from "./drop-statements.js";
 import {
+  canCreate,
   createFunction,
   createSequence,
   createType,
@@ -12,7 +14,8 @@ import {
   viewStatements,
   viewsToRebuild,
 } from "./object-statements.js";
-import { indexIfNotExists, orderByDependencies, qualified, regclassName } from "./sql-text.js";
+import { routineAndViewOwnerStatements, storageOwnerStatements } from "./owner-statements.js";
+import { indexIfNotExists, mentions, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import {
   addConstraint,
   createPolicy,
@@ -32,17 +35,46 @@ export interface GenerateDiffSqlOptions {
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
 
 /**
+ * New routines in creation order: an aggregate after its support functions, a routine whose
+ * definition names a new aggregate after it (a SQL-standard body is resolved at creation).
+ */
+function orderRoutines(routines: readonly FunctionSnapshot[]): FunctionSnapshot[] {
+  const aggregates = routines.filter((fn) => fn.kind === "aggregate");
+  return orderByDependencies(
+    routines,
+    (fn) => fn.signature,
+    (fn) =>
+      fn.kind === "aggregate"
+        ? supportFunctionsOf(fn)
+        : aggregates.filter((other) => fn.definition !== null && mentions(fn.definition, other.schema, other.name)).map((o) => o.signature),
+  );
+}
+
+/**
+ * The routines that must wait for the tables and views (`needsRelations`), with the aggregates
+ * whose support functions wait.
+ */
+function lateRoutines(routines: readonly FunctionSnapshot[], relations: readonly { schema: string; name: string }[]): Set<string> {
+  const late = new Set(routines.filter((fn) => needsRelations(fn, relations)).map((fn) => fn.signature));
+  for (const fn of routines) {
+    if (supportFunctionsOf(fn).some((signature) => late.has(signature))) late.add(fn.signature);
+  }
+  return late;
+}
+
+/**
  * The SQL statements that turn a database shaped like `from` into one shaped like `to`, in an
  * order PostgreSQL accepts: schemas and extensions, types, sequences, functions that need no
- * table, new tables without foreign keys (keys and checks, indexes); then drops of what only
- * `from` has, dependants first, each marked `-- destructive:` (left out with `safe`), with the
- * views that must be rebuilt (`viewsToRebuild`); then changes to tables both have (columns,
- * constraints, indexes, triggers, policies) and routines; then foreign keys of new tables, the
- * remaining functions, views (new, rebuilt and replaced, each after the views it names, after
- * every column they may select), triggers, row-level security and policies of new objects,
- * grants and comments. Function bodies are not checked at creation (`SET
- * check_function_bodies = off`, as pg_dump does), so a PL/pgSQL or SQL function may name
- * tables created after it. Pure: no database.
+ * table and the aggregates they support, new tables without foreign keys (keys and checks,
+ * indexes); then drops of what only `from` has, dependants first, each marked `-- destructive:`
+ * (left out with `safe`), with the views that must be rebuilt (`viewsToRebuild`); then changes
+ * to tables both have (columns, constraints, indexes, triggers, policies) and routines; then
+ * foreign keys of new tables, owners of schemas, types, tables and sequences (before `OWNED BY`,
+ * which wants one owner), the remaining functions, views (new, rebuilt and replaced, each after
+ * the views it names, after every column they may select), triggers, row-level security and
+ * policies of new objects, owners of routines and views, grants and comments (docs/diff.md).
+ * Function bodies are not checked at creation (`SET check_function_bodies = off`, as pg_dump
+ * does), so a PL/pgSQL or SQL function may name tables created after it. Pure: no database.
  */
 export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateDiffSqlOptions = {}): string[] {
   const out: string[] = [];
@@ -58,7 +90,7 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
     views: new Set(kept.views.map(keyOf)),
     functions: new Set(from.functions.map((fn) => fn.signature)),
   };
-  const newFunctions = to.functions.filter((fn) => !had.functions.has(fn.signature));
+  const newFunctions = orderRoutines(to.functions.filter((fn) => !had.functions.has(fn.signature)));
   const changedFunctions = to.functions.filter((fn) =>
     from.functions.some((other) => other.signature === fn.signature && other.definition !== fn.definition),
   );
@@ -79,9 +111,10 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
   for (const sequence of to.sequences) if (!had.sequences.has(keyOf(sequence))) out.push(createSequence(sequence));
 
   const relations = [...to.tables, ...to.views];
-  const lateFunctions = newFunctions.filter((fn) => needsRelations(fn, relations));
+  const late = lateRoutines(newFunctions, relations);
+  const lateFunctions = newFunctions.filter((fn) => late.has(fn.signature));
   for (const fn of newFunctions) {
-    if (lateFunctions.includes(fn)) continue;
+    if (late.has(fn.signature)) continue;
     const sql = createFunction(fn);
     if (sql) out.push(sql);
   }
@@ -113,6 +146,14 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
       if (constraint.type === "foreign key") out.push(addConstraint(table, constraint));
     }
   }
+  // What was not created (foreign tables, whose server the snapshot does not keep, and aggregates
+  // of snapshots written before aggregates were read) gets no owner, grants or comments either.
+  const created: Snapshot = {
+    ...to,
+    tables: to.tables.filter((table) => had.tables.has(keyOf(table)) || table.kind !== "foreign table"),
+    functions: to.functions.filter((fn) => had.functions.has(fn.signature) || canCreate(fn)),
+  };
+  out.push(...storageOwnerStatements(from, created));
   for (const sequence of to.sequences) {
     const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
     if ((was?.owned_by ?? null) === sequence.owned_by) continue;
@@ -131,13 +172,7 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
     out.push(...rlsChanges(table, { enabled: false, forced: false }));
     for (const policy of table.policies) out.push(createPolicy(table, policy));
   }
-
-  // What was not created above (aggregates, which the snapshot cannot print, and foreign
-  // tables, whose server it does not keep) gets no grants or comments either.
-  const created: Snapshot = {
-    ...to,
-    tables: to.tables.filter((table) => had.tables.has(keyOf(table)) || table.kind !== "foreign table"),
-    functions: to.functions.filter((fn) => had.functions.has(fn.signature) || fn.definition !== null),
-  };
+  // Owners before grants: ALTER … OWNER TO hands the old owner's privileges to the new one.
+  out.push(...routineAndViewOwnerStatements(kept, created));
   return [...out, ...grantStatements(kept, created), ...commentStatements(kept, created)];
 }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ColumnSnapshot, FunctionSnapshot, SequenceSnapshot, Snapshot, TypeSnapshot, ViewSnapshot } from "../model/snapshot.js";
 import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
+import { createAggregate } from "./aggregate-statements.js";
 import { indexIfNotExists, mentions, orderByDependencies, qualified } from "./sql-text.js";
 
 /** CREATE TYPE / CREATE DOMAIN for one type of the snapshot. */
@@ -54,9 +55,19 @@ export function createSequence(sequence: SequenceSnapshot): string {
   return `CREATE ${unlogged}SEQUENCE ${qualified(sequence.schema, sequence.name)} AS ${sequence.type} INCREMENT BY ${sequence.increment} MINVALUE ${sequence.min} MAXVALUE ${sequence.max} START WITH ${sequence.start} CACHE ${sequence.cache} ${cycle};`;
 }
 
-/** pg_get_functiondef output, a statement of its own (it ends without a semicolon). */
+/**
+ * pg_get_functiondef output, a statement of its own (it ends without a semicolon), or CREATE
+ * AGGREGATE for an aggregate. Null when the snapshot cannot make the routine again (an
+ * aggregate in a snapshot written before aggregates were read).
+ */
 export function createFunction(fn: FunctionSnapshot): string | null {
+  if (fn.kind === "aggregate") return createAggregate(fn);
   return fn.definition === null ? null : `${fn.definition.trimEnd()};`;
+}
+
+/** True when the snapshot holds what it takes to create the routine (see `createFunction`). */
+export function canCreate(fn: FunctionSnapshot): boolean {
+  return fn.kind === "aggregate" ? fn.aggregate !== undefined : fn.definition !== null;
 }
 
 /**
@@ -66,7 +77,8 @@ export function createFunction(fn: FunctionSnapshot): string | null {
  */
 export function needsRelations(fn: FunctionSnapshot, relations: readonly { schema: string; name: string }[]): boolean {
   if (fn.definition !== null && /\n\s*(BEGIN ATOMIC|RETURN )/i.test(fn.definition) && !/\nAS /.test(fn.definition)) return true;
-  const signature = `${fn.arguments} ${fn.result ?? ""}`;
+  // An aggregate's state may be a table's row type too.
+  const signature = `${fn.arguments} ${fn.result ?? ""} ${fn.aggregate?.state_type ?? ""} ${fn.aggregate?.moving?.state_type ?? ""}`;
   return relations.some((relation) => mentions(signature, relation.schema, relation.name));
 }
 
@@ -183,7 +195,12 @@ export function createView(view: ViewSnapshot): string {
   return `CREATE MATERIALIZED VIEW ${name}${options} AS\n${query}\nWITH ${view.is_populated === false ? "NO " : ""}DATA;`;
 }
 
-/** The keyword COMMENT ON, GRANT and DROP use for a routine. */
+/** The keyword COMMENT ON, DROP and ALTER use for a routine (GRANT has no AGGREGATE: see `grantKeyword`). */
 export function routineKeyword(fn: FunctionSnapshot): string {
   return fn.kind === "procedure" ? "PROCEDURE" : fn.kind === "aggregate" ? "AGGREGATE" : "FUNCTION";
+}
+
+/** The keyword GRANT and REVOKE use for a routine: an aggregate is granted on as a FUNCTION. */
+export function grantKeyword(fn: FunctionSnapshot): string {
+  return fn.kind === "procedure" ? "PROCEDURE" : "FUNCTION";
 }

@@ -63,7 +63,11 @@ async function roundTrip(project: Project | string, preludes: string[]): Promise
   }
 }
 
-/** Object kinds the corpus sets barely use: partitions, inheritance, domains, matviews, grants, comments. */
+/**
+ * Object kinds the corpus sets barely use: partitions, inheritance, domains, matviews, grants,
+ * comments, aggregates of every kind, objects owned by roles other than the database's owner
+ * (predefined roles, so that no test creates a server-wide role).
+ */
 const kitchenSink = `
 CREATE SCHEMA shop;
 CREATE TYPE shop.mood AS ENUM ('sad', 'ok', 'happy');
@@ -125,6 +129,31 @@ COMMENT ON VIEW shop.big_customers IS 'big ones';
 COMMENT ON MATERIALIZED VIEW shop.totals IS 'sums';
 COMMENT ON FUNCTION shop.double(integer) IS 'twice';
 COMMENT ON SEQUENCE shop.ticket_seq IS 'tickets';
+CREATE FUNCTION shop.sum_state(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 + $2';
+CREATE FUNCTION shop.sum_inverse(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 - $2';
+CREATE FUNCTION shop.sum_final(numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2';
+CREATE AGGREGATE shop.doubled_sum(numeric) (SFUNC = shop.sum_state, STYPE = numeric, INITCOND = '0', FINALFUNC = shop.sum_final,
+  COMBINEFUNC = shop.sum_state, PARALLEL = SAFE, MSFUNC = shop.sum_state, MINVFUNC = shop.sum_inverse, MSTYPE = numeric, MINITCOND = '0');
+CREATE AGGREGATE shop.smallest(integer) (SFUNC = int4smaller, STYPE = integer, SORTOP = <);
+CREATE AGGREGATE shop.how_many(*) (SFUNC = int8inc, STYPE = bigint, INITCOND = '0');
+CREATE AGGREGATE shop.pick(float8 ORDER BY float8) (SFUNC = ordered_set_transition, STYPE = internal,
+  FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA);
+CREATE AGGREGATE shop.place(VARIADIC "any" ORDER BY VARIADIC "any") (SFUNC = ordered_set_transition_multi, STYPE = internal,
+  FINALFUNC = rank_final, FINALFUNC_EXTRA, HYPOTHETICAL);
+CREATE VIEW shop.score_sums AS SELECT shop.doubled_sum(score), shop.smallest(score), shop.how_many(*) FROM shop.customers;
+COMMENT ON AGGREGATE shop.how_many(*) IS 'rows';
+REVOKE EXECUTE ON FUNCTION shop.how_many() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION shop.pick(float8, float8) TO pg_monitor;
+GRANT INSERT ON shop.customers TO pg_read_all_data;
+ALTER TABLE shop.notes OWNER TO pg_monitor;
+ALTER TABLE shop.cache OWNER TO pg_monitor;
+ALTER TYPE shop.mood OWNER TO pg_monitor;
+ALTER DOMAIN shop.positive OWNER TO pg_monitor;
+ALTER SEQUENCE shop.ticket_seq OWNER TO pg_monitor;
+ALTER FUNCTION shop.double(integer) OWNER TO pg_monitor;
+ALTER AGGREGATE shop.how_many(*) OWNER TO pg_monitor;
+ALTER VIEW shop.a_names OWNER TO pg_monitor;
+ALTER MATERIALIZED VIEW shop.totals OWNER TO pg_read_all_data;
 `;
 
 /** Changes to kitchenSink that exercise the drops and ALTERs. */
@@ -148,6 +177,13 @@ ALTER TABLE shop.orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (cust
 REVOKE UPDATE (mood) ON shop.customers FROM PUBLIC;
 COMMENT ON TABLE shop.customers IS 'who buys, and pays';
 COMMENT ON COLUMN shop.customers.name IS NULL;
+CREATE OR REPLACE AGGREGATE shop.doubled_sum(numeric) (SFUNC = shop.sum_state, STYPE = numeric, INITCOND = '1',
+  FINALFUNC = shop.sum_final, PARALLEL = RESTRICTED);
+DROP AGGREGATE shop.place(VARIADIC "any" ORDER BY VARIADIC "any");
+ALTER TABLE shop.cache OWNER TO CURRENT_USER;
+ALTER TABLE shop.customers OWNER TO pg_read_all_data;
+ALTER SCHEMA shop OWNER TO pg_monitor;
+ALTER AGGREGATE shop.smallest(integer) OWNER TO pg_monitor;
 `;
 
 describe("generateDiffSql round trip", () => {
@@ -189,10 +225,9 @@ describe("generateDiffSql round trip", () => {
   });
 });
 
-// Sets run one after another: their preludes create server-wide roles. Left out, because they do
-// not round-trip yet: stellar-horizon (its aggregates public.first/last/min_price/max_price: the
-// snapshot keeps no aggregate definition) and supabase-storage (its tables belong to
-// supabase_storage_admin and grant to postgres; the snapshot keeps no owner).
+// Sets run one after another: their preludes create server-wide roles. stellar-horizon has
+// aggregates (public.first/last/min_price/max_price); supabase-storage gives its tables to
+// supabase_storage_admin and grants on them to postgres, so owners must round-trip too.
 const corpusSets = [
   "authelia",
   "chef-bifrost",
@@ -201,7 +236,9 @@ const corpusSets = [
   "marquez",
   "onlook",
   "openfga",
+  "stellar-horizon",
   "stripe-sync-engine",
+  "supabase-storage",
   "tastybytes-graphile",
   "umami",
 ];

@@ -4,6 +4,8 @@
  * name (binary order, not the database's collation); lists whose order is meaning (enum
  * labels, the columns of a key) keep that order. Keys are snake_case like every JSON drydock
  * writes. Statistics sit apart, in `statistics`, so that comparisons can leave them out.
+ * `owner` and `aggregate` are left out where they do not apply, so that snapshots written before
+ * they existed read the same.
  */
 
 /** The format marker of a snapshot file; bumped when the shape changes incompatibly. */
@@ -48,7 +50,17 @@ export interface GrantSnapshot {
   grantable: boolean;
 }
 
-export interface SchemaSnapshot {
+/**
+ * The owner of an object, when it is not the database's owner (`pg_database.datdba`): objects
+ * the role that owns the database created, the usual case, have no `owner` key. Relative to the
+ * database rather than to the session, so that any role reading a database sees the same
+ * snapshot; `pg_database_owner` (PostgreSQL 14+, the owner of `public` on 15+) is named as it is.
+ */
+export interface Owned {
+  owner?: string;
+}
+
+export interface SchemaSnapshot extends Owned {
   name: string;
   grants: GrantSnapshot[];
   comment: string | null;
@@ -65,7 +77,7 @@ export interface ExtensionSnapshot {
 
 export type TypeSnapshot = EnumSnapshot | DomainSnapshot | CompositeTypeSnapshot | RangeTypeSnapshot;
 
-interface TypeBase {
+interface TypeBase extends Owned {
   schema: string;
   name: string;
   comment: string | null;
@@ -96,7 +108,7 @@ export interface RangeTypeSnapshot extends TypeBase {
   subtype: string;
 }
 
-export interface SequenceSnapshot {
+export interface SequenceSnapshot extends Owned {
   schema: string;
   name: string;
   type: string;
@@ -116,7 +128,7 @@ export interface SequenceSnapshot {
 
 export type Persistence = "permanent" | "unlogged";
 
-export interface TableSnapshot {
+export interface TableSnapshot extends Owned {
   schema: string;
   name: string;
   kind: "table" | "partitioned table" | "foreign table";
@@ -220,7 +232,7 @@ export interface PolicySnapshot {
   comment: string | null;
 }
 
-export interface ViewSnapshot {
+export interface ViewSnapshot extends Owned {
   schema: string;
   name: string;
   kind: "view" | "materialized view";
@@ -237,7 +249,7 @@ export interface ViewSnapshot {
   comment: string | null;
 }
 
-export interface FunctionSnapshot {
+export interface FunctionSnapshot extends Owned {
   schema: string;
   name: string;
   /** `schema.name(argument types)` (`::regprocedure`): what tells overloads apart. */
@@ -259,10 +271,52 @@ export interface FunctionSnapshot {
   config: string[];
   /** The source (`prosrc`), or the SQL-standard body (`BEGIN ATOMIC … END`, `RETURN …`). */
   body: string;
-  /** `pg_get_functiondef()`; null for aggregates, which it cannot print. */
+  /** `pg_get_functiondef()`; null for aggregates, which it cannot print (see `aggregate`). */
   definition: string | null;
+  /** For aggregates only (`pg_aggregate`): what `CREATE AGGREGATE` needs to make it again. */
+  aggregate?: AggregateSnapshot;
   grants: GrantSnapshot[];
   comment: string | null;
+}
+
+/**
+ * An aggregate's `pg_aggregate` row. Support functions are signatures as `::regprocedure` prints
+ * them (`public.first_agg(anyelement,anyelement)`, `int4pl(integer,integer)`), types as
+ * `format_type` does. The argument list is the function's `arguments` (`ORDER BY` included for
+ * ordered-set aggregates), the parallel mode its `parallel`.
+ */
+export interface AggregateSnapshot {
+  kind: "normal" | "ordered-set" | "hypothetical";
+  /** `SFUNC`, `STYPE`, `SSPACE` (0: PostgreSQL's estimate). */
+  transition_function: string;
+  state_type: string;
+  state_space: number;
+  /** `FINALFUNC`, `FINALFUNC_EXTRA`, `FINALFUNC_MODIFY`. */
+  final_function: string | null;
+  final_extra: boolean;
+  final_modify: AggregateModify;
+  combine_function: string | null;
+  serial_function: string | null;
+  deserial_function: string | null;
+  /** `INITCOND`, the state's initial value as text; null: the state starts NULL. */
+  initial_condition: string | null;
+  /** The moving-aggregate mode (`MSFUNC`, `MINVFUNC`, …), else null. */
+  moving: MovingAggregateSnapshot | null;
+  /** `SORTOP`, schema-qualified (`pg_catalog.<`), for aggregates like `min` an index can answer. */
+  sort_operator: string | null;
+}
+
+export type AggregateModify = "read only" | "shareable" | "read write";
+
+export interface MovingAggregateSnapshot {
+  transition_function: string;
+  inverse_function: string;
+  state_type: string;
+  state_space: number;
+  final_function: string | null;
+  final_extra: boolean;
+  final_modify: AggregateModify;
+  initial_condition: string | null;
 }
 
 export interface SnapshotStatistics {

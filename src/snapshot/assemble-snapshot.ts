@@ -1,4 +1,6 @@
 import type {
+  AggregateModify,
+  AggregateSnapshot,
   ColumnSnapshot,
   ConstraintSnapshot,
   FunctionSnapshot,
@@ -18,7 +20,7 @@ import { snapshotFormat } from "../model/snapshot.js";
 import type { ColumnRow } from "./queries/columns.js";
 import type { ConstraintRow } from "./queries/constraints.js";
 import type { ExtensionRow } from "./queries/extensions.js";
-import type { FunctionRow } from "./queries/functions.js";
+import type { AggregateRow, FunctionRow } from "./queries/functions.js";
 import type { IndexRow } from "./queries/indexes.js";
 import type { PolicyRow } from "./queries/policies.js";
 import type { SchemaRow } from "./queries/schemas.js";
@@ -69,6 +71,11 @@ const byName = <T extends { name: string }>(items: readonly T[]): T[] => sortBy(
 const bySchemaAndName = <T extends { schema: string; name: string }>(items: readonly T[]): T[] =>
   sortBy(items, (item) => [item.schema, item.name]);
 
+/** `{ owner }` when the catalog named one (not the database's owner), else nothing: the key is left out. */
+function ownerOf(row: { owner: string | null }): { owner?: string } {
+  return row.owner === null ? {} : { owner: row.owner };
+}
+
 function grants(rows: GrantSnapshot[] | null): GrantSnapshot[] {
   return sortBy(rows ?? [], (grant) => [grant.grantee, grant.privilege]);
 }
@@ -101,9 +108,19 @@ const functionKinds = { f: "function", p: "procedure", a: "aggregate", w: "windo
 const volatilities = { i: "immutable", s: "stable", v: "volatile" } as const;
 const parallelModes = { s: "safe", r: "restricted", u: "unsafe" } as const;
 const matchTypes = { s: "simple", f: "full", p: "partial" } as const;
+const aggregateKinds = { n: "normal", o: "ordered-set", h: "hypothetical" } as const;
+const aggregateModes: Record<string, AggregateModify> = { r: "read only", s: "shareable", w: "read write" };
 
 function sequence(row: SequenceRow): SequenceSnapshot {
-  return { ...row, persistence: row.persistence === "u" ? "unlogged" : "permanent", grants: grants(row.grants) };
+  const { schema, name, owner: _owner, ...rest } = row;
+  return {
+    schema,
+    name,
+    ...ownerOf(row),
+    ...rest,
+    persistence: row.persistence === "u" ? "unlogged" : "permanent",
+    grants: grants(row.grants),
+  };
 }
 
 function column(row: ColumnRow): ColumnSnapshot {
@@ -174,7 +191,7 @@ function policy(row: PolicyRow): PolicySnapshot {
 }
 
 function type(row: TypeRow): TypeSnapshot {
-  const base = { schema: row.schema, name: row.name, comment: row.comment };
+  const base = { schema: row.schema, name: row.name, ...ownerOf(row), comment: row.comment };
   switch (row.kind) {
     case "e":
       return { ...base, kind: "enum", labels: row.labels ?? [] };
@@ -195,12 +212,43 @@ function type(row: TypeRow): TypeSnapshot {
   }
 }
 
+function aggregate(row: AggregateRow): AggregateSnapshot {
+  const moving = row.moving;
+  return {
+    kind: aggregateKinds[row.kind],
+    transition_function: row.transition_function,
+    state_type: row.state_type,
+    state_space: Number(row.state_space),
+    final_function: row.final_function,
+    final_extra: row.final_extra,
+    final_modify: aggregateModes[row.final_modify] ?? "read only",
+    combine_function: row.combine_function,
+    serial_function: row.serial_function,
+    deserial_function: row.deserial_function,
+    initial_condition: row.initial_condition,
+    moving: moving
+      ? {
+          transition_function: moving.transition_function,
+          inverse_function: moving.inverse_function,
+          state_type: moving.state_type,
+          state_space: Number(moving.state_space),
+          final_function: moving.final_function,
+          final_extra: moving.final_extra,
+          final_modify: aggregateModes[moving.final_modify] ?? "read only",
+          initial_condition: moving.initial_condition,
+        }
+      : null,
+    sort_operator: row.sort_operator,
+  };
+}
+
 function fn(row: FunctionRow): FunctionSnapshot {
   const config = [...(row.config ?? [])].sort(compareText);
   const searchPath = config.find((setting) => setting.startsWith("search_path="));
   return {
     schema: row.schema,
     name: row.name,
+    ...ownerOf(row),
     signature: row.signature,
     arguments: row.arguments,
     kind: functionKinds[row.kind],
@@ -215,6 +263,7 @@ function fn(row: FunctionRow): FunctionSnapshot {
     config,
     body: row.body,
     definition: row.definition,
+    ...(row.aggregate ? { aggregate: aggregate(row.aggregate) } : {}),
     grants: grants(row.grants),
     comment: row.comment,
   };
@@ -239,6 +288,7 @@ export function assembleSnapshot(source: SnapshotSource, rows: CatalogRows): Sna
     return {
       schema: row.schema,
       name: row.name,
+      ...ownerOf(row),
       kind: row.kind === "p" ? "partitioned table" : row.kind === "f" ? "foreign table" : "table",
       persistence: row.persistence === "u" ? "unlogged" : "permanent",
       rls: { enabled: row.rls_enabled, forced: row.rls_forced },
@@ -265,6 +315,7 @@ export function assembleSnapshot(source: SnapshotSource, rows: CatalogRows): Sna
     return {
       schema: row.schema,
       name: row.name,
+      ...ownerOf(row),
       kind: row.kind === "m" ? "materialized view" : "view",
       definition: row.definition,
       options: [...(row.options ?? [])].sort(compareText),
@@ -288,7 +339,7 @@ export function assembleSnapshot(source: SnapshotSource, rows: CatalogRows): Sna
   return {
     format: snapshotFormat,
     source,
-    schemas: byName(rows.schemas.map((row) => ({ name: row.name, grants: grants(row.grants), comment: row.comment }))),
+    schemas: byName(rows.schemas.map((row) => ({ name: row.name, ...ownerOf(row), grants: grants(row.grants), comment: row.comment }))),
     extensions: byName(rows.extensions.map((row) => ({ ...row, functions: [...(row.functions ?? [])].sort(compareText) }))),
     types: bySchemaAndName(rows.types.map(type)),
     sequences: bySchemaAndName(rows.sequences.map(sequence)),

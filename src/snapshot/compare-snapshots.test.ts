@@ -205,4 +205,60 @@ describe("compareSnapshots", () => {
       { kind: "extension", name: "citext", change: "changed", attribute: "version", before: "1.6", after: "1.8" },
     ]);
   });
+
+  it("compares owners (no owner: the database's) and aggregate definitions by their path", () => {
+    const aggregate = {
+      kind: "normal" as const,
+      transition_function: "int4pl(integer,integer)",
+      state_type: "integer",
+      state_space: 0,
+      final_function: null,
+      final_extra: false,
+      final_modify: "read only" as const,
+      combine_function: null,
+      serial_function: null,
+      deserial_function: null,
+      initial_condition: "0",
+      moving: null,
+      sort_operator: null,
+    };
+    const total = {
+      schema: "app",
+      name: "total",
+      signature: "app.total(integer)",
+      arguments: "integer",
+      kind: "aggregate" as const,
+      result: "integer",
+      language: "internal",
+      volatility: "immutable" as const,
+      security_definer: false,
+      strict: false,
+      leakproof: false,
+      parallel: "unsafe" as const,
+      search_path: null,
+      config: [],
+      body: "aggregate_dummy",
+      definition: null,
+      aggregate,
+      grants: [],
+      comment: null,
+    };
+    const before = snapshot({ functions: [total] });
+    const after = snapshot({
+      tables: [table("users", { owner: "app_admin" })],
+      functions: [{ ...total, owner: "app_admin", aggregate: { ...aggregate, initial_condition: "1" } }],
+    });
+    expect(compareSnapshots(before, after)).toEqual([
+      {
+        kind: "function",
+        name: "app.total(integer)",
+        change: "changed",
+        attribute: "aggregate.initial_condition",
+        before: "0",
+        after: "1",
+      },
+      { kind: "function", name: "app.total(integer)", change: "changed", attribute: "owner", before: null, after: "app_admin" },
+      { kind: "table", name: "app.users", change: "changed", attribute: "owner", before: null, after: "app_admin" },
+    ]);
+  });
 });

@@ -222,7 +222,53 @@ forEachEngine("takeSnapshot", (newTarget) => {
       expect(snapshot.functions[0]).toMatchObject({ body: "RETURN (a + b)", volatility: "immutable", strict: true, parallel: "safe" });
       expect(snapshot.functions[0]?.grants).toEqual([{ grantee: "PUBLIC", privilege: "EXECUTE", grantable: false }]);
       expect(snapshot.functions[1]).toMatchObject({ result: null, body: " DELETE FROM app.cache " });
-      expect(snapshot.functions[3]).toMatchObject({ definition: null, result: "integer" });
+      expect(snapshot.functions[3]).toMatchObject({
+        definition: null,
+        result: "integer",
+        aggregate: { kind: "normal", transition_function: "int4pl(integer,integer)", state_type: "integer", initial_condition: "0" },
+      });
+      expect(snapshot.functions.filter((fn) => "aggregate" in fn).map((fn) => fn.name)).toEqual(["total"]);
+      // owners are named only when they are not the database's owner
+      expect(snapshot.schemas.map((schema) => schema.owner)).toEqual([undefined, "pg_database_owner"]);
+      expect([...snapshot.tables, ...snapshot.views, ...snapshot.functions].some((object) => "owner" in object)).toBe(false);
+    });
+  });
+
+  it("names the owner of an object the database's owner does not own", async () => {
+    await withRichDatabase(await newTarget(), async (engine) => {
+      const before = await takeSnapshot(engine, { schemas });
+      await engine.exec(`
+        ALTER TABLE app.projects OWNER TO pg_monitor;
+        ALTER VIEW app.project_titles OWNER TO pg_monitor;
+        ALTER SEQUENCE app.invoice_number OWNER TO pg_monitor;
+        ALTER TYPE app.mood OWNER TO pg_monitor;
+        ALTER FUNCTION app.add(integer, integer) OWNER TO pg_monitor;
+        ALTER AGGREGATE app.total(integer) OWNER TO pg_monitor;
+        ALTER SCHEMA app OWNER TO pg_monitor;`);
+      const snapshot = await takeSnapshot(engine, { schemas });
+      const owned = [snapshot.schemas, snapshot.types, snapshot.sequences, snapshot.tables, snapshot.views, snapshot.functions]
+        .flat()
+        .filter((object) => object.owner !== undefined)
+        .map((object) => `${"schema" in object ? `${object.schema}.` : ""}${object.name}: ${object.owner}`);
+      expect(owned).toEqual([
+        "app: pg_monitor",
+        "public: pg_database_owner",
+        "app.mood: pg_monitor",
+        "app.invoice_number: pg_monitor",
+        "app.projects_id_seq: pg_monitor", // a serial sequence follows its table
+        "app.projects: pg_monitor",
+        "app.project_titles: pg_monitor",
+        "app.add: pg_monitor",
+        "app.total: pg_monitor",
+      ]);
+      expect(compareSnapshots(before, snapshot)).toContainEqual({
+        kind: "table",
+        name: "app.projects",
+        change: "changed",
+        attribute: "owner",
+        before: null,
+        after: "pg_monitor",
+      });
     });
   });
 

@@ -21,3 +21,12 @@ export function grantsOf(acl: string, defaultKind: "r" | "s" | "f" | "n" | null,
       'privilege', g.privilege_type, 'grantable', g.is_grantable))
     FROM pg_catalog.aclexplode(${effective}) g WHERE g.grantee <> ${owner})`;
 }
+
+/**
+ * The name of an object's owner, or NULL when it is the database's owner (`Owned` in
+ * src/model/snapshot.ts). The database's owner is read once per query (an uncorrelated subquery).
+ */
+export function ownerUnlessDatabaseOwner(owner: string): string {
+  return `CASE WHEN ${owner} <> (SELECT d.datdba FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+    THEN pg_catalog.pg_get_userbyid(${owner}) END`;
+}

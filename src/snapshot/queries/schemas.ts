@@ -1,14 +1,15 @@
-import { grantsOf } from "./fragments.js";
+import { grantsOf, ownerUnlessDatabaseOwner } from "./fragments.js";
 
-/** The configured schemas that exist, with their privileges and comments. */
+/** The configured schemas that exist, with their owners, privileges and comments. */
 export interface SchemaRow {
   name: string;
+  owner: string | null;
   grants: { grantee: string; privilege: string; grantable: boolean }[] | null;
   comment: string | null;
 }
 
 export const schemasQuery = `
-SELECT n.nspname AS name,
+SELECT n.nspname AS name, ${ownerUnlessDatabaseOwner("n.nspowner")} AS owner,
   ${grantsOf("n.nspacl", "n", "n.nspowner")} AS grants,
   pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment
 FROM pg_catalog.pg_namespace n

@@ -1,4 +1,4 @@
-import { grantsOf, isExtensionMember } from "./fragments.js";
+import { grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /**
  * Sequences, except identity sequences (deptype 'i': they are part of their column). Numbers
@@ -7,6 +7,7 @@ import { grantsOf, isExtensionMember } from "./fragments.js";
 export interface SequenceRow {
   schema: string;
   name: string;
+  owner: string | null;
   type: string;
   start: string;
   increment: string;
@@ -21,7 +22,8 @@ export interface SequenceRow {
 }
 
 export const sequencesQuery = `
-SELECT n.nspname AS schema, c.relname AS name, pg_catalog.format_type(s.seqtypid, NULL) AS type,
+SELECT n.nspname AS schema, c.relname AS name, ${ownerUnlessDatabaseOwner("c.relowner")} AS owner,
+  pg_catalog.format_type(s.seqtypid, NULL) AS type,
   s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
   s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence::text AS persistence,
   (SELECT dep.refobjid::pg_catalog.regclass::text || '.' || pg_catalog.quote_ident(a.attname)

@@ -1,9 +1,10 @@
-import { grantsOf, isExtensionMember } from "./fragments.js";
+import { grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /** Tables, partitioned tables, partitions and foreign tables (temporary tables live in pg_temp). */
 export interface TableRow {
   schema: string;
   name: string;
+  owner: string | null;
   kind: "r" | "p" | "f";
   persistence: string;
   rls_enabled: boolean;
@@ -18,7 +19,8 @@ export interface TableRow {
 }
 
 export const tablesQuery = `
-SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relpersistence::text AS persistence,
+SELECT n.nspname AS schema, c.relname AS name, ${ownerUnlessDatabaseOwner("c.relowner")} AS owner,
+  c.relkind::text AS kind, c.relpersistence::text AS persistence,
   c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
   CASE WHEN c.relispartition THEN

@@ -1,4 +1,4 @@
-import { isExtensionMember } from "./fragments.js";
+import { isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /**
  * Enums, domains, composite types (not the row types of tables) and range types. The
@@ -8,6 +8,7 @@ import { isExtensionMember } from "./fragments.js";
 export interface TypeRow {
   schema: string;
   name: string;
+  owner: string | null;
   kind: "e" | "d" | "c" | "r";
   labels: string[] | null;
   base_type: string | null;
@@ -21,7 +22,7 @@ export interface TypeRow {
 }
 
 export const typesQuery = `
-SELECT n.nspname AS schema, t.typname AS name, t.typtype::text AS kind,
+SELECT n.nspname AS schema, t.typname AS name, ${ownerUnlessDatabaseOwner("t.typowner")} AS owner, t.typtype::text AS kind,
   CASE WHEN t.typtype = 'e' THEN
     (SELECT pg_catalog.json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)
   END AS labels,

@@ -1,9 +1,10 @@
-import { grantsOf, isExtensionMember } from "./fragments.js";
+import { grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /** Views and materialized views with their definitions (`pg_get_viewdef`, pretty-printed). */
 export interface ViewRow {
   schema: string;
   name: string;
+  owner: string | null;
   kind: "v" | "m";
   definition: string;
   options: string[] | null;
@@ -13,7 +14,8 @@ export interface ViewRow {
 }
 
 export const viewsQuery = `
-SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
+SELECT n.nspname AS schema, c.relname AS name, ${ownerUnlessDatabaseOwner("c.relowner")} AS owner,
+  c.relkind::text AS kind,
   pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
   pg_catalog.to_json(c.reloptions) AS options, c.relispopulated AS is_populated,
   ${grantsOf("c.relacl", "r", "c.relowner")} AS grants,
