@@ -44,6 +44,7 @@ export type { Project } from "./model/project.js";
 export type { Decision, Report, ReportKind, ReportStats, ReportStep, RollbackDrill } from "./model/report.js";
 export type { Snapshot, SnapshotDifference } from "./model/snapshot.js";
 export type { MigrationState, MigrationStatus } from "./plan/compare-history.js";
+export { renderReportHtml } from "./report/render-report-html.js";
 export { renderReportMarkdown } from "./report/render-report-markdown.js";
 export { compareSnapshots, snapshotsEqual } from "./snapshot/compare-snapshots.js";
 export { takeSnapshot } from "./snapshot/take-snapshot.js";

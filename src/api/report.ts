@@ -3,17 +3,20 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { InputError } from "../errors/drydock-error.js";
 import type { Report } from "../model/report.js";
+import { renderReportHtml } from "../report/render-report-html.js";
 import { renderReportMarkdown } from "../report/render-report-markdown.js";
 
 /** What `renderReport` wrote. */
 export interface RenderReportResult {
   /** Absolute path of the `report.md` written. */
   markdownFile: string;
+  /** Absolute path of the `report.html` written: the same memo as one self-contained page. */
+  htmlFile: string;
 }
 
 const reportKinds = ["rehearsal", "apply", "verify"];
 
-/** The contract keys of SPEC §9 the Markdown needs, with the JSON type each must have. */
+/** The contract keys of SPEC §9 the renderers need, with the JSON type each must have. */
 const requiredKeys: [keyof Report, "object" | "array" | "string" | "number"][] = [
   ["env", "string"],
   ["target", "object"],
@@ -29,9 +32,10 @@ const requiredKeys: [keyof Report, "object" | "array" | "string" | "number"][] =
 ];
 
 /**
- * Renders `report.md` from the `report.json` of an evidence package (SPEC §9, `drydock report
- * <evidence-dir>`) and writes it beside it. Throws an InputError naming the file when the
- * folder or the file is missing, the file is not JSON, or it is not a drydock report.
+ * Renders `report.md` and `report.html` from the `report.json` of an evidence package (SPEC §9,
+ * `drydock report <evidence-dir>`) and writes them beside it. Throws an InputError naming the
+ * file when the folder or the file is missing, the file is not JSON, or it is not a drydock
+ * report.
  */
 export async function renderReport(evidenceDir: string): Promise<RenderReportResult> {
   const dir = resolve(evidenceDir);
@@ -41,13 +45,21 @@ export async function renderReport(evidenceDir: string): Promise<RenderReportRes
     });
   }
   const report = await readReport(join(dir, "report.json"));
-  return { markdownFile: await writeReportMarkdown(dir, report) };
+  const [markdownFile, htmlFile] = await Promise.all([writeReportMarkdown(dir, report), writeReportHtml(dir, report)]);
+  return { markdownFile, htmlFile };
 }
 
 /** Writes `<dir>/report.md` for a report and returns its absolute path. */
 export async function writeReportMarkdown(dir: string, report: Report): Promise<string> {
   const file = resolve(dir, "report.md");
   await writeFile(file, renderReportMarkdown(report), "utf8");
+  return file;
+}
+
+/** Writes `<dir>/report.html` for a report and returns its absolute path. */
+export async function writeReportHtml(dir: string, report: Report): Promise<string> {
+  const file = resolve(dir, "report.html");
+  await writeFile(file, renderReportHtml(report), "utf8");
   return file;
 }
 

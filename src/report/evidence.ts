@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Report } from "../model/report.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { renderReportHtml } from "./render-report-html.js";
 import { renderReportMarkdown } from "./render-report-markdown.js";
 
 /** One line of `run.log.jsonl`: when, what, and the event's own fields. */
@@ -31,8 +32,8 @@ export function evidenceFolderName(startedAt: Date, env: string, kind: Report["k
 }
 
 /**
- * Writes an evidence package (SPEC §9): `report.json`, `report.md`, `run.log.jsonl`,
- * `before.json`, `after.json`. Returns the folder. A missing snapshot (the rehearsal stopped
+ * Writes an evidence package (SPEC §9): `report.json`, `report.md`, `report.html`,
+ * `run.log.jsonl`, `before.json`, `after.json`. Returns the folder. A missing snapshot (the rehearsal stopped
  * before it) is written as `null`, so the set of files is always the same.
  */
 export async function writeEvidence(folder: string, evidence: EvidencePackage): Promise<string> {
@@ -41,6 +42,7 @@ export async function writeEvidence(folder: string, evidence: EvidencePackage): 
   await Promise.all([
     writeFile(join(folder, "report.json"), json(evidence.report), "utf8"),
     writeFile(join(folder, "report.md"), renderReportMarkdown(evidence.report), "utf8"),
+    writeFile(join(folder, "report.html"), renderReportHtml(evidence.report), "utf8"),
     writeFile(
       join(folder, "run.log.jsonl"),
       evidence.log.map((entry) => JSON.stringify(entry)).join("\n") + (evidence.log.length ? "\n" : ""),

@@ -1,3 +1,5 @@
+import { redactUrl } from "../util/redact-url.js";
+
 /** "1,204": an integer with thousands separators; other numbers keep 3 significant digits. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -117,11 +119,23 @@ export function formatTimestamp(iso: string): string {
     .replace(/(\.\d+)?Z$/, " UTC");
 }
 
+/** The first `limit` items of a list, then a pointer to the JSON that has them all. */
+export function capped(items: readonly string[], limit: number): string[] {
+  const shown = items.slice(0, limit);
+  if (items.length > limit) shown.push(`… and ${formatNumber(items.length - limit)} more (see report.json)`);
+  return shown;
+}
+
 /** Markdown list items, cut after `limit` with a pointer to the JSON that has them all. */
 export function bullets(items: readonly string[], limit: number): string[] {
-  const lines = items.slice(0, limit).map((item) => `- ${inline(item)}`);
-  if (items.length > limit) lines.push(`- … and ${formatNumber(items.length - limit)} more (see report.json)`);
-  return lines;
+  return capped(items, limit).map((item) => `- ${inline(item)}`);
+}
+
+const htmlEntities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Text safe inside HTML and SVG elements and quoted attributes: `<script>` becomes `&lt;script&gt;`. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => htmlEntities[character] ?? character);
 }
 
 /** "a, b, c (+4 more)": a short list in one cell. */
@@ -140,4 +154,12 @@ export function fenced(text: string, language = "text"): string[] {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
   return [`${fence}${language}`, text, fence];
+}
+
+/**
+ * Report text for HTML: passwords hidden, then escaped. Redaction comes first because escaping
+ * turns `&password=` into `&amp;password=`, which `redactUrl` no longer recognises.
+ */
+export function htmlText(text: string): string {
+  return escapeHtml(redactUrl(text));
 }

@@ -47,12 +47,19 @@ for (const engine of ["pglite", "postgres"] as const) {
       expect(report.checks.find((check) => check.id === "data.invariants")?.status).toBe("pass");
       expect(report.rollback.status).toBe("pass");
       expect(report.stats.after.tables).toBeGreaterThan(report.stats.before.tables);
-      for (const file of ["report.json", "report.md", "run.log.jsonl", "before.json", "after.json"]) {
+      for (const file of ["report.json", "report.md", "report.html", "run.log.jsonl", "before.json", "after.json"]) {
         expect(existsSync(join(evidence_dir, file)), file).toBe(true);
       }
       const memo = await readFile(join(evidence_dir, "report.md"), "utf8");
       expect(memo).toContain("GO");
       expect(memo).toContain("```mermaid");
+      // The same memo as one page that opens offline: the graph and the timeline drawn, nothing loaded.
+      const page = await readFile(join(evidence_dir, "report.html"), "utf8");
+      expect(page).toContain('<section class="verdict go">');
+      expect(page).toContain('aria-label="Dependency graph of 10 migrations"');
+      expect(page).toContain('aria-label="Duration and locks of 10 migrations"');
+      for (const step of report.steps) expect(page).toContain(`<title>${step.version} `);
+      expect(page).not.toMatch(/https?:\/\/|src=|<link|<script/);
     });
 
     for (const example of broken) {

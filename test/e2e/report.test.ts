@@ -11,20 +11,24 @@ function fixture(name: string, file: string): string {
 }
 
 describe("drydock report <evidence-dir>", () => {
-  it("writes report.md beside report.json and prints its path", async () => {
+  it("writes report.md and report.html beside report.json and prints their paths", async () => {
     const dir = await folder({ "report.json": fixture("no-go-rehearsal", "report.json") });
     const run = await runDrydock(["report", dir]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0); // rendering a NO-GO report succeeds: the command judges nothing
-    expect(run.stdout).toBe(`wrote ${join(dir, "report.md")}\n`);
+    expect(run.stdout).toBe(`wrote ${join(dir, "report.md")}\nwrote ${join(dir, "report.html")}\n`);
     expect(readFileSync(join(dir, "report.md"), "utf8")).toBe(fixture("no-go-rehearsal", "report.md"));
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain("<h2>Verdict: ❌ NO-GO · risk high</h2>");
+    expect(html).not.toMatch(/https?:\/\/|src=|<link|<script/);
   });
 
-  it("prints the path as JSON with --json", async () => {
+  it("prints the paths as JSON with --json", async () => {
     const dir = await folder({ "report.json": fixture("go-rehearsal", "report.json") });
     const run = await runDrydock(["report", dir, "--json"]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ markdown: join(dir, "report.md") });
+    expect(JSON.parse(run.stdout)).toEqual({ markdown: join(dir, "report.md"), html: join(dir, "report.html") });
     expect(readFileSync(join(dir, "report.md"), "utf8")).toBe(fixture("go-rehearsal", "report.md"));
   });
 
@@ -40,6 +44,7 @@ describe("drydock report <evidence-dir>", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(readFileSync(join(dir, "report.md"), "utf8")).toContain("## Verdict: ✅ GO · risk low");
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain("<h2>Verdict: ✅ GO · risk low</h2>");
   });
 
   it("exits 2 naming a folder that does not exist", async () => {
@@ -71,5 +76,6 @@ describe("drydock report <evidence-dir>", () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toContain("internal error");
     expect(existsSync(join(dir, "report.md"))).toBe(false);
+    expect(existsSync(join(dir, "report.html"))).toBe(false);
   });
 });

@@ -39,6 +39,7 @@ describe("drydock verify: the suite against a live database, read only", () => {
     expect(report.checks.find((check) => check.id === "rls.isolation")?.status).toBe("pass");
     expect(report.checks.find((check) => check.id === "objects.expected")?.status).toBe("skip");
     expect(existsSync(join(evidence_dir, "report.md"))).toBe(true);
+    expect(existsSync(join(evidence_dir, "report.html"))).toBe(true);
     const after = await takeSnapshot(db.engine, { schemas: ["public", "platform", "drydock"], exactCounts: true });
     expect(after.tables).toEqual(before.tables);
     expect(after.statistics.relations.map((relation) => relation.row_count)).toEqual(
