@@ -1,4 +1,5 @@
 import { AnalysisCache } from "../cache/analysis-cache.js";
+import { projectFileStamps } from "../cache/file-stamps.js";
 import { PlanCache } from "../cache/plan-cache.js";
 import { type ProjectSqlFile, readProjectFiles } from "../config/read-project-files.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
@@ -9,16 +10,14 @@ import { openEngine } from "../db/open-engine.js";
 import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { readSqitchRequires } from "../discover/formats/sqitch.js";
-import { rules } from "../lint/registry.js";
-import { RuleRun } from "../lint/run-rules.js";
 import type { ObjectRef } from "../model/analysis.js";
 import type { LintFinding } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
 import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
 import type { ParsedScript } from "../parse/parse-sql.js";
-import { analysisKey } from "../plan/analyze-migration.js";
-import { buildPlan } from "../plan/build-plan.js";
+import type { analysisKey as AnalysisKey } from "../plan/analyze-migration.js";
+import type { BuildPlanInput } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
 import { presetPreludes } from "../rehearse/presets/preset-sql.js";
 import { sha256 } from "../util/hash.js";
@@ -56,9 +55,24 @@ type CachedPlan = Plan & { lint_findings?: LintFinding[] };
  */
 export async function plan(project: Project, options: PlanOptions = {}): Promise<PlanResult> {
   const settings = project.config.project;
+  const wantsTarget = options.engine !== undefined || (options.useTarget ?? (options.url !== undefined || options.env !== undefined));
+  const useCache = options.cache !== false;
+  const planCache = useCache ? PlanCache.open(project.root, toolVersion) : undefined;
+  // Without a target a plan depends only on the project's files and settings: when no file
+  // changed since the last plan (same stamps, taken before anything is read), that plan stands.
+  const stamps = planCache && !wantsTarget ? projectFileStamps(project) : null;
+  const unchanged = stamps ? planCache?.getByStamps(stamps) : undefined;
+  const reused = unchanged ? fromCache(unchanged, options) : null;
+  if (reused) return reused;
+  // The analyser and the rules load only now: a plan served from its stamps never compiles them.
+  const [{ analysisKey }, { buildPlan }, { rules }, { RuleRun }] = await Promise.all([
+    import("../plan/analyze-migration.js"),
+    import("../plan/build-plan.js"),
+    import("../lint/registry.js"),
+    import("../lint/run-rules.js"),
+  ]);
   const { migrations, format } = await discoverProjectMigrations(project);
   const declaredRequires = format === "sqitch" ? await readSqitchRequires(project.migrationsDir, project.root) : undefined;
-  const wantsTarget = options.engine !== undefined || (options.useTarget ?? (options.url !== undefined || options.env !== undefined));
   let pending: Set<string> | null = null;
   let targetObjects: ObjectRef[] | undefined;
   let targetFingerprint: string | undefined;
@@ -92,15 +106,14 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     ...(declaredRequires ? { declaredRequires } : {}),
     ...(serverMajor !== undefined ? { serverMajor } : { serverMajor: project.config.lint.server_version }),
   };
-  const useCache = options.cache !== false;
-  const planCache = useCache ? PlanCache.open(project.root, toolVersion) : undefined;
   const lintSettings = [project.config.lint, project.config.checks.rls, settings.preset];
-  const inputKey = useCache ? planInputKey(planInput, lintSettings) : "";
+  const inputKey = useCache ? planInputKey(planInput, lintSettings, analysisKey) : "";
   const cached: CachedPlan | undefined = planCache?.get(inputKey);
-  if (cached) {
-    const { lint_findings, ...cachedPlan } = cached;
-    if (!options.lintFindings) return { ...cachedPlan, target };
-    if (lint_findings) return { ...cachedPlan, target, lint_findings };
+  const fromInputs = cached ? fromCache(cached, options, target) : null;
+  if (fromInputs) {
+    // Same contents under new stamps (a checkout, a touch): keep the stamps for next time.
+    if (stamps && cached) await planCache?.set(inputKey, cached, stamps).catch(() => undefined);
+    return fromInputs;
   }
   const cache = useCache ? AnalysisCache.open(project.root, toolVersion) : undefined;
   // Each migration is linted as soon as the plan has analysed it: its syntax tree is dropped
@@ -124,8 +137,15 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   // A read-only project folder only costs speed.
   await cache?.save().catch(() => undefined);
   const toCache: CachedPlan = options.lintFindings ? { ...withLint, lint_findings: findings } : withLint;
-  await planCache?.set(inputKey, toCache).catch(() => undefined);
+  await planCache?.set(inputKey, toCache, stamps ?? undefined).catch(() => undefined);
   return { ...withLint, target, ...(options.lintFindings ? { lint_findings: findings } : {}) };
+}
+
+/** A cached plan as `plan` returns it; null when the caller wants lint findings it does not hold. */
+function fromCache(cached: CachedPlan, options: PlanOptions, target: PlanResult["target"] = null): PlanResult | null {
+  const { lint_findings, ...cachedPlan } = cached;
+  if (!options.lintFindings) return { ...cachedPlan, target };
+  return lint_findings ? { ...cachedPlan, target, lint_findings } : null;
 }
 
 /** What a plan needs of its target: the server version, what its history lacks, the objects it holds. */
@@ -155,7 +175,7 @@ function summarizeLint(findings: readonly LintFinding[]): NonNullable<Plan["lint
 }
 
 /** The key of everything a plan depends on (the migrations' analysis keys cover their SQL and settings). */
-function planInputKey(input: Parameters<typeof buildPlan>[0], lintSettings: unknown): string {
+function planInputKey(input: BuildPlanInput, lintSettings: unknown, analysisKey: typeof AnalysisKey): string {
   const settings = { searchPath: input.searchPath, ...(input.serverMajor !== undefined ? { serverMajor: input.serverMajor } : {}) };
   return sha256(
     JSON.stringify({

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runDrydock } from "../support/cli.js";
 import { createTarget, type TestTarget } from "../support/engines.js";
@@ -35,6 +37,17 @@ describe("drydock plan", () => {
 
     expect((await runDrydock(["plan", "--dir", dir, "--format", "mermaid"])).stdout).toContain("m_0001 --> m_0002");
     expect((await runDrydock(["plan", "--dir", dir, "--format", "dot"])).stdout).toContain("m_0001 -> m_0002;");
+  });
+
+  it("keeps its cache in .drydock/cache, and --no-cache neither reads nor writes it", async () => {
+    const dir = await project(files);
+    const uncached = await runDrydock(["plan", "--dir", dir, "--format", "json", "--no-cache"]);
+    expect(uncached.code).toBe(0);
+    expect(existsSync(join(dir, ".drydock", "cache"))).toBe(false);
+    const cached = await runDrydock(["plan", "--dir", dir, "--format", "json"]);
+    expect(existsSync(join(dir, ".drydock", "cache"))).toBe(true);
+    expect(JSON.parse(cached.stdout)).toEqual(JSON.parse(uncached.stdout));
+    expect((await runDrydock(["plan", "--dir", dir, "--format", "json"])).stdout).toBe(cached.stdout);
   });
 
   it("exits 1 on an error finding and 2 on a dependency cycle or a syntax error", async () => {

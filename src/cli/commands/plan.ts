@@ -12,7 +12,8 @@ export function registerPlan(program: Command, io: CliIo, run: CommandRunner): v
     .description("static analysis of pending migrations: inventory, dependencies, predicted locks, findings")
     .option("--format <format>", "text | json | mermaid | dot", "text")
     .option("--all", "plan every migration, not only the pending ones")
-    .action((options: { format: string; all?: boolean }, command: Command) =>
+    .option("--no-cache", "plan from the files: neither read nor write .drydock/cache")
+    .action((options: { format: string; all?: boolean; cache: boolean }, command: Command) =>
       run(command, async (flags, output) => {
         if (!formats.includes(options.format as (typeof formats)[number])) {
           throw new InputError(`unknown plan format "${options.format}"`, { hint: `Use one of: ${formats.join(", ")}.` });
@@ -22,7 +23,7 @@ export function registerPlan(program: Command, io: CliIo, run: CommandRunner): v
         const { renderPlanDot, renderPlanMermaid } = await import("../../report/render-plan-graph.js");
         const { renderPlanText } = await import("../../report/render-plan-text.js");
         const project = await loadProject(projectOptions(flags, io));
-        const result = await plan(project, { ...targetOptions(flags), ...(options.all ? { all: true } : {}) });
+        const result = await plan(project, { ...targetOptions(flags), ...(options.all ? { all: true } : {}), cache: options.cache });
         const format = flags.json ? "json" : options.format;
         if (format === "json") io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else if (format === "mermaid") io.stdout.write(`${renderPlanMermaid(result)}\n`);

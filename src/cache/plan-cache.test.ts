@@ -1,0 +1,58 @@
+import { readFileSync, utimesSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { useTempProjects } from "../../test/support/temp-project.js";
+import { loadProject } from "../api/load-project.js";
+import { plan } from "../api/plan.js";
+import { toolVersion } from "../version.js";
+import { projectFileStamps } from "./file-stamps.js";
+
+const project = useTempProjects();
+
+const storedStamps = (dir: string) =>
+  (JSON.parse(readFileSync(join(dir, ".drydock", "cache", `plan-${toolVersion}.json`), "utf8")) as { stamps?: string }).stamps;
+
+it("serves a plan from unchanged file stamps, and plans again after any change", async () => {
+  const dir = await project({
+    "migrations/0001_a.sql": "CREATE TABLE a (id int PRIMARY KEY);\n",
+    "migrations/0002_b.sql": "CREATE TABLE b (a_id int REFERENCES a (id));\n",
+  });
+  const loaded = await loadProject({ dir, environment: {} });
+  const first = await plan(loaded);
+  expect(storedStamps(dir)).toBe(projectFileStamps(loaded));
+  expect(await plan(loaded)).toEqual(first);
+
+  // Same size, new contents and a new stamp: planned again, not served.
+  await writeFile(join(dir, "migrations/0002_b.sql"), "CREATE TABLE c (a_id int REFERENCES a (id));\n");
+  const edited = await plan(loaded);
+  expect(edited.migrations[1]?.creates.map((object) => object.name)).toContain("public.c");
+  expect(storedStamps(dir)).toBe(projectFileStamps(loaded));
+
+  // A new file changes the listing.
+  await writeFile(join(dir, "migrations/0003_d.sql"), "CREATE TABLE d (id int);\n");
+  expect((await plan(loaded)).migrations.map((migration) => migration.version)).toEqual(["0001", "0002", "0003"]);
+
+  // Same contents under a new stamp (a checkout): served by its contents, and the stamps follow.
+  const before = storedStamps(dir);
+  utimesSync(join(dir, "migrations/0001_a.sql"), new Date(2001, 1, 1), new Date(2001, 1, 1));
+  expect(projectFileStamps(loaded)).not.toBe(before);
+  await plan(loaded);
+  expect(storedStamps(dir)).toBe(projectFileStamps(loaded));
+});
+
+it("keeps settings in the stamps: a changed search_path plans again", async () => {
+  const dir = await project({ "migrations/0001_a.sql": "CREATE TABLE a (id int);\n" });
+  const plain = await loadProject({ dir, environment: {} });
+  await plan(plain);
+  await writeFile(join(dir, "drydock.toml"), '[project]\nsearch_path = ["app", "public"]\n');
+  const moved = await loadProject({ dir, environment: {} });
+  expect(projectFileStamps(moved)).not.toBe(projectFileStamps(plain));
+  expect((await plan(moved)).migrations[0]?.creates.map((object) => object.name)).toContain("app.a");
+});
+
+it("has no stamps when the migrations folder cannot be listed", async () => {
+  const dir = await project({ "migrations/0001_a.sql": "SELECT 1;\n" });
+  const loaded = await loadProject({ dir, environment: {} });
+  expect(projectFileStamps({ ...loaded, migrationsDir: join(dir, "missing") })).toBeNull();
+});
