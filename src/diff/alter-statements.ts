@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { ColumnSnapshot, Snapshot, TableSnapshot } from "../model/snapshot.js";
 import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
 import { aggregateChanged, createAggregate } from "./aggregate-statements.js";
+import { indexBy } from "./index-by.js";
 import { createFunction } from "./object-statements.js";
 import { indexIfNotExists, qualified } from "./sql-text.js";
 import { addConstraint, columnDefinition, createPolicy, createTrigger, replacedParts, rlsChanges } from "./table-statements.js";
@@ -43,8 +44,9 @@ function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: stri
   const main: string[] = [];
   const foreignKeys: string[] = [];
   const replaced = replacedParts(before, after);
+  const columnsBefore = indexBy(before.columns, (column) => column.name);
   for (const column of [...after.columns].sort((x, y) => x.position - y.position)) {
-    const was = before.columns.find((other) => other.name === column.name);
+    const was = columnsBefore.get(column.name);
     if (!was) main.push(`ALTER TABLE ${name} ADD COLUMN ${columnDefinition(column)};`);
     else main.push(...columnChanges(name, was, column));
   }
@@ -82,8 +84,9 @@ function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: stri
  */
 export function alterStatements(from: Snapshot, to: Snapshot): string[] {
   const out: string[] = [];
+  const fromTypes = indexBy(from.types, keyOf);
   for (const type of to.types) {
-    const was = from.types.find((other) => keyOf(other) === keyOf(type));
+    const was = fromTypes.get(keyOf(type));
     if (type.kind !== "enum" || was?.kind !== "enum") continue;
     type.labels.forEach((label, index) => {
       if (was.labels.includes(label)) return;
@@ -96,8 +99,9 @@ export function alterStatements(from: Snapshot, to: Snapshot): string[] {
       out.push(`ALTER TYPE ${qualified(type.schema, type.name)} ADD VALUE ${quoteLiteral(label)}${place};`);
     });
   }
+  const fromSequences = indexBy(from.sequences, keyOf);
   for (const sequence of to.sequences) {
-    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    const was = fromSequences.get(keyOf(sequence));
     if (!was) continue;
     const changes: string[] = [];
     if (was.type !== sequence.type) changes.push(`AS ${sequence.type}`);
@@ -110,8 +114,9 @@ export function alterStatements(from: Snapshot, to: Snapshot): string[] {
     if (changes.length > 0) out.push(`ALTER SEQUENCE ${qualified(sequence.schema, sequence.name)} ${changes.join(" ")};`);
   }
   const foreignKeys: string[] = [];
+  const fromTables = indexBy(from.tables, keyOf);
   for (const table of to.tables) {
-    const was = from.tables.find((other) => keyOf(other) === keyOf(table));
+    const was = fromTables.get(keyOf(table));
     if (!was) continue;
     const changes = tableChanges(was, table);
     out.push(...changes.main);
@@ -119,8 +124,9 @@ export function alterStatements(from: Snapshot, to: Snapshot): string[] {
   }
   out.push(...foreignKeys);
   const aggregates: string[] = [];
+  const fromFunctions = indexBy(from.functions, (fn) => fn.signature);
   for (const fn of to.functions) {
-    const was = from.functions.find((other) => other.signature === fn.signature);
+    const was = fromFunctions.get(fn.signature);
     if (!was) continue;
     if (fn.kind === "aggregate") {
       const sql = aggregateChanged(was, fn) ? createAggregate(fn, { replace: true }) : null;

@@ -1,6 +1,7 @@
 import type { ColumnSnapshot, FunctionSnapshot, GrantSnapshot, Snapshot, TableSnapshot, ViewSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
 import { routineSignature } from "./aggregate-statements.js";
+import { indexBy } from "./index-by.js";
 import { grantKeyword, routineKeyword } from "./object-statements.js";
 import { commentLiteral, grantChanges, qualified } from "./sql-text.js";
 
@@ -33,8 +34,9 @@ function columnGrants(
   after: readonly ColumnSnapshot[],
   owners: { was: { owner?: string } | undefined; is: { owner?: string } },
 ): string[] {
+  const columnsBefore = indexBy(before, (column) => column.name);
   return after.flatMap((column) => {
-    const had = before.find((other) => other.name === column.name)?.grants ?? [];
+    const had = columnsBefore.get(column.name)?.grants ?? [];
     return grantChanges(on, grantsAfterOwnerChange(had, owners.was, owners.is), column.grants, column.name);
   });
 }
@@ -45,26 +47,29 @@ function columnGrants(
  */
 export function grantStatements(from: Snapshot, to: Snapshot): string[] {
   const out: string[] = [];
+  const fromSchemas = indexBy(from.schemas, (schema) => schema.name);
   for (const schema of to.schemas) {
-    const was = from.schemas.find((other) => other.name === schema.name);
+    const was = fromSchemas.get(schema.name);
     const before = grantsAfterOwnerChange(was?.grants ?? [], was, schema);
     out.push(...grantChanges(`SCHEMA ${quoteIdent(schema.name)}`, before, schema.grants));
   }
+  const fromSequences = indexBy(from.sequences, keyOf);
   for (const sequence of to.sequences) {
-    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    const was = fromSequences.get(keyOf(sequence));
     const before = grantsAfterOwnerChange(was?.grants ?? [], was, sequence);
     out.push(...grantChanges(`SEQUENCE ${qualified(sequence.schema, sequence.name)}`, before, sequence.grants));
   }
   const relations: (TableSnapshot | ViewSnapshot)[] = [...to.tables, ...to.views];
-  const fromRelations: (TableSnapshot | ViewSnapshot)[] = [...from.tables, ...from.views];
+  const fromRelations = indexBy<TableSnapshot | ViewSnapshot>([...from.tables, ...from.views], keyOf);
   for (const relation of relations) {
-    const before = fromRelations.find((other) => keyOf(other) === keyOf(relation));
+    const before = fromRelations.get(keyOf(relation));
     const on = `TABLE ${qualified(relation.schema, relation.name)}`;
     out.push(...grantChanges(on, grantsAfterOwnerChange(before?.grants ?? [], before, relation), relation.grants));
     out.push(...columnGrants(on, before?.columns ?? [], relation.columns, { was: before, is: relation }));
   }
+  const fromFunctions = indexBy(from.functions, (fn) => fn.signature);
   for (const fn of to.functions) {
-    const was = from.functions.find((other) => other.signature === fn.signature);
+    const was = fromFunctions.get(fn.signature);
     const before = grantsAfterOwnerChange(was?.grants ?? routineDefaultGrants, was, fn);
     out.push(...grantChanges(`${grantKeyword(fn)} ${fn.signature}`, before, fn.grants));
   }
@@ -86,8 +91,9 @@ function relationComments(relation: TableSnapshot | ViewSnapshot, before: TableS
           ? "FOREIGN TABLE"
           : "TABLE";
   const out = commentOn(`${kind} ${name}`, before?.comment, relation.comment);
+  const columnsBefore = indexBy(before?.columns ?? [], (column) => column.name);
   for (const column of relation.columns) {
-    const was = before?.columns.find((other) => other.name === column.name);
+    const was = columnsBefore.get(column.name);
     out.push(...commentOn(`COLUMN ${name}.${quoteIdent(column.name)}`, was?.comment, column.comment));
   }
   for (const index of relation.indexes) {
@@ -118,39 +124,27 @@ function functionComment(fn: FunctionSnapshot, before: FunctionSnapshot | undefi
 /** COMMENT ON statements for every comment of `to` that `from` does not have the same. */
 export function commentStatements(from: Snapshot, to: Snapshot): string[] {
   const out: string[] = [];
+  const fromSchemas = indexBy(from.schemas, (schema) => schema.name);
   for (const schema of to.schemas) {
-    out.push(...commentOn(`SCHEMA ${quoteIdent(schema.name)}`, from.schemas.find((o) => o.name === schema.name)?.comment, schema.comment));
+    out.push(...commentOn(`SCHEMA ${quoteIdent(schema.name)}`, fromSchemas.get(schema.name)?.comment, schema.comment));
   }
+  const fromTypes = indexBy(from.types, keyOf);
   for (const type of to.types) {
-    const was = from.types.find((other) => keyOf(other) === keyOf(type));
+    const was = fromTypes.get(keyOf(type));
     out.push(
       ...commentOn(`${type.kind === "domain" ? "DOMAIN" : "TYPE"} ${qualified(type.schema, type.name)}`, was?.comment, type.comment),
     );
   }
+  const fromSequences = indexBy(from.sequences, keyOf);
   for (const sequence of to.sequences) {
-    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    const was = fromSequences.get(keyOf(sequence));
     out.push(...commentOn(`SEQUENCE ${qualified(sequence.schema, sequence.name)}`, was?.comment, sequence.comment));
   }
-  for (const table of to.tables)
-    out.push(
-      ...relationComments(
-        table,
-        from.tables.find((other) => keyOf(other) === keyOf(table)),
-      ),
-    );
-  for (const view of to.views)
-    out.push(
-      ...relationComments(
-        view,
-        from.views.find((other) => keyOf(other) === keyOf(view)),
-      ),
-    );
-  for (const fn of to.functions)
-    out.push(
-      ...functionComment(
-        fn,
-        from.functions.find((other) => other.signature === fn.signature),
-      ),
-    );
+  const fromTables = indexBy(from.tables, keyOf);
+  for (const table of to.tables) out.push(...relationComments(table, fromTables.get(keyOf(table))));
+  const fromViews = indexBy(from.views, keyOf);
+  for (const view of to.views) out.push(...relationComments(view, fromViews.get(keyOf(view))));
+  const fromFunctions = indexBy(from.functions, (fn) => fn.signature);
+  for (const fn of to.functions) out.push(...functionComment(fn, fromFunctions.get(fn.signature)));
   return out;
 }

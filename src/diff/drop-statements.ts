@@ -2,7 +2,7 @@ import type { Snapshot, TableSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
 import { routineSignature, supportFunctionsOf } from "./aggregate-statements.js";
 import { needsRelations, orderTypes, orderViews, routineKeyword } from "./object-statements.js";
-import { destructive, orderByDependencies, qualified, regclassName } from "./sql-text.js";
+import { destructive, mentionsAnyOf, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import { parentsOf, replacedParts } from "./table-statements.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
@@ -100,10 +100,12 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
     }
   }
   out.push(...constraintDrops("other"));
+  const columnNames = (table: TableSnapshot) => new Set(table.columns.map((column) => column.name));
   const droppedColumns = new Set<string>();
   for (const [before, after] of kept) {
+    const keeps = columnNames(after);
     for (const column of before.columns) {
-      if (!after.columns.some((other) => other.name === column.name)) {
+      if (!keeps.has(column.name)) {
         droppedColumns.add(`${regclassName(before.schema, before.name)}\u0000${column.name}`);
       }
     }
@@ -120,10 +122,11 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
     }
   }
   for (const [before, after] of kept) {
+    const keeps = columnNames(after);
     // Generated columns first: DROP COLUMN refuses a column a generated column is computed from.
     const columns = [...before.columns].sort((x, y) => Number(y.generated !== null) - Number(x.generated !== null));
     for (const column of columns) {
-      if (!after.columns.some((other) => other.name === column.name)) {
+      if (!keeps.has(column.name)) {
         out.push(
           destructive(
             `column ${keyOf(before)}.${column.name} and its data`,
@@ -141,7 +144,8 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
   const droppedFunctions = from.functions
     .filter((fn) => !toFunctions.has(fn.signature))
     .sort((x, y) => Number(y.kind === "aggregate") - Number(x.kind === "aggregate"));
-  const needTables = new Set(droppedFunctions.filter((fn) => needsRelations(fn, dropped)).map((fn) => fn.signature));
+  const namesDropped = mentionsAnyOf(dropped);
+  const needTables = new Set(droppedFunctions.filter((fn) => needsRelations(fn, namesDropped)).map((fn) => fn.signature));
   for (const fn of droppedFunctions) {
     if (supportFunctionsOf(fn).some((signature) => needTables.has(signature))) needTables.add(fn.signature);
   }

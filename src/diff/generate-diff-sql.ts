@@ -4,6 +4,7 @@ import { supportFunctionsOf } from "./aggregate-statements.js";
 import { alterStatements } from "./alter-statements.js";
 import { commentStatements, grantStatements } from "./comment-grant-statements.js";
 import { dropStatements } from "./drop-statements.js";
+import { indexBy } from "./index-by.js";
 import {
   canCreate,
   createFunction,
@@ -15,7 +16,7 @@ import {
   viewsToRebuild,
 } from "./object-statements.js";
 import { routineAndViewOwnerStatements, storageOwnerStatements } from "./owner-statements.js";
-import { indexIfNotExists, mentions, orderByDependencies, qualified, regclassName } from "./sql-text.js";
+import { indexIfNotExists, mentionedAmong, mentionsAnyOf, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import {
   addConstraint,
   createPolicy,
@@ -39,14 +40,12 @@ const keyOf = (object: { schema: string; name: string }): string => `${object.sc
  * definition names a new aggregate after it (a SQL-standard body is resolved at creation).
  */
 function orderRoutines(routines: readonly FunctionSnapshot[]): FunctionSnapshot[] {
-  const aggregates = routines.filter((fn) => fn.kind === "aggregate");
+  const aggregatesIn = mentionedAmong(routines.filter((fn) => fn.kind === "aggregate"));
   return orderByDependencies(
     routines,
     (fn) => fn.signature,
     (fn) =>
-      fn.kind === "aggregate"
-        ? supportFunctionsOf(fn)
-        : aggregates.filter((other) => fn.definition !== null && mentions(fn.definition, other.schema, other.name)).map((o) => o.signature),
+      fn.kind === "aggregate" ? supportFunctionsOf(fn) : fn.definition === null ? [] : aggregatesIn(fn.definition).map((o) => o.signature),
   );
 }
 
@@ -55,7 +54,8 @@ function orderRoutines(routines: readonly FunctionSnapshot[]): FunctionSnapshot[
  * whose support functions wait.
  */
 function lateRoutines(routines: readonly FunctionSnapshot[], relations: readonly { schema: string; name: string }[]): Set<string> {
-  const late = new Set(routines.filter((fn) => needsRelations(fn, relations)).map((fn) => fn.signature));
+  const namesRelation = mentionsAnyOf(relations);
+  const late = new Set(routines.filter((fn) => needsRelations(fn, namesRelation)).map((fn) => fn.signature));
   for (const fn of routines) {
     if (supportFunctionsOf(fn).some((signature) => late.has(signature))) late.add(fn.signature);
   }
@@ -91,8 +91,10 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
     functions: new Set(from.functions.map((fn) => fn.signature)),
   };
   const newFunctions = orderRoutines(to.functions.filter((fn) => !had.functions.has(fn.signature)));
+  const definitionsBefore = new Map<string, (string | null)[]>();
+  for (const fn of from.functions) definitionsBefore.set(fn.signature, [...(definitionsBefore.get(fn.signature) ?? []), fn.definition]);
   const changedFunctions = to.functions.filter((fn) =>
-    from.functions.some((other) => other.signature === fn.signature && other.definition !== fn.definition),
+    (definitionsBefore.get(fn.signature) ?? []).some((definition) => definition !== fn.definition),
   );
   // CREATE OR REPLACE checks a body too: a changed function may name a view created later.
   if (newFunctions.length > 0 || changedFunctions.length > 0) out.push("SET check_function_bodies = off;");
@@ -154,8 +156,9 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
     functions: to.functions.filter((fn) => had.functions.has(fn.signature) || canCreate(fn)),
   };
   out.push(...storageOwnerStatements(from, created));
+  const fromSequences = indexBy(from.sequences, keyOf);
   for (const sequence of to.sequences) {
-    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    const was = fromSequences.get(keyOf(sequence));
     if ((was?.owned_by ?? null) === sequence.owned_by) continue;
     // owned_by is `table.column` as ::regclass and quote_ident print them.
     out.push(`ALTER SEQUENCE ${qualified(sequence.schema, sequence.name)} OWNED BY ${sequence.owned_by ?? "NONE"};`);

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from "node:util";
 import type { ColumnSnapshot, FunctionSnapshot, SequenceSnapshot, Snapshot, TypeSnapshot, ViewSnapshot } from "../model/snapshot.js";
 import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
 import { createAggregate } from "./aggregate-statements.js";
-import { indexIfNotExists, mentions, orderByDependencies, qualified } from "./sql-text.js";
+import { indexBy } from "./index-by.js";
+import { indexIfNotExists, mentionedAmong, mentionsAnyOf, orderByDependencies, qualified } from "./sql-text.js";
 
 /** CREATE TYPE / CREATE DOMAIN for one type of the snapshot. */
 export function createType(type: TypeSnapshot): string[] {
@@ -40,11 +41,14 @@ export function orderTypes(types: readonly TypeSnapshot[]): TypeSnapshot[] {
     if (type.kind === "range") return type.subtype;
     return "";
   };
+  const mentionedIn = mentionedAmong(types);
   return orderByDependencies(
     types,
     (type) => `${type.schema}.${type.name}`,
     (type) =>
-      types.filter((other) => other !== type && mentions(textOf(type), other.schema, other.name)).map((o) => `${o.schema}.${o.name}`),
+      mentionedIn(textOf(type))
+        .filter((other) => other !== type)
+        .map((o) => `${o.schema}.${o.name}`),
   );
 }
 
@@ -72,14 +76,15 @@ export function canCreate(fn: FunctionSnapshot): boolean {
 
 /**
  * True when a function cannot be created before the tables and views: its arguments or result
- * name one of `relations`, or its body is SQL-standard (`BEGIN ATOMIC`, `RETURN`), which
- * PostgreSQL resolves at creation even with check_function_bodies off.
+ * name one of the relations (`namesRelation`: `mentionsAnyOf(relations)`, made once for many
+ * functions), or its body is SQL-standard (`BEGIN ATOMIC`, `RETURN`), which PostgreSQL resolves
+ * at creation even with check_function_bodies off.
  */
-export function needsRelations(fn: FunctionSnapshot, relations: readonly { schema: string; name: string }[]): boolean {
+export function needsRelations(fn: FunctionSnapshot, namesRelation: (text: string) => boolean): boolean {
   if (fn.definition !== null && /\n\s*(BEGIN ATOMIC|RETURN )/i.test(fn.definition) && !/\nAS /.test(fn.definition)) return true;
   // An aggregate's state may be a table's row type too.
   const signature = `${fn.arguments} ${fn.result ?? ""} ${fn.aggregate?.state_type ?? ""} ${fn.aggregate?.moving?.state_type ?? ""}`;
-  return relations.some((relation) => mentions(signature, relation.schema, relation.name));
+  return namesRelation(signature);
 }
 
 /**
@@ -88,11 +93,14 @@ export function needsRelations(fn: FunctionSnapshot, relations: readonly { schem
  * search_path); views that name none keep their (name) order.
  */
 export function orderViews(views: readonly ViewSnapshot[]): ViewSnapshot[] {
+  const mentionedIn = mentionedAmong(views);
   return orderByDependencies(
     views,
     (view) => `${view.schema}.${view.name}`,
     (view) =>
-      views.filter((other) => other !== view && mentions(view.definition, other.schema, other.name)).map((o) => `${o.schema}.${o.name}`),
+      mentionedIn(view.definition)
+        .filter((other) => other !== view)
+        .map((o) => `${o.schema}.${o.name}`),
   );
 }
 
@@ -122,17 +130,25 @@ function extendsColumns(before: readonly ColumnSnapshot[], after: readonly Colum
  */
 export function viewsToRebuild(from: Snapshot, to: Snapshot): Set<string> {
   const toViews = new Map(to.views.map((view) => [keyOf(view), view]));
+  const fromTables = indexBy(from.tables, keyOf);
+  const toTables = indexBy(to.tables, keyOf);
   const retypedTables = to.tables.filter((table) => {
-    const was = from.tables.find((other) => keyOf(other) === keyOf(table));
-    return was?.columns.some((column) => {
-      const is = table.columns.find((other) => other.name === column.name);
+    const was = fromTables.get(keyOf(table));
+    if (!was) return false;
+    const columns = indexBy(table.columns, (column) => column.name);
+    return was.columns.some((column) => {
+      const is = columns.get(column.name);
       return is !== undefined && (is.type !== column.type || is.collation !== column.collation);
     });
   });
   const shrunkTables = from.tables.filter((table) => {
-    const is = to.tables.find((other) => keyOf(other) === keyOf(table));
-    return is !== undefined && table.columns.some((column) => !is.columns.some((other) => other.name === column.name));
+    const is = toTables.get(keyOf(table));
+    if (is === undefined) return false;
+    const columns = new Set(is.columns.map((column) => column.name));
+    return table.columns.some((column) => !columns.has(column.name));
   });
+  const namesRetyped = mentionsAnyOf(retypedTables);
+  const namesShrunk = mentionsAnyOf(shrunkTables);
   const rebuilt = new Set<string>();
   for (const was of from.views) {
     const view = toViews.get(keyOf(was));
@@ -142,18 +158,21 @@ export function viewsToRebuild(from: Snapshot, to: Snapshot): Set<string> {
       was.kind !== view.kind ||
       (view.kind === "materialized view" && changed) ||
       !extendsColumns(was.columns, view.columns) ||
-      retypedTables.some((table) => mentions(was.definition, table.schema, table.name)) ||
+      namesRetyped(was.definition) ||
       // The old query may use a column that goes (renamed, say): DROP COLUMN refuses that.
-      (changed && shrunkTables.some((table) => mentions(was.definition, table.schema, table.name)))
+      (changed && namesShrunk(was.definition))
     ) {
       rebuilt.add(keyOf(was));
     }
   }
+  // Each view's definition is read once: the views it names are looked up in every round.
+  const mentionedIn = mentionedAmong(from.views);
+  const namedViews = new Map(from.views.map((view) => [view, mentionedIn(view.definition)]));
   for (let grew = true; grew; ) {
     grew = false;
     for (const was of from.views) {
       if (rebuilt.has(keyOf(was)) || !toViews.has(keyOf(was))) continue;
-      if (from.views.some((other) => rebuilt.has(keyOf(other)) && mentions(was.definition, other.schema, other.name))) {
+      if (namedViews.get(was)?.some((other) => rebuilt.has(keyOf(other)))) {
         rebuilt.add(keyOf(was));
         grew = true;
       }

@@ -1,6 +1,7 @@
 import type { FunctionSnapshot, Snapshot, TypeSnapshot, ViewSnapshot } from "../model/snapshot.js";
 import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
 import { routineSignature } from "./aggregate-statements.js";
+import { indexBy } from "./index-by.js";
 import { routineKeyword } from "./object-statements.js";
 import { qualified } from "./sql-text.js";
 
@@ -40,21 +41,25 @@ function typeKeyword(type: TypeSnapshot): string {
  */
 export function storageOwnerStatements(from: Snapshot, to: Snapshot): string[] {
   const out: string[] = [];
+  const fromSchemas = indexBy(from.schemas, (schema) => schema.name);
   for (const schema of to.schemas) {
-    const was = from.schemas.find((other) => other.name === schema.name);
+    const was = fromSchemas.get(schema.name);
     out.push(...ownerChange(`SCHEMA ${quoteIdent(schema.name)}`, was, schema));
   }
+  const fromTypes = indexBy(from.types, keyOf);
   for (const type of to.types) {
-    const was = from.types.find((other) => keyOf(other) === keyOf(type));
+    const was = fromTypes.get(keyOf(type));
     out.push(...ownerChange(`${typeKeyword(type)} ${qualified(type.schema, type.name)}`, was, type));
   }
+  const fromTables = indexBy(from.tables, keyOf);
   for (const table of to.tables) {
-    const was = from.tables.find((other) => keyOf(other) === keyOf(table));
+    const was = fromTables.get(keyOf(table));
     const keyword = table.kind === "foreign table" ? "FOREIGN TABLE" : "TABLE";
     out.push(...ownerChange(`${keyword} ${qualified(table.schema, table.name)}`, was, table));
   }
+  const fromSequences = indexBy(from.sequences, keyOf);
   for (const sequence of to.sequences) {
-    const was = from.sequences.find((other) => keyOf(other) === keyOf(sequence));
+    const was = fromSequences.get(keyOf(sequence));
     if (was?.owned_by) continue;
     out.push(...ownerChange(`SEQUENCE ${qualified(sequence.schema, sequence.name)}`, was, sequence));
   }
@@ -71,12 +76,14 @@ function viewKeyword(view: ViewSnapshot): string {
  */
 export function routineAndViewOwnerStatements(from: Snapshot, to: Snapshot): string[] {
   const out: string[] = [];
+  const fromFunctions = indexBy(from.functions, (fn) => fn.signature);
   for (const fn of to.functions) {
-    const was: FunctionSnapshot | undefined = from.functions.find((other) => other.signature === fn.signature);
+    const was: FunctionSnapshot | undefined = fromFunctions.get(fn.signature);
     out.push(...ownerChange(`${routineKeyword(fn)} ${routineSignature(fn)}`, was, fn));
   }
+  const fromViews = indexBy(from.views, keyOf);
   for (const view of to.views) {
-    const was = from.views.find((other) => keyOf(other) === keyOf(view));
+    const was = fromViews.get(keyOf(view));
     out.push(...ownerChange(`${viewKeyword(view)} ${qualified(view.schema, view.name)}`, was, view));
   }
   return out;

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ColumnSnapshot, ConstraintSnapshot, PolicySnapshot, TableSnapshot, TriggerSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
+import { indexBy } from "./index-by.js";
 import { mentionsColumn, qualified, roleName } from "./sql-text.js";
 
 /** `"schema"."table"` of a table, view or other relation. */
@@ -132,19 +133,22 @@ export interface ReplacedParts {
  */
 export function replacedParts(before: TableSnapshot, after: TableSnapshot): ReplacedParts {
   const sameBut = <T extends { comment: string | null }>(x: T, y: T) => isDeepStrictEqual({ ...x, comment: null }, { ...y, comment: null });
+  const columnsBefore = indexBy(before.columns, (column) => column.name);
   const retyped = after.columns.filter((column) => {
-    const was = before.columns.find((other) => other.name === column.name);
+    const was = columnsBefore.get(column.name);
     return was !== undefined && (was.type !== column.type || was.collation !== column.collation);
   });
   const usesRetyped = (policy: PolicySnapshot) =>
     retyped.some((column) => mentionsColumn(`${policy.using ?? ""} ${policy.with_check ?? ""}`, column.name));
-  const names = <T extends { name: string }>(items: readonly T[], others: readonly T[], replaced: (was: T, is: T) => boolean) =>
-    new Set(
+  const names = <T extends { name: string }>(items: readonly T[], others: readonly T[], replaced: (was: T, is: T) => boolean) => {
+    const othersByName = indexBy(others, (other) => other.name);
+    return new Set(
       items.flatMap((item) => {
-        const other = others.find((candidate) => candidate.name === item.name);
+        const other = othersByName.get(item.name);
         return other && replaced(item, other) ? [item.name] : [];
       }),
     );
+  };
   return {
     constraints: names(before.constraints, after.constraints, (was, is) => was.definition !== is.definition),
     indexes: names(
