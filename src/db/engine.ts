@@ -33,6 +33,13 @@ export interface Engine {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Runs one or more statements without parameters (simple protocol); returns the notices. */
   exec(sql: string): Promise<Notice[]>;
+  /**
+   * Opens another session on the same database, as the same role and with the same
+   * application_name; the caller closes it. Absent on an engine that has one session only
+   * (PGlite). A new session sees only what is committed: it cannot read this session's open
+   * transaction.
+   */
+  openSibling?(): Promise<Engine>;
   close(): Promise<void>;
 }
 

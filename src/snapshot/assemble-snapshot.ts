@@ -55,21 +55,24 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Sorts a copy of a list by the keys `keyOf` gives, in order. */
+/** Sorts a copy of a list by the keys `keyOf` gives, in order (stable: equal keys keep their order). */
 export function sortBy<T>(items: readonly T[], keyOf: (item: T) => string[]): T[] {
-  return [...items].sort((a, b) => {
-    const [ka, kb] = [keyOf(a), keyOf(b)];
-    for (let i = 0; i < ka.length; i++) {
-      const order = compareText(ka[i] ?? "", kb[i] ?? "");
+  // Keys are made once per item, not twice per comparison: lists run to tens of thousands.
+  const keyed = items.map((item) => ({ item, key: keyOf(item) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < a.key.length; i++) {
+      const order = compareText(a.key[i] ?? "", b.key[i] ?? "");
       if (order !== 0) return order;
     }
     return 0;
   });
+  return keyed.map((entry) => entry.item);
 }
 
-const byName = <T extends { name: string }>(items: readonly T[]): T[] => sortBy(items, (item) => [item.name]);
+const compareNames = (a: { name: string }, b: { name: string }): number => compareText(a.name, b.name);
+const byName = <T extends { name: string }>(items: readonly T[]): T[] => [...items].sort(compareNames);
 const bySchemaAndName = <T extends { schema: string; name: string }>(items: readonly T[]): T[] =>
-  sortBy(items, (item) => [item.schema, item.name]);
+  [...items].sort((a, b) => compareText(a.schema, b.schema) || compareNames(a, b));
 
 /** `{ owner }` when the catalog named one (not the database's owner), else nothing: the key is left out. */
 function ownerOf(row: { owner: string | null }): { owner?: string } {
@@ -77,7 +80,8 @@ function ownerOf(row: { owner: string | null }): { owner?: string } {
 }
 
 function grants(rows: GrantSnapshot[] | null): GrantSnapshot[] {
-  return sortBy(rows ?? [], (grant) => [grant.grantee, grant.privilege]);
+  if (rows === null || rows.length < 2) return rows ?? []; // most objects: no grant or one
+  return sortBy(rows, (grant) => [grant.grantee, grant.privilege]);
 }
 
 /** Groups rows by their relation's `schema.name`. */
@@ -89,7 +93,9 @@ function groupByRelation<Row extends { schema: string }, T>(
   const groups = new Map<string, T[]>();
   for (const row of rows) {
     const key = `${row.schema}.${relationOf(row)}`;
-    groups.set(key, [...(groups.get(key) ?? []), map(row)]);
+    const group = groups.get(key);
+    if (group) group.push(map(row));
+    else groups.set(key, [map(row)]);
   }
   return groups;
 }
@@ -123,11 +129,11 @@ function sequence(row: SequenceRow): SequenceSnapshot {
   };
 }
 
-function column(row: ColumnRow): ColumnSnapshot {
+function column(row: ColumnRow, position: number): ColumnSnapshot {
   const generated = row.generated === "s" ? "stored" : row.generated === "v" ? "virtual" : null;
   return {
     name: row.name,
-    position: Number(row.position),
+    position,
     type: row.type,
     not_null: row.not_null,
     default: generated ? null : row.default,
@@ -137,6 +143,23 @@ function column(row: ColumnRow): ColumnSnapshot {
     grants: grants(row.grants),
     comment: row.comment,
   };
+}
+
+/** Columns by relation, each numbered by its place among the relation's live columns in attnum order. */
+function columnsByRelation(rows: readonly ColumnRow[]): Map<string, ColumnSnapshot[]> {
+  const columns = new Map<string, ColumnSnapshot[]>();
+  for (const [key, group] of groupByRelation(
+    rows,
+    (row) => row.relation,
+    (row) => row,
+  )) {
+    group.sort((a, b) => a.attnum - b.attnum);
+    columns.set(
+      key,
+      group.map((row, index) => column(row, index + 1)),
+    );
+  }
+  return columns;
 }
 
 function constraint(row: ConstraintRow): ConstraintSnapshot {
@@ -163,8 +186,17 @@ function constraint(row: ConstraintRow): ConstraintSnapshot {
 }
 
 function index(row: IndexRow): IndexSnapshot {
-  const { schema: _schema, table: _table, ...rest } = row;
-  return rest;
+  return {
+    name: row.name,
+    definition: row.definition,
+    method: row.method,
+    is_unique: row.is_unique,
+    is_primary: row.is_primary,
+    is_valid: row.is_valid,
+    predicate: row.predicate,
+    constraint: row.constraint,
+    comment: row.comment,
+  };
 }
 
 function trigger(row: TriggerRow): TriggerSnapshot {
@@ -275,12 +307,13 @@ function fn(row: FunctionRow): FunctionSnapshot {
  * every list by name (binary order, the same on every collation).
  */
 export function assembleSnapshot(source: SnapshotSource, rows: CatalogRows): Snapshot {
-  const columns = groupByRelation(rows.columns, (row) => row.relation, column);
+  const columns = columnsByRelation(rows.columns);
   const constraints = groupByRelation(rows.constraints, (row) => row.table, constraint);
   const indexes = groupByRelation(rows.indexes, (row) => row.table, index);
   const triggers = groupByRelation(rows.triggers, (row) => row.relation, trigger);
   const policies = groupByRelation(rows.policies, (row) => row.table, policy);
-  const under = <T extends { name: string }>(groups: Map<string, T[]>, key: string): T[] => byName(groups.get(key) ?? []);
+  // Each group is read once and belongs to this call: it is sorted in place.
+  const under = <T extends { name: string }>(groups: Map<string, T[]>, key: string): T[] => groups.get(key)?.sort(compareNames) ?? [];
 
   const tables = rows.tables.map((row): TableSnapshot => {
     const key = `${row.schema}.${row.name}`;

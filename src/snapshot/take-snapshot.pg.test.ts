@@ -287,6 +287,20 @@ forEachEngine("takeSnapshot", (newTarget) => {
     });
   });
 
+  it("reads the same snapshot with several sessions as with one, and leaves only its own", async () => {
+    await withRichDatabase(await newTarget(), async (engine) => {
+      await engine.exec("ANALYZE");
+      const alone = await takeSnapshot(engine, { schemas, exactCounts: true });
+      const shared = await takeSnapshot(engine, { schemas, exactCounts: true, sessions: 3 });
+      expect(JSON.stringify(shared)).toBe(JSON.stringify(alone));
+      const [row] = await engine.query<{ level: string; sessions: number }>(
+        `SELECT current_setting('transaction_isolation') AS level,
+           (SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database()) AS sessions`,
+      );
+      expect(row).toEqual({ level: "read committed", sessions: 1 }); // PGlite too lists its one session
+    });
+  });
+
   it("estimates rows, and counts them exactly when asked", async () => {
     await withRichDatabase(await newTarget(), async (engine) => {
       const estimated = await takeSnapshot(engine, { schemas });

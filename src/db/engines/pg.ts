@@ -108,6 +108,7 @@ export async function openPgEngine(options: OpenPgOptions): Promise<Engine> {
         throw translate(error);
       }
     },
+    openSibling: () => openPgEngine(options),
     async close() {
       await client.end().catch(() => undefined);
     },

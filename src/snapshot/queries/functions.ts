@@ -1,4 +1,4 @@
-import { grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
+import { commentJoin, grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /**
  * Functions, procedures, aggregates and window functions that no extension owns, except those
@@ -107,10 +107,11 @@ SELECT n.nspname AS schema, p.proname AS name, ${ownerUnlessDatabaseOwner("p.pro
   CASE WHEN p.prokind <> 'a' THEN pg_catalog.pg_get_functiondef(p.oid) END AS definition,
   CASE WHEN p.prokind = 'a' THEN ${aggregateOf} END AS aggregate,
   ${grantsOf("p.proacl", "f", "p.proowner")} AS grants,
-  pg_catalog.obj_description(p.oid, 'pg_proc') AS comment
+  dsc.description AS comment
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+${commentJoin("dsc", "pg_proc", "p.oid")}
 WHERE n.nspname = ANY($1::text[])
   AND NOT ${isExtensionMember("pg_proc", "p.oid")}
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep

@@ -1,3 +1,5 @@
+import { commentJoin, inRelationShare, type RelationShare } from "./fragments.js";
+
 /** Row-level security policies, with their roles (`public` for none named) and expressions. */
 export interface PolicyRow {
   schema: string;
@@ -11,15 +13,19 @@ export interface PolicyRow {
   comment: string | null;
 }
 
-export const policiesQuery = `
+/** The policies query, for the tables of `share` (every table without one). */
+export function policiesQuery(share?: RelationShare): string {
+  return `
 SELECT n.nspname AS schema, c.relname AS table, p.polname AS name, p.polcmd::text AS command,
   p.polpermissive AS permissive,
   (SELECT pg_catalog.json_agg(CASE WHEN r.role = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r.role) END)
      FROM pg_catalog.unnest(p.polroles) AS r(role)) AS roles,
   pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using,
   pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
-  pg_catalog.obj_description(p.oid, 'pg_policy') AS comment
+  dsc.description AS comment
 FROM pg_catalog.pg_policy p
 JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = ANY($1::text[])`;
+${commentJoin("dsc", "pg_policy", "p.oid")}
+WHERE n.nspname = ANY($1::text[]) ${inRelationShare("c.oid", share)}`;
+}

@@ -1,4 +1,4 @@
-import { grantsOf, ownerUnlessDatabaseOwner } from "./fragments.js";
+import { commentJoin, grantsOf, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /** The configured schemas that exist, with their owners, privileges and comments. */
 export interface SchemaRow {
@@ -11,6 +11,7 @@ export interface SchemaRow {
 export const schemasQuery = `
 SELECT n.nspname AS name, ${ownerUnlessDatabaseOwner("n.nspowner")} AS owner,
   ${grantsOf("n.nspacl", "n", "n.nspowner")} AS grants,
-  pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment
+  dsc.description AS comment
 FROM pg_catalog.pg_namespace n
+${commentJoin("dsc", "pg_namespace", "n.oid")}
 WHERE n.nspname = ANY($1::text[])`;

@@ -1,4 +1,4 @@
-import { grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
+import { commentJoin, grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /**
  * Sequences, except identity sequences (deptype 'i': they are part of their column). Numbers
@@ -32,10 +32,11 @@ SELECT n.nspname AS schema, c.relname AS name, ${ownerUnlessDatabaseOwner("c.rel
      WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid
        AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.deptype = 'a') AS owned_by,
   ${grantsOf("c.relacl", "s", "c.relowner")} AS grants,
-  pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+  dsc.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+${commentJoin("dsc", "pg_class", "c.oid")}
 WHERE c.relkind = 'S' AND n.nspname = ANY($1::text[])
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
     WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid AND dep.deptype = 'i')

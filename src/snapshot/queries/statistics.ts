@@ -1,4 +1,4 @@
-import { isExtensionMember } from "./fragments.js";
+import { inRelationShare, isExtensionMember, type RelationShare } from "./fragments.js";
 
 /**
  * Row estimates and sizes of tables, partitioned tables and materialized views. `reltuples` is
@@ -15,7 +15,9 @@ export interface StatisticsRow {
   total_size_bytes: number;
 }
 
-export const statisticsQuery = `
+/** The statistics query, for the relations of `share` (every relation without one). */
+export function statisticsQuery(share?: RelationShare): string {
+  return `
 SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relispopulated AS is_populated,
   CASE WHEN c.reltuples >= 0 THEN c.reltuples::float8 END AS row_estimate,
   pg_catalog.pg_relation_size(c.oid)::float8 AS size_bytes,
@@ -23,4 +25,5 @@ SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.relisp
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname = ANY($1::text[])
-  AND NOT ${isExtensionMember("pg_class", "c.oid")}`;
+  AND NOT ${isExtensionMember("pg_class", "c.oid")} ${inRelationShare("c.oid", share)}`;
+}

@@ -1,4 +1,4 @@
-import { grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
+import { commentJoin, grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /** Tables, partitioned tables, partitions and foreign tables (temporary tables live in pg_temp). */
 export interface TableRow {
@@ -33,8 +33,9 @@ SELECT n.nspname AS schema, c.relname AS name, ${ownerUnlessDatabaseOwner("c.rel
   END AS inherits,
   pg_catalog.to_json(c.reloptions) AS options,
   ${grantsOf("c.relacl", "r", "c.relowner")} AS grants,
-  pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+  dsc.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+${commentJoin("dsc", "pg_class", "c.oid")}
 WHERE c.relkind IN ('r', 'p', 'f') AND n.nspname = ANY($1::text[])
   AND NOT ${isExtensionMember("pg_class", "c.oid")}`;

@@ -1,4 +1,4 @@
-import { isExtensionMember } from "./fragments.js";
+import { commentJoin, isExtensionMember } from "./fragments.js";
 
 /**
  * User triggers on tables and views. Internal triggers (those behind foreign keys, named after
@@ -19,9 +19,10 @@ export const triggersQuery = `
 SELECT n.nspname AS schema, c.relname AS relation, t.tgname AS name,
   pg_catalog.pg_get_triggerdef(t.oid) AS definition, t.tgfoid::pg_catalog.regprocedure::text AS function,
   t.tgenabled::text AS enabled, t.tgconstraint <> 0 AS is_constraint,
-  pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment
+  dsc.description AS comment
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+${commentJoin("dsc", "pg_trigger", "t.oid")}
 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND n.nspname = ANY($1::text[])
   AND NOT ${isExtensionMember("pg_class", "c.oid")}`;

@@ -1,4 +1,4 @@
-import { isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
+import { commentJoin, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /**
  * Enums, domains, composite types (not the row types of tables) and range types. The
@@ -47,10 +47,11 @@ SELECT n.nspname AS schema, t.typname AS name, ${ownerUnlessDatabaseOwner("t.typ
   CASE WHEN t.typtype = 'r' THEN
     (SELECT pg_catalog.format_type(r.rngsubtype, NULL) FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
   END AS subtype,
-  pg_catalog.obj_description(t.oid, 'pg_type') AS comment
+  dsc.description AS comment
 FROM pg_catalog.pg_type t
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+${commentJoin("dsc", "pg_type", "t.oid")}
 WHERE n.nspname = ANY($1::text[])
   AND (t.typtype IN ('e', 'd', 'r')
     OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c'))

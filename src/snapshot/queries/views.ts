@@ -1,4 +1,4 @@
-import { grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
+import { commentJoin, grantsOf, isExtensionMember, ownerUnlessDatabaseOwner } from "./fragments.js";
 
 /** Views and materialized views with their definitions (`pg_get_viewdef`, pretty-printed). */
 export interface ViewRow {
@@ -19,8 +19,9 @@ SELECT n.nspname AS schema, c.relname AS name, ${ownerUnlessDatabaseOwner("c.rel
   pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
   pg_catalog.to_json(c.reloptions) AS options, c.relispopulated AS is_populated,
   ${grantsOf("c.relacl", "r", "c.relowner")} AS grants,
-  pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+  dsc.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+${commentJoin("dsc", "pg_class", "c.oid")}
 WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY($1::text[])
   AND NOT ${isExtensionMember("pg_class", "c.oid")}`;
