@@ -29,7 +29,7 @@ const workDir = join(benchDir, ".work");
 const require = createRequire(join(benchDir, "package.json"));
 
 const LOWER_BOUND = "psql-single-tx";
-const ALL_TOOLS = ["psql-single-tx", "drydock", "dbmate", "postgres-migrations", "node-pg-migrate", "node-pg-migrate-per-tx"];
+const ALL_TOOLS = ["psql-single-tx", "drydock", "drydock-no-verify", "dbmate", "postgres-migrations", "node-pg-migrate", "node-pg-migrate-per-tx"];
 
 function parseArgs(argv) {
   const opts = {
@@ -168,6 +168,14 @@ const TOOL_DEFS = {
       const version = JSON.parse(readFileSync(join(repoDir, "package.json"), "utf8")).version;
       return `${version} (HEAD ${head || "?"}, dist/cli/main.js built ${built})`;
     },
+  },
+  // The same apply without the verification suite after it (no before/after snapshots, no
+  // checks): what drydock's safety net costs on top of applying.
+  "drydock-no-verify": {
+    describe: "node dist/cli/main.js apply --url URL --dir .work/project --quiet --no-verify",
+    command: (url, dir = projectDir) => [node, [drydockMain, "apply", "--url", url, "--dir", dir, "--quiet", "--no-verify"]],
+    unavailable: () => (existsSync(drydockMain) ? null : `${drydockMain} not found (run npm run build at the repository root)`),
+    version: () => "as drydock",
   },
   dbmate: {
     describe: "dbmate --url URL?sslmode=disable --migrations-dir .work/dbmate-migrations --no-dump-schema up (native binary)",
