@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parse as parseToml, TomlError } from "smol-toml";
-import type { ZodError } from "zod";
+import type { core } from "zod/mini";
 import { InputError } from "../errors/drydock-error.js";
 import { type Config, configSchema } from "./schema.js";
 
@@ -43,7 +43,7 @@ export function parseConfig(text: string, displayPath: string): Config {
   return result.data;
 }
 
-function configErrorOf(error: ZodError, displayPath: string): InputError {
+function configErrorOf(error: core.$ZodError, displayPath: string): InputError {
   const issue = error.issues[0];
   if (!issue) return new InputError(`${displayPath} is not a valid drydock configuration`);
   const where = issue.path.map(String).join(".");
