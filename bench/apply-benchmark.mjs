@@ -14,90 +14,37 @@
 // Markdown table and to bench/.work/apply-results.json.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { atLeast, integer, namesOf, parseCommandLine, text } from "./command-line.mjs";
+import { drydockVersion, gitHead, hostFacts, loadAverages, pkgVersion, resolveIn } from "./environment.mjs";
 import { generateProject, writeProject } from "./generate-migrations.mjs";
-import { median, timedSpawn } from "./lib.mjs";
+import { childEnv, databaseUrl, defaultDatabaseUrl, interruptible, log, median, redactUrl, rotate, tail, timedSpawn } from "./lib.mjs";
+import { fmtMs, fmtRatio, recordRun, sampleStats, toolTable, writeResults } from "./results.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "..");
 const workDir = join(benchDir, ".work");
-const require = createRequire(join(benchDir, "package.json"));
 
 const LOWER_BOUND = "psql-single-tx";
-const ALL_TOOLS = ["psql-single-tx", "drydock", "drydock-no-verify", "dbmate", "postgres-migrations", "node-pg-migrate", "node-pg-migrate-per-tx"];
+const PEERS = ["dbmate", "postgres-migrations", "node-pg-migrate", "node-pg-migrate-per-tx"];
+const ALL_TOOLS = ["psql-single-tx", "drydock", "drydock-no-verify", ...PEERS];
 
-function parseArgs(argv) {
-  const opts = {
-    count: 300,
-    runs: 5,
-    warmup: 1,
-    seed: 1,
-    url: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-    tools: ALL_TOOLS,
-    timeout: 600,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes("=") ? a.split(/=(.*)/s, 2) : [a, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) usage(`${flag} needs a value`);
-      return v;
-    };
-    const int = (min) => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min) usage(`${flag} must be an integer >= ${min}`);
-      return v;
-    };
-    if (flag === "--count") opts.count = int(1);
-    else if (flag === "--runs") opts.runs = int(1);
-    else if (flag === "--warmup") opts.warmup = int(0);
-    else if (flag === "--seed") opts.seed = int(0);
-    else if (flag === "--timeout") opts.timeout = int(1);
-    else if (flag === "--url") opts.url = value();
-    else if (flag === "--tools") {
-      opts.tools = value()
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const t of opts.tools) if (!ALL_TOOLS.includes(t)) usage(`unknown tool ${t}; known: ${ALL_TOOLS.join(", ")}`);
-    } else if (flag === "--help" || flag === "-h") usage(null);
-    else usage(`unknown argument: ${a}`);
-  }
-  return opts;
-}
-
-function usage(error) {
-  const text =
+const opts = parseCommandLine(process.argv.slice(2), {
+  usage:
     "usage: node bench/apply-benchmark.mjs [--count 300] [--runs 5] [--warmup 1] [--seed 1]\n" +
     "         [--url postgres://postgres@127.0.0.1:5432/postgres] [--tools a,b,...] [--timeout 600]\n" +
-    `tools: ${ALL_TOOLS.join(", ")}`;
-  if (error) {
-    console.error(`${error}\n${text}`);
-    process.exit(2);
-  }
-  console.log(text);
-  process.exit(0);
-}
+    `tools: ${ALL_TOOLS.join(", ")}`,
+  defaults: { count: 300, runs: 5, warmup: 1, seed: 1, url: defaultDatabaseUrl, tools: ALL_TOOLS, timeout: 600 },
+  flags: {
+    ...atLeast(integer, { "--count": 1, "--runs": 1, "--warmup": 0, "--seed": 0, "--timeout": 1 }),
+    "--url": text,
+    "--tools": namesOf(ALL_TOOLS, "tool"),
+  },
+});
 
-const opts = parseArgs(process.argv.slice(2));
-const log = (msg) => process.stderr.write(`${msg}\n`);
-
-function dbUrl(base, name) {
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-function redact(url) {
-  const u = new URL(url);
-  if (u.password) u.password = "***";
-  return u.toString();
-}
 const slug = (tool) => tool.replace(/[^a-z0-9]+/g, "_");
 const ident = (name) => `"${name.replace(/"/g, '""')}"`;
 
@@ -133,22 +80,12 @@ log(
 
 const node = process.execPath;
 const drydockMain = join(repoDir, "dist", "cli", "main.js");
-const resolveIn = (spec) => {
-  try {
-    return require.resolve(spec);
-  } catch {
-    return null;
-  }
-};
+const drydockMissing = () => (existsSync(drydockMain) ? null : `${drydockMain} not found (run npm run build at the repository root)`);
 const dbmateBin = resolveIn(`@dbmate/${process.platform}-${process.arch}/bin/dbmate${process.platform === "win32" ? ".exe" : ""}`);
 const nodePgMigrateBin = (() => {
   const pkg = resolveIn("node-pg-migrate/package.json");
   return pkg ? join(dirname(pkg), "bin", "node-pg-migrate.js") : null;
 })();
-const pkgVersion = (name) => {
-  const p = resolveIn(`${name}/package.json`);
-  return p ? JSON.parse(readFileSync(p, "utf8")).version : null;
-};
 
 /** Each tool: how to run one apply against `url`, or why it cannot run. */
 const TOOL_DEFS = {
@@ -160,13 +97,11 @@ const TOOL_DEFS = {
   drydock: {
     describe: "node dist/cli/main.js apply --url URL --dir .work/project --quiet",
     command: (url, dir = projectDir) => [node, [drydockMain, "apply", "--url", url, "--dir", dir, "--quiet"]],
-    unavailable: () => (existsSync(drydockMain) ? null : `${drydockMain} not found (run npm run build at the repository root)`),
+    unavailable: drydockMissing,
     version: () => {
       // dist/ is built from the working tree: record what it was built next to.
-      const head = spawnSync("git", ["-C", repoDir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout?.trim();
       const built = existsSync(drydockMain) ? statSync(drydockMain).mtime.toISOString() : "not built";
-      const version = JSON.parse(readFileSync(join(repoDir, "package.json"), "utf8")).version;
-      return `${version} (HEAD ${head || "?"}, dist/cli/main.js built ${built})`;
+      return `${drydockVersion()} (HEAD ${gitHead() || "?"}, dist/cli/main.js built ${built})`;
     },
   },
   // The same apply without the verification suite after it (no before/after snapshots, no
@@ -174,7 +109,7 @@ const TOOL_DEFS = {
   "drydock-no-verify": {
     describe: "node dist/cli/main.js apply --url URL --dir .work/project --quiet --no-verify",
     command: (url, dir = projectDir) => [node, [drydockMain, "apply", "--url", url, "--dir", dir, "--quiet", "--no-verify"]],
-    unavailable: () => (existsSync(drydockMain) ? null : `${drydockMain} not found (run npm run build at the repository root)`),
+    unavailable: drydockMissing,
     version: () => "as drydock",
   },
   dbmate: {
@@ -213,22 +148,12 @@ const TOOL_DEFS = {
 
 // ---- process and database helpers ---------------------------------------------------------------
 
-let currentChild = null;
-let interrupted = false;
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`\n${sig}: stopping after cleanup`);
-    if (currentChild) currentChild.kill("SIGKILL");
-  });
-}
+const interruption = interruptible("stopping after cleanup");
 
 /** Runs one command in the work folder; resolves with exit code, signal, wall time and captured output. */
 function timed(cmd, args, extraEnv = {}) {
-  const env = { ...process.env, ...extraEnv };
-  if (!("DATABASE_URL" in extraEnv)) delete env.DATABASE_URL;
-  return timedSpawn({ cmd, args, cwd: workDir, env, timeoutS: opts.timeout, onChild: (child) => (currentChild = child) });
+  const env = childEnv(extraEnv);
+  return timedSpawn({ cmd, args, cwd: workDir, env, timeoutS: opts.timeout, onChild: (child) => (interruption.child = child) });
 }
 
 async function withClient(url, fn) {
@@ -277,15 +202,13 @@ async function verify(url) {
   });
 }
 
-const tail = (s, n = 800) => (s.length > n ? `…${s.slice(-n)}` : s).trim();
-
 // ---- preparation ------------------------------------------------------------------------------
 
 const slugPattern = new RegExp(`^bench_(${ALL_TOOLS.map(slug).join("|")})_(\\d+|probe)$`);
 let exitCode = 0;
 const results = {};
 const serverVersion = (await admin.query("SELECT version() AS v")).rows[0].v;
-const loadBefore = os.loadavg();
+const loadBefore = loadAverages();
 
 try {
   // Databases left behind by an interrupted earlier run (this script's naming only).
@@ -315,7 +238,7 @@ try {
     const name = "bench_drydock_probe";
     try {
       await createDb(name);
-      const url = dbUrl(opts.url, name);
+      const url = databaseUrl(opts.url, name);
       const [cmd, args] = TOOL_DEFS.drydock.command(url, probeDir);
       const r = await timed(cmd, args);
       let created = false;
@@ -341,52 +264,39 @@ try {
   // ---- runs -----------------------------------------------------------------------------------
   const order = [];
   const totalRuns = opts.warmup + opts.runs;
-  for (let run = 0; run < totalRuns && !interrupted; run++) {
-    const isWarmup = run < opts.warmup;
+  for (let run = 0; run < totalRuns && !interruption.interrupted; run++) {
     const active = opts.tools.filter((t) => results[t].status === "ok");
     if (active.length === 0) break;
-    // Rotate the order each run so that no tool always runs first or right after another.
-    const k = run % active.length;
-    const runOrder = [...active.slice(k), ...active.slice(0, k)];
-    order.push({ run, warmup: isWarmup, tools: runOrder });
+    const runOrder = rotate(active, run);
+    order.push({ run, warmup: run < opts.warmup, tools: runOrder });
     for (const tool of runOrder) {
-      if (interrupted) break;
+      if (interruption.interrupted) break;
       const name = `bench_${slug(tool)}_${run}`;
-      const url = dbUrl(opts.url, name);
+      const url = databaseUrl(opts.url, name);
       try {
         await createDb(name);
         await admin.query("CHECKPOINT");
         const [cmd, args, env] = TOOL_DEFS[tool].command(url);
         const r = await timed(cmd, args, env);
-        if (interrupted) break;
+        if (interruption.interrupted) break;
         const problems = [];
         if (r.spawnError) problems.push(`could not start: ${r.spawnError}`);
         else if (r.code !== 0) problems.push(`exit ${r.code ?? r.signal}: ${tail(`${r.stdout}\n${r.stderr}`)}`);
         else problems.push(...(await verify(url)));
-        if (problems.length > 0) {
-          results[tool].status = "failed";
-          results[tool].reason = `run ${run}: ${problems.join("; ")}`;
-          exitCode = 1;
-          log(`${tool} run ${run}: FAILED: ${problems.join("; ")}`);
-        } else {
-          (isWarmup ? results[tool].warmup_ms : results[tool].samples_ms).push(Math.round(r.ms * 10) / 10);
-          log(`${isWarmup ? "warmup" : `run ${run - opts.warmup + 1}/${opts.runs}`} ${tool}: ${r.ms.toFixed(0)} ms`);
-        }
+        if (!recordRun(results[tool], { tool, run, ms: r.ms, problems, warmup: opts.warmup, runs: opts.runs })) exitCode = 1;
       } finally {
         await dropDb(name);
       }
     }
   }
-  if (interrupted) exitCode = 130;
+  if (interruption.interrupted) exitCode = 130;
 
   // ---- report ---------------------------------------------------------------------------------
   const lb = results[LOWER_BOUND];
   const lbOk = lb?.status === "ok" && lb.samples_ms.length > 0;
   for (const r of Object.values(results)) {
     const n = r.samples_ms.length;
-    r.runs = n;
-    r.min_ms = n ? Math.min(...r.samples_ms) : null;
-    r.median_ms = median(r.samples_ms);
+    Object.assign(r, sampleStats(r.samples_ms));
     r.min_ratio = lbOk && n ? r.min_ms / Math.min(...lb.samples_ms) : null;
     r.median_ratio = lbOk && n ? r.median_ms / median(lb.samples_ms) : null;
     // Ratio to the lower bound measured in the same run (less sensitive to drifting noise).
@@ -396,56 +306,34 @@ try {
     r.paired_median_ratio = r.status === "ok" && paired.length ? median(paired) : null;
   }
 
-  const fmtMs = (x) => (x === null ? "–" : x.toFixed(0));
-  const fmtR = (x) => (x === null ? "–" : `${x.toFixed(2)}×`);
-  const lines = [
-    "| tool | runs | min ms | median ms | min ratio | median ratio | paired median ratio |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ];
-  for (const tool of opts.tools) {
-    const r = results[tool];
-    if (r.status === "unavailable") {
-      lines.push(`| ${tool} | unavailable | – | – | – | – | – |`);
-      continue;
-    }
-    const label = r.status === "failed" ? `${tool} (FAILED)` : tool;
-    lines.push(
-      `| ${label} | ${r.runs} | ${fmtMs(r.min_ms)} | ${fmtMs(r.median_ms)} | ${fmtR(r.min_ratio)} | ${fmtR(r.median_ratio)} | ${fmtR(r.paired_median_ratio)} |`,
-    );
-  }
+  const headers = ["tool", "runs", "min ms", "median ms", "min ratio", "median ratio", "paired median ratio"];
+  const table = toolTable(headers, opts.tools, results, (r) => [
+    fmtMs(r.min_ms),
+    fmtMs(r.median_ms),
+    fmtRatio(r.min_ratio),
+    fmtRatio(r.median_ratio),
+    fmtRatio(r.paired_median_ratio),
+  ]);
   const notes = opts.tools.filter((t) => results[t].status !== "ok").map((t) => `- ${t}: ${results[t].status}: ${results[t].reason}`);
   console.log(
     `\nApply ${project.migrations.length} migrations (seed ${opts.seed}); ${opts.runs} runs after ${opts.warmup} warm-up; ratios to ${LOWER_BOUND}\n`,
   );
-  console.log(lines.join("\n"));
+  console.log(table);
   if (notes.length) console.log(`\n${notes.join("\n")}`);
 
-  const out = {
-    benchmark: "apply",
-    interrupted,
-    created_at: new Date().toISOString(),
-    options: { ...opts, url: redact(opts.url) },
+  writeResults("apply", interruption.interrupted, {
+    options: { ...opts, url: redactUrl(opts.url) },
     workload: {
       migrations: project.migrations.length,
       tables: project.tables.length,
       rows: project.expectedRows,
       last_migration: lastMigration.file,
     },
-    machine: {
-      cpus: os.availableParallelism?.() ?? os.cpus().length,
-      cpu_model: os.cpus()[0]?.model ?? null,
-      memory_gib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-      node: process.version,
-      postgres: serverVersion,
-      loadavg_before: loadBefore.map((x) => Math.round(x * 100) / 100),
-      loadavg_after: os.loadavg().map((x) => Math.round(x * 100) / 100),
-    },
+    machine: { ...hostFacts(), postgres: serverVersion, loadavg_before: loadBefore, loadavg_after: loadAverages() },
     lower_bound: LOWER_BOUND,
     order,
     tools: results,
-  };
-  writeFileSync(join(workDir, "apply-results.json"), `${JSON.stringify(out, null, 2)}\n`);
-  log(`\nresults written to ${join(workDir, "apply-results.json")}`);
+  });
 } finally {
   await admin.end();
 }

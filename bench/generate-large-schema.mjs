@@ -16,6 +16,7 @@
 
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { integer, parseCommandLine, text, toggle } from "./command-line.mjs";
 
 /** Roles the grants and policies name. Roles belong to the cluster: the SQL creates them only if missing. */
 export const ROLES = { app: "drydock_bench_app", readonly: "drydock_bench_readonly", admin: "drydock_bench_admin" };
@@ -310,14 +311,10 @@ function addCoreTables(model) {
     column("changed_by", "text", { notNull: true, default: "CURRENT_USER", used: true }),
     column("changed_at", "timestamptz", { notNull: true, default: "now()", used: true }),
   );
-  audit.indexes.push({
-    name: "audit_log_tenant_changed_idx",
-    unique: false,
-    method: "btree",
-    keys: "tenant_id, changed_at DESC",
-    where: null,
-  });
-  audit.indexes.push({ name: "audit_log_changed_brin", unique: false, method: "brin", keys: "changed_at", where: null });
+  audit.indexes.push(
+    tableIndex("audit_log_tenant_changed_idx", "tenant_id, changed_at DESC"),
+    tableIndex("audit_log_changed_brin", "changed_at", { method: "brin" }),
+  );
   audit.comment = "Row changes written by core.audit_row_change().";
   audit.refs = Number.POSITIVE_INFINITY;
 }
@@ -345,6 +342,8 @@ function newTable(model, schema, name, idType) {
 }
 
 const qualified = (o) => `${o.schema}.${o.name}`;
+/** An index of a table: btree, neither unique nor partial unless `options` say so. */
+const tableIndex = (name, keys, { unique = false, method = "btree", where = null } = {}) => ({ name, unique, method, keys, where });
 const col = (table, name) => table.columns.find((c) => c.name === name);
 const hasCol = (table, name) => table.columns.some((c) => c.name === name);
 const markUsed = (table, ...names) => {
@@ -353,6 +352,15 @@ const markUsed = (table, ...names) => {
     if (c) c.used = true;
   }
 };
+
+/** The trigger that writes a table's row changes to core.audit_log. */
+const auditTrigger = () => ({
+  name: "audit",
+  timing: "AFTER",
+  events: "INSERT OR UPDATE OR DELETE",
+  func: "core.audit_row_change()",
+  when: null,
+});
 
 /** One tenant-owned table: identity or uuid key, foreign keys to earlier tables, data columns, indexes, RLS, triggers, grants. */
 function addTable(model, rng, schema, { allowParentsFrom }) {
@@ -439,64 +447,35 @@ function addTable(model, rng, schema, { allowParentsFrom }) {
     table.uniques.push({ name: ident(`${table.name}_tenant_code_key`), columns: ["tenant_id", "code"] });
     markUsed(table, "code");
   }
-  table.indexes.push({
-    name: ident(`${table.name}_tenant_created_idx`),
-    unique: false,
-    method: "btree",
-    keys: "tenant_id, created_at DESC",
-    where: null,
-  });
+  const addIndex = (suffix, keys, options) => table.indexes.push(tableIndex(ident(`${table.name}_${suffix}`), keys, options));
+  addIndex("tenant_created_idx", "tenant_id, created_at DESC");
   for (const fk of table.fks.slice(1)) {
-    if (rng.chance(0.85))
-      table.indexes.push({ name: ident(`${table.name}_${fk.column}_idx`), unique: false, method: "btree", keys: fk.column, where: null });
+    if (rng.chance(0.85)) addIndex(`${fk.column}_idx`, fk.column);
   }
   const softDelete = hasCol(table, "deleted_at");
   if (hasCol(table, "email")) {
-    table.indexes.push({
-      name: ident(`${table.name}_tenant_email_uniq`),
-      unique: true,
-      method: "btree",
-      keys: "tenant_id, lower((email)::text)",
-      where: softDelete ? "deleted_at IS NULL" : null,
-    });
+    addIndex("tenant_email_uniq", "tenant_id, lower((email)::text)", { unique: true, where: softDelete ? "deleted_at IS NULL" : null });
     markUsed(table, "email");
   }
   if (hasCol(table, "status") && rng.chance(0.6)) {
-    table.indexes.push({
-      name: ident(`${table.name}_open_idx`),
-      unique: false,
-      method: "btree",
-      keys: "tenant_id, status",
+    addIndex("open_idx", "tenant_id, status", {
       where: softDelete ? "deleted_at IS NULL" : `status <> 'archived'::${schema}.record_status`,
     });
     markUsed(table, "status", "deleted_at");
   }
   if (hasCol(table, "metadata") && rng.chance(0.25)) {
-    table.indexes.push({
-      name: ident(`${table.name}_metadata_gin`),
-      unique: false,
-      method: "gin",
-      keys: "metadata jsonb_path_ops",
-      where: null,
-    });
+    addIndex("metadata_gin", "metadata jsonb_path_ops", { method: "gin" });
     markUsed(table, "metadata");
   }
   if (hasCol(table, "tags") && rng.chance(0.3)) {
-    table.indexes.push({ name: ident(`${table.name}_tags_gin`), unique: false, method: "gin", keys: "tags", where: null });
+    addIndex("tags_gin", "tags", { method: "gin" });
     markUsed(table, "tags");
   }
   if (hasCol(table, "due_on") && rng.chance(0.4)) {
-    table.indexes.push({
-      name: ident(`${table.name}_due_idx`),
-      unique: false,
-      method: "btree",
-      keys: "due_on",
-      where: "due_on IS NOT NULL",
-    });
+    addIndex("due_idx", "due_on", { where: "due_on IS NOT NULL" });
     markUsed(table, "due_on");
   }
-  if (rng.chance(0.04))
-    table.indexes.push({ name: ident(`${table.name}_created_brin`), unique: false, method: "brin", keys: "created_at", where: null });
+  if (rng.chance(0.04)) addIndex("created_brin", "created_at", { method: "brin" });
 
   // Row-level security: most module tables, a tenant isolation policy and sometimes more.
   if (schema !== "core" || rng.chance(0.5)) {
@@ -505,14 +484,7 @@ function addTable(model, rng, schema, { allowParentsFrom }) {
 
   if (rng.chance(0.7))
     table.triggers.push({ name: "set_updated_at", timing: "BEFORE", events: "UPDATE", func: "core.set_updated_at()", when: null });
-  if (rng.chance(0.15))
-    table.triggers.push({
-      name: "audit",
-      timing: "AFTER",
-      events: "INSERT OR UPDATE OR DELETE",
-      func: "core.audit_row_change()",
-      when: null,
-    });
+  if (rng.chance(0.15)) table.triggers.push(auditTrigger());
 
   table.comment = rng.chance(0.6) ? `${singular(noun).replaceAll("_", " ")} records of the ${schema} module (${table.name})` : null;
   for (const c of table.columns)
@@ -675,6 +647,11 @@ function addFunction(model, rng) {
   const t = qualified(table);
   const idArg = table.idType;
   const common = { schema: table.schema, table, kind };
+  /** A function that uses `table` (one more thing that keeps it from being dropped). */
+  const usingTable = (fields) => {
+    table.refs++;
+    return newFunction(model, { ...common, ...fields });
+  };
   switch (kind) {
     case "validate": {
       if (table.triggers.some((tr) => tr.name === "validate")) return addUtilityFunction(model, rng);
@@ -703,9 +680,7 @@ function addFunction(model, rng) {
       return fn;
     }
     case "count":
-      table.refs++;
-      return newFunction(model, {
-        ...common,
+      return usingTable({
         name: `count_${table.name}`,
         args: "p_tenant bigint",
         argTypes: "bigint",
@@ -716,9 +691,7 @@ function addFunction(model, rng) {
         comment: rng.chance(0.4) ? `Rows of ${t} for one tenant.` : null,
       });
     case "find":
-      table.refs++;
-      return newFunction(model, {
-        ...common,
+      return usingTable({
         name: `find_${table.name}`,
         args: `p_tenant bigint, p_limit integer DEFAULT 50`,
         argTypes: "bigint, integer",
@@ -729,10 +702,8 @@ function addFunction(model, rng) {
       });
     case "archive": {
       if (!hasCol(table, "deleted_at")) return addUtilityFunction(model, rng);
-      table.refs++;
       markUsed(table, "deleted_at");
-      return newFunction(model, {
-        ...common,
+      return usingTable({
         name: `archive_${table.name}`,
         args: `p_id ${idArg}`,
         argTypes: idArg,
@@ -755,9 +726,7 @@ function addFunction(model, rng) {
       });
     }
     case "summary":
-      table.refs++;
-      return newFunction(model, {
-        ...common,
+      return usingTable({
         name: `${table.name}_daily_summary`,
         args: "p_tenant bigint, p_days integer DEFAULT 30",
         argTypes: "bigint, integer",
@@ -772,9 +741,7 @@ function addFunction(model, rng) {
         ].join("\n"),
       });
     case "exists":
-      table.refs++;
-      return newFunction(model, {
-        ...common,
+      return usingTable({
         name: `${table.name}_exists`,
         args: `p_tenant bigint, p_id ${idArg}`,
         argTypes: `bigint, ${idArg}`,
@@ -785,10 +752,8 @@ function addFunction(model, rng) {
         body: `BEGIN ATOMIC\n SELECT EXISTS (SELECT 1 FROM ${t} WHERE tenant_id = p_tenant AND id = p_id);\nEND`,
       });
     case "recalculate": {
-      table.refs++;
       const definer = rng.chance(0.2);
-      return newFunction(model, {
-        ...common,
+      return usingTable({
         name: `recalculate_${table.name}`,
         args: "p_tenant bigint",
         argTypes: "bigint",
@@ -813,9 +778,7 @@ function addFunction(model, rng) {
       });
     }
     case "purge": {
-      table.refs++;
-      return newFunction(model, {
-        ...common,
+      return usingTable({
         name: `purge_${table.name}`,
         args: "IN p_tenant bigint, IN p_before timestamp with time zone",
         argTypes: "bigint, timestamp with time zone",
@@ -899,6 +862,13 @@ function newView(model, fields) {
   return view;
 }
 
+/** The columns of an aggregate of `table` grouped by tenant: tenant_id, `columns`, then a total of each of its amount, quantity and price. */
+function perTenantTotals(table, columns) {
+  const sums = ["amount", "quantity", "price"].filter((name) => hasCol(table, name));
+  markUsed(table, "tenant_id", "created_at", ...sums);
+  return [{ name: "tenant_id", expr: "tenant_id" }, ...columns, ...sums.map((name) => ({ name: `total_${name}`, expr: `sum(${name})` }))];
+}
+
 /** One view of a kind drawn by weight: active rows of a table, a join with a parent, a daily aggregate, a view over a view, a materialized view. */
 function addView(model, rng) {
   const moduleTables = model.tables.filter((t) => t.refs !== Number.POSITIVE_INFINITY);
@@ -912,6 +882,7 @@ function addView(model, rng) {
   const table = rng.pick(moduleTables);
   const t = qualified(table);
   const grants = rng.chance(0.5) ? [{ privileges: "SELECT", role: ROLES.readonly }] : [];
+  const overTable = { schema: table.schema, kind, from: t, deps: [table], base: table, grants };
   switch (kind) {
     case "active": {
       const picked = rng.sample(dataColumnsOf(table), rng.int(1, 4)).map((c) => c.name);
@@ -920,17 +891,12 @@ function addView(model, rng) {
       const where = hasCol(table, "deleted_at") ? "deleted_at IS NULL" : hasCol(table, "is_active") ? "is_active" : null;
       if (where) markUsed(table, where.split(" ")[0]);
       return newView(model, {
-        schema: table.schema,
+        ...overTable,
         name: `v_${table.name}_active`,
-        kind,
         columns,
-        from: t,
         where,
-        deps: [table],
-        base: table,
         options: rng.chance(0.5) ? ["security_invoker=true"] : [],
         comment: rng.chance(0.4) ? `Live rows of ${t}.` : null,
-        grants,
       });
     }
     case "joined": {
@@ -951,106 +917,65 @@ function addView(model, rng) {
       markUsed(table, "id", "tenant_id", "created_at", fk.column, ...own);
       markUsed(parent, "id", ...fromParent);
       return newView(model, {
-        schema: table.schema,
+        ...overTable,
         name: `v_${table.name}_with_${fk.column.replace(/_id$/, "")}`,
-        kind,
         columns,
         from: `${t} c\n     ${fk.onDelete === "SET NULL" ? "LEFT " : ""}JOIN ${qualified(parent)} p ON p.id = c.${fk.column}`,
-        where: null,
         deps: [table, parent],
-        base: table,
         options: rng.chance(0.3) ? ["security_barrier=true"] : [],
         comment: rng.chance(0.3) ? `${t} with its ${singular(parent.noun)}.` : null,
-        grants,
       });
     }
-    case "daily": {
-      const sums = ["amount", "quantity", "price"].filter((name) => hasCol(table, name));
-      const columns = [
-        { name: "tenant_id", expr: "tenant_id" },
-        { name: "day", expr: "date_trunc('day', created_at)" },
-        { name: "row_count", expr: "count(*)" },
-        ...sums.map((name) => ({ name: `total_${name}`, expr: `sum(${name})` })),
-      ];
-      markUsed(table, "tenant_id", "created_at", ...sums);
+    case "daily":
       return newView(model, {
-        schema: table.schema,
+        ...overTable,
         name: `v_${table.name}_daily`,
-        kind,
-        columns,
-        from: t,
+        columns: perTenantTotals(table, [
+          { name: "day", expr: "date_trunc('day', created_at)" },
+          { name: "row_count", expr: "count(*)" },
+        ]),
         groupBy: "tenant_id, date_trunc('day', created_at)",
-        deps: [table],
-        base: table,
         comment: rng.chance(0.3) ? `Rows of ${t} per tenant and day.` : null,
-        grants,
       });
-    }
     case "over-view": {
       const bases = model.views.filter((v) => !v.materialized && v.kind !== "over-view-2");
       if (bases.length === 0) return addView(model, rng);
       const base = rng.pick(bases.slice(-60));
       const depth = base.kind.startsWith("over-view") ? "over-view-2" : "over-view";
       const b = qualified(base);
+      const overView = { schema: base.schema, kind: depth, from: b, deps: [base], base, grants };
       if (base.kind === "daily" || base.columns.some((c) => c.name === "month")) {
         const columns = [
           { name: "tenant_id", expr: "tenant_id" },
           { name: "month", expr: base.columns.some((c) => c.name === "month") ? "month" : "date_trunc('month', day)" },
           { name: "row_count", expr: "sum(row_count)" },
         ];
-        return newView(model, {
-          schema: base.schema,
-          name: `${base.name}_monthly`,
-          kind: depth,
-          columns,
-          from: b,
-          groupBy: `tenant_id, ${columns[1].expr}`,
-          deps: [base],
-          base,
-          grants,
-        });
+        return newView(model, { ...overView, name: `${base.name}_monthly`, columns, groupBy: `tenant_id, ${columns[1].expr}` });
       }
       const keep = base.columns.filter((c) => c.name !== "tenant_id" || rng.chance(0.8));
       const columns = keep.map((c) => ({ name: c.name, expr: c.name }));
       if (!columns.some((c) => c.name === "created_at")) return addView(model, rng);
       return newView(model, {
-        schema: base.schema,
+        ...overView,
         name: `${base.name}_recent`,
-        kind: depth,
         columns,
-        from: b,
         where: "created_at > (now() - '30 days'::interval)",
-        deps: [base],
-        base,
         options: rng.chance(0.3) ? ["security_invoker=true"] : [],
         comment: rng.chance(0.3) ? `The last 30 days of ${b}.` : null,
-        grants,
       });
     }
-    case "materialized": {
-      const sums = ["amount", "quantity", "price"].filter((name) => hasCol(table, name));
-      const columns = [
-        { name: "tenant_id", expr: "tenant_id" },
-        { name: "row_count", expr: "count(*)" },
-        { name: "last_created_at", expr: "max(created_at)" },
-        ...sums.map((name) => ({ name: `total_${name}`, expr: `sum(${name})` })),
-      ];
-      markUsed(table, "tenant_id", "created_at", ...sums);
-      const name = `mv_${table.name}_totals`;
+    case "materialized":
       return newView(model, {
-        schema: table.schema,
-        name,
-        kind,
+        ...overTable,
+        name: `mv_${table.name}_totals`,
         materialized: true,
-        columns,
-        from: t,
+        columns: perTenantTotals(table, [
+          { name: "row_count", expr: "count(*)" },
+          { name: "last_created_at", expr: "max(created_at)" },
+        ]),
         groupBy: "tenant_id",
-        deps: [table],
-        base: table,
         indexes: [{ suffix: "tenant_key", unique: true, keys: "tenant_id" }],
-        grants,
       });
-    }
   }
   throw new Error(`unknown view kind ${kind}`);
 }
@@ -1128,6 +1053,19 @@ function modifyModel(base, { seed, tables: tableCount }) {
   }
 
   const live = () => moduleTables().filter((t) => !touched.has(t));
+  /**
+   * Goes through `items` in a random order and changes up to `limit` of them: `change` returns
+   * false for an item it passes over. Each change counts as `kind` (without one, `change` counts).
+   */
+  const changeUpTo = (limit, items, kind, change) => {
+    let changed = 0;
+    for (const item of rng.sample(items, items.length)) {
+      if (changed >= limit) break;
+      if (change(item) === false) continue;
+      changed++;
+      if (kind) count(kind);
+    }
+  };
 
   // Columns.
   for (const table of rng.sample(live(), scale(60))) {
@@ -1139,28 +1077,20 @@ function modifyModel(base, { seed, tables: tableCount }) {
       count("columns added");
     }
   }
-  let dropped = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (dropped >= scale(40)) break;
+  changeUpTo(scale(40), live(), "columns dropped", (table) => {
     const candidates = table.columns.filter((c) => c.optional && !c.used);
-    if (candidates.length === 0) continue;
+    if (candidates.length === 0) return false;
     const c = rng.pick(candidates);
     table.columns = table.columns.filter((x) => x !== c);
     table.checks = table.checks.filter((k) => k.column !== c.name);
     table.grants = table.grants.filter((g) => !g.privileges.includes(`(${c.name})`));
-    dropped++;
-    count("columns dropped");
-  }
-  let retyped = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (retyped >= scale(40)) break;
+  });
+  changeUpTo(scale(40), live(), "columns retyped", (table) => {
     const candidates = table.columns.filter((c) => c.retype && c.type !== c.retype);
-    if (candidates.length === 0) continue;
+    if (candidates.length === 0) return false;
     const c = rng.pick(candidates);
     c.type = c.retype;
-    retyped++;
-    count("columns retyped");
-  }
+  });
   const newDefaults = {
     currency: "'EUR'::bpchar",
     quantity: "1",
@@ -1169,154 +1099,96 @@ function modifyModel(base, { seed, tables: tableCount }) {
     metadata: `'{"v": 1}'::jsonb`,
     revision: "0",
   };
-  let defaults = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (defaults >= scale(30)) break;
+  changeUpTo(scale(30), live(), "column defaults changed", (table) => {
     const c = table.columns.find((x) => x.name in newDefaults && x.default !== newDefaults[x.name]);
-    if (!c) continue;
+    if (!c) return false;
     c.default = newDefaults[c.name];
-    defaults++;
-    count("column defaults changed");
-  }
-  let nullability = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (nullability >= scale(20)) break;
+  });
+  changeUpTo(scale(20), live(), null, (table) => {
     const c = table.columns.find((x) => (x.name === "notes" || x.name === "description") && !x.notNull && !x.used);
     const d = table.columns.find((x) => (x.name === "title" || x.name === "name") && x.notNull && !x.used);
     if (c) {
       c.notNull = true;
       c.default = "''::text";
       count("columns set NOT NULL (with a default)");
-      nullability++;
     } else if (d) {
       d.notNull = false;
       count("columns DROP NOT NULL");
-      nullability++;
-    }
-  }
+    } else return false;
+  });
 
   // Indexes and checks.
   for (const table of rng.sample(live(), scale(50))) {
     const name = ident(`${table.name}_tenant_updated_idx`);
     if (table.indexes.some((i) => i.name === name)) continue;
-    table.indexes.push({
-      name: takeName(model, table.schema, name),
-      unique: false,
-      method: "btree",
-      keys: "tenant_id, updated_at DESC",
-      where: null,
-    });
+    table.indexes.push(tableIndex(takeName(model, table.schema, name), "tenant_id, updated_at DESC"));
     count("indexes added");
   }
-  let idxDropped = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (idxDropped >= scale(30)) break;
+  changeUpTo(scale(30), live(), "indexes dropped", (table) => {
     const candidates = table.indexes.filter((i) => i.keys.endsWith("_id") || i.method === "gin" || i.method === "brin");
-    if (candidates.length === 0) continue;
+    if (candidates.length === 0) return false;
     const index = rng.pick(candidates);
     table.indexes = table.indexes.filter((i) => i !== index);
-    idxDropped++;
-    count("indexes dropped");
-  }
+  });
   for (const table of rng.sample(live(), scale(15))) {
     const index = table.indexes.find((i) => i.keys === "tenant_id, created_at DESC");
     if (!index) continue;
     index.keys = "tenant_id, created_at DESC, id";
     count("indexes changed (key columns)");
   }
-  let partialChanged = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (partialChanged >= scale(10)) break;
+  changeUpTo(scale(10), live(), "indexes changed (predicate)", (table) => {
     const index = table.indexes.find((i) => i.where === "deleted_at IS NULL" && i.keys === "tenant_id, status");
-    if (!index) continue;
+    if (!index) return false;
     index.where = `deleted_at IS NULL AND status <> 'archived'::${table.schema}.record_status`;
-    partialChanged++;
-    count("indexes changed (predicate)");
-  }
+  });
   for (const table of rng.sample(live(), scale(10))) {
     if (!hasCol(table, "created_at") || table.checks.some((c) => c.name.endsWith("_created_check"))) continue;
     table.checks.push({ name: ident(`${table.name}_created_check`), expr: "created_at <= updated_at", column: "updated_at" });
     count("check constraints added");
   }
-  let checksDropped = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (checksDropped >= scale(10)) break;
+  changeUpTo(scale(10), live(), "check constraints dropped", (table) => {
     const check = table.checks.find((c) => c.name.endsWith("_amount_check") || c.name.endsWith("_priority_check"));
-    if (!check) continue;
+    if (!check) return false;
     table.checks = table.checks.filter((c) => c !== check);
-    checksDropped++;
-    count("check constraints dropped");
-  }
+  });
 
   // Row-level security and policies.
-  let policiesChanged = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (policiesChanged >= scale(30)) break;
+  changeUpTo(scale(30), live(), "policies changed", (table) => {
     const policy = table.policies.find((p) => p.name === "tenant_isolation");
-    if (!policy) continue;
+    if (!policy) return false;
     if (hasCol(table, "is_active") && rng.chance(0.5)) {
       policy.using = "((tenant_id = core.current_tenant_id()) AND is_active)";
       markUsed(table, "is_active");
     } else {
       policy.roles = [ROLES.app, ROLES.admin];
     }
-    policiesChanged++;
-    count("policies changed");
-  }
-  let policiesDropped = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (policiesDropped >= scale(10)) break;
+  });
+  changeUpTo(scale(10), live(), "policies dropped", (table) => {
     const policy = table.policies.find((p) => p.name === "readonly_select" || p.name === "admin_all");
-    if (!policy) continue;
+    if (!policy) return false;
     table.policies = table.policies.filter((p) => p !== policy);
-    policiesDropped++;
-    count("policies dropped");
-  }
-  let rlsOn = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (rlsOn >= scale(10)) break;
-    if (table.rls.enabled) continue;
+  });
+  changeUpTo(scale(10), live(), "tables given RLS and policies", (table) => {
+    if (table.rls.enabled) return false;
     addRowLevelSecurity(table, rng);
-    rlsOn++;
-    count("tables given RLS and policies");
-  }
-  let policiesAdded = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (policiesAdded >= scale(10)) break;
-    if (!table.rls.enabled || table.policies.some((p) => p.name === "admin_all")) continue;
+  });
+  changeUpTo(scale(10), live(), "policies added", (table) => {
+    if (!table.rls.enabled || table.policies.some((p) => p.name === "admin_all")) return false;
     table.policies.push({ name: "admin_all", command: "ALL", permissive: true, roles: [ROLES.admin], using: "true", withCheck: null });
-    policiesAdded++;
-    count("policies added");
-  }
+  });
 
   // Triggers.
-  let triggersAdded = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (triggersAdded >= scale(10)) break;
-    if (table.triggers.some((t) => t.name === "audit")) continue;
-    table.triggers.push({
-      name: "audit",
-      timing: "AFTER",
-      events: "INSERT OR UPDATE OR DELETE",
-      func: "core.audit_row_change()",
-      when: null,
-    });
-    triggersAdded++;
-    count("triggers added");
-  }
-  let triggersDropped = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (triggersDropped >= scale(5)) break;
-    if (!table.triggers.some((t) => t.name === "set_updated_at")) continue;
+  changeUpTo(scale(10), live(), "triggers added", (table) => {
+    if (table.triggers.some((t) => t.name === "audit")) return false;
+    table.triggers.push(auditTrigger());
+  });
+  changeUpTo(scale(5), live(), "triggers dropped", (table) => {
+    if (!table.triggers.some((t) => t.name === "set_updated_at")) return false;
     table.triggers = table.triggers.filter((t) => t.name !== "set_updated_at");
-    triggersDropped++;
-    count("triggers dropped");
-  }
+  });
 
   // Functions.
-  let bodies = 0;
-  for (const fn of rng.sample(model.functions, model.functions.length)) {
-    if (bodies >= scale(50)) break;
+  changeUpTo(scale(50), model.functions, "function bodies changed", (fn) => {
     if (fn.kind === "validate") {
       fn.body = fn.body.replace(
         "  RETURN NEW;",
@@ -1328,29 +1200,19 @@ function modifyModel(base, { seed, tables: tableCount }) {
       fn.body = fn.body.replace("    v_count := v_count + 1;", "    v_count := v_count + 1;\n    PERFORM pg_catalog.pg_sleep(0);");
     } else if (fn.kind === "summary") {
       fn.body = fn.body.replace("p_days * interval '1 day'", "make_interval(days => p_days)");
-    } else continue;
+    } else return false;
     fn.changed = true;
-    bodies++;
-    count("function bodies changed");
-  }
-  let paths = 0;
-  for (const fn of rng.sample(model.functions, model.functions.length)) {
-    if (paths >= scale(10)) break;
-    if (!fn.securityDefiner || fn.kind === "core" || fn.searchPath === "''") continue;
+  });
+  changeUpTo(scale(10), model.functions, "function search_path changed", (fn) => {
+    if (!fn.securityDefiner || fn.kind === "core" || fn.searchPath === "''") return false;
     fn.searchPath = "''";
     fn.changed = true;
-    paths++;
-    count("function search_path changed");
-  }
-  let fnComments = 0;
-  for (const fn of rng.sample(model.functions, model.functions.length)) {
-    if (fnComments >= scale(10)) break;
-    if (fn.kind === "core") continue;
+  });
+  changeUpTo(scale(10), model.functions, "function comments changed", (fn) => {
+    if (fn.kind === "core") return false;
     fn.comment = `${fn.name.replaceAll("_", " ")} (reviewed)`;
     fn.changed = true;
-    fnComments++;
-    count("function comments changed");
-  }
+  });
   const droppable = model.functions.filter((f) => !f.changed && (f.kind === "utility" || f.kind === "recalculate" || f.kind === "count"));
   for (const fn of rng.sample(droppable, scale(5))) {
     model.functions = model.functions.filter((f) => f !== fn);
@@ -1363,27 +1225,23 @@ function modifyModel(base, { seed, tables: tableCount }) {
 
   // Views: a column more at the end (CREATE OR REPLACE VIEW allows that), another filter,
   // dropped leaves, new ones.
-  let viewsChanged = 0;
-  for (const view of rng.sample(model.views, model.views.length)) {
-    if (viewsChanged >= scale(30)) break;
-    if (view.materialized || touched.has(view) || view.kind.startsWith("over-view")) continue;
+  changeUpTo(scale(30), model.views, "view definitions changed", (view) => {
+    if (view.materialized || touched.has(view) || view.kind.startsWith("over-view")) return false;
     if (view.kind === "active") {
       const extra = dataColumnsOf(view.base).find((c) => !view.columns.some((vc) => vc.name === c.name));
       if (extra) {
         view.columns.push({ name: extra.name, expr: extra.name });
         markUsed(view.base, extra.name);
       } else if (view.where === "deleted_at IS NULL") view.where = "deleted_at IS NULL AND created_at <= now()";
-      else continue;
+      else return false;
     } else if (view.kind === "daily") {
       view.columns.push({ name: "last_created_at", expr: "max(created_at)" });
     } else if (view.kind === "joined") {
       view.columns.push({ name: "updated_at", expr: "c.updated_at" });
       markUsed(view.base, "updated_at");
-    } else continue;
+    } else return false;
     touched.add(view);
-    viewsChanged++;
-    count("view definitions changed");
-  }
+  });
   for (const view of rng.sample(
     model.views.filter((v) => v.dependents === 0 && !touched.has(v)),
     scale(5),
@@ -1409,9 +1267,7 @@ function modifyModel(base, { seed, tables: tableCount }) {
     e.labels.push("legacy");
     count("enum labels added");
   }
-  let grantsChanged = 0;
-  for (const table of rng.sample(live(), live().length)) {
-    if (grantsChanged >= scale(10)) break;
+  changeUpTo(scale(10), live(), null, (table) => {
     if (table.grants.some((g) => g.role === ROLES.readonly && g.privileges === "SELECT")) {
       table.grants = table.grants.filter((g) => !(g.role === ROLES.readonly && g.privileges === "SELECT"));
       count("table grants revoked");
@@ -1419,8 +1275,7 @@ function modifyModel(base, { seed, tables: tableCount }) {
       table.grants.push({ privileges: "SELECT", role: ROLES.readonly });
       count("table grants added");
     }
-    grantsChanged++;
-  }
+  });
   for (const table of rng.sample(live(), scale(20))) {
     table.comment = `${table.schema}.${table.name} (owner: ${rng.pick(["platform", "payments", "growth", "ops"])} team)`;
     count("table comments changed");
@@ -1619,47 +1474,21 @@ export function generateModifiedSchema(options = {}) {
 
 // ---- command line -----------------------------------------------------------------------------
 
-function parseArgs(argv) {
-  const opts = { ...DEFAULTS, modified: false, out: null, stats: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes("=") ? a.split(/=(.*)/s, 2) : [a, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) usage(`${flag} needs a value`);
-      return v;
-    };
-    const int = (min) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min) usage(`${flag} must be an integer >= ${min}`);
-      return n;
-    };
-    if (flag === "--tables") opts.tables = int(20);
-    else if (flag === "--functions") opts.functions = int(10);
-    else if (flag === "--views") opts.views = int(5);
-    else if (flag === "--seed") opts.seed = int(0);
-    else if (flag === "--modified") opts.modified = true;
-    else if (flag === "--out") opts.out = value();
-    else if (flag === "--stats") opts.stats = true;
-    else if (flag === "--help" || flag === "-h") usage(null);
-    else usage(`unknown argument: ${a}`);
-  }
-  return opts;
-}
-
-function usage(error) {
-  const text =
-    "usage: node bench/generate-large-schema.mjs [--tables 2000] [--functions 500] [--views 300] [--seed 1] [--modified] [--out FILE] [--stats]";
-  if (error) {
-    console.error(`${error}\n${text}`);
-    process.exit(2);
-  }
-  console.log(text);
-  process.exit(0);
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseCommandLine(process.argv.slice(2), {
+    usage:
+      "usage: node bench/generate-large-schema.mjs [--tables 2000] [--functions 500] [--views 300] [--seed 1] [--modified] [--out FILE] [--stats]",
+    defaults: { ...DEFAULTS, modified: false, out: null, stats: false },
+    flags: {
+      "--tables": ["tables", integer(20)],
+      "--functions": ["functions", integer(10)],
+      "--views": ["views", integer(5)],
+      "--seed": ["seed", integer(0)],
+      "--modified": ["modified", toggle],
+      "--out": ["out", text],
+      "--stats": ["stats", toggle],
+    },
+  });
   const result = opts.modified ? generateModifiedSchema(opts) : generateLargeSchema(opts);
   if (opts.out) writeFileSync(opts.out, result.sql);
   else process.stdout.write(result.sql);

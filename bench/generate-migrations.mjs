@@ -22,6 +22,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { exitWithUsage, parseCommandLine, text, toggle } from "./command-line.mjs";
 
 /** Number of tenants seeded by the first migration; tenant_id values are 1..TENANTS. */
 export const TENANTS = 200;
@@ -512,33 +513,16 @@ export function writeProject(project, outDir) {
   }
 }
 
-function parseArgs(argv) {
-  const opts = { count: 300, seed: 1, out: null, downs: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes("=") ? a.split(/=(.*)/s, 2) : [a, undefined];
-    const value = () => inline ?? argv[++i];
-    if (flag === "--count") opts.count = Number(value());
-    else if (flag === "--seed") opts.seed = Number(value());
-    else if (flag === "--out") opts.out = value();
-    else if (flag === "--downs") opts.downs = true;
-    else if (flag === "--help" || flag === "-h") {
-      console.log("usage: node bench/generate-migrations.mjs --count N --out DIR [--seed S] [--downs]");
-      process.exit(0);
-    } else {
-      console.error(`unknown argument: ${a}`);
-      process.exit(2);
-    }
-  }
-  if (!opts.out) {
-    console.error("--out DIR is required");
-    process.exit(2);
-  }
-  return opts;
-}
+const USAGE = "usage: node bench/generate-migrations.mjs --count N --out DIR [--seed S] [--downs]";
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseCommandLine(process.argv.slice(2), {
+    usage: USAGE,
+    defaults: { count: 300, seed: 1, out: null, downs: false },
+    // generateProject says what is wrong with a count or a seed.
+    flags: { "--count": ["count", Number], "--seed": ["seed", Number], "--out": ["out", text], "--downs": ["downs", toggle] },
+  });
+  if (!opts.out) exitWithUsage(USAGE, "--out DIR is required");
   let project;
   try {
     project = generateProject({ count: opts.count, seed: opts.seed, downs: opts.downs });

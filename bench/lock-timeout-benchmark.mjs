@@ -16,17 +16,19 @@
 // made at start. Results: Markdown on stdout, bench/.work/lock-timeout-results.json.
 
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { median, timedSpawn } from "./lib.mjs";
+import { atLeast, integer, namesOf, number, parseCommandLine, text } from "./command-line.mjs";
+import { drydockBundle as bundle, copyBundle, gitHead, hostFacts } from "./environment.mjs";
+import { childEnv, databaseUrl, defaultDatabaseUrl, log, median, psqlAt, redactUrl, timedSpawn } from "./lib.mjs";
+import { writeResults } from "./results.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "..");
 const workDir = join(benchDir, ".work", "lock-timeout");
-const bundle = join(repoDir, "dist", "bundle", "main.js");
 const bundleCopy = join(workDir, "bundle", "main.js"); // inside the repository: its imports resolve to node_modules
 const pg = createRequire(join(repoDir, "package.json"))("pg");
 const ALL_TOOLS = ["drydock", "psql"];
@@ -36,64 +38,33 @@ const ALL_TOOLS = ["drydock", "psql"];
 const SLEEP_S = 0.5;
 const MIGRATION = `SELECT pg_sleep(${SLEEP_S});\nALTER TABLE accounts ADD COLUMN note text;\n`;
 
-function parseArgs(argv) {
-  const opts = { tools: ALL_TOOLS, runs: 5, warmup: 0, lockTimeout: "500ms", lockRetries: 3, hold: 10, rows: 10_000, clients: 4 };
-  Object.assign(opts, { rate: 200, lead: 2, tail: 3, maxRefusals: 10, probes: 20, timeout: 120 });
-  opts.url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const numbers = { "--runs": ["runs", 1], "--warmup": ["warmup", 0], "--lock-retries": ["lockRetries", 0], "--hold": ["hold", 1] };
-  Object.assign(numbers, { "--rows": ["rows", 10], "--clients": ["clients", 1], "--rate": ["rate", 1], "--lead": ["lead", 0] });
-  Object.assign(numbers, { "--tail": ["tail", 0], "--max-refusals": ["maxRefusals", 0], "--timeout": ["timeout", 10] });
-  Object.assign(numbers, { "--probes": ["probes", 0] });
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-    if (flag === "--help" || flag === "-h") usage(null);
-    const value = inline ?? argv[++i];
-    if (value === undefined) usage(`${flag} needs a value`);
-    if (numbers[flag]) {
-      const [key, min] = numbers[flag];
-      opts[key] = Number(value);
-      if (!Number.isFinite(opts[key]) || opts[key] < min) usage(`${flag} must be a number >= ${min}`);
-    } else if (flag === "--url") opts.url = value;
-    else if (flag === "--lock-timeout") {
-      if (!/^\d+(ms|s)$/.test(value)) usage("--lock-timeout takes a duration such as 500ms or 1s");
-      opts.lockTimeout = value;
-    } else if (flag === "--tools") {
-      opts.tools = value.split(",").map((tool) => tool.trim());
-      for (const tool of opts.tools) if (!ALL_TOOLS.includes(tool)) usage(`unknown tool ${tool}; known: ${ALL_TOOLS.join(", ")}`);
-    } else usage(`unknown argument: ${argv[i]}`);
-  }
-  for (const key of ["runs", "warmup", "lockRetries", "rows", "clients", "maxRefusals", "probes"])
-    if (!Number.isInteger(opts[key])) usage(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be an integer`);
-  return opts;
-}
-
-function usage(error) {
-  const text =
+const DEFAULTS = { tools: ALL_TOOLS, runs: 5, warmup: 0, lockTimeout: "500ms", lockRetries: 3, hold: 10, rows: 10_000, clients: 4 };
+Object.assign(DEFAULTS, { rate: 200, lead: 2, tail: 3, maxRefusals: 10, probes: 20, timeout: 120, url: defaultDatabaseUrl });
+const opts = parseCommandLine(process.argv.slice(2), {
+  usage:
     "usage: node bench/lock-timeout-benchmark.mjs [--runs 5] [--warmup 0] [--tools drydock,psql] [--lock-timeout 500ms]\n" +
     "         [--lock-retries 3] [--hold 10] [--rows 10000] [--clients 4] [--rate 200] [--lead 2] [--tail 3]\n" +
-    "         [--max-refusals 10] [--probes 20] [--url postgres://…] [--timeout 120]";
-  if (error) console.error(`${error}\n${text}`);
-  else console.log(text);
-  process.exit(error ? 2 : 0);
-}
-
-const opts = parseArgs(process.argv.slice(2));
-const log = (msg) => process.stderr.write(`${msg}\n`);
+    "         [--max-refusals 10] [--probes 20] [--url postgres://…] [--timeout 120]",
+  defaults: DEFAULTS,
+  flags: {
+    // Counts are whole; seconds and the rate may have fractions.
+    ...atLeast(integer, { "--runs": 1, "--warmup": 0, "--lock-retries": 0, "--rows": 10, "--clients": 1, "--max-refusals": 0 }),
+    ...atLeast(integer, { "--probes": 0 }),
+    ...atLeast(number, { "--hold": 1, "--rate": 1, "--lead": 0, "--tail": 0, "--timeout": 10 }),
+    "--url": text,
+    "--lock-timeout": (value, flag, refuse) => (/^\d+(ms|s)$/.test(value) ? value : refuse(`${flag} takes a duration such as 500ms or 1s`)),
+    "--tools": namesOf(ALL_TOOLS, "tool"),
+  },
+});
 if (opts.tools.includes("drydock") && !existsSync(bundle)) {
   log(`${bundle} not found: run npm run build at the repository root`);
   process.exit(2);
 }
 const lockTimeoutMs = Number(opts.lockTimeout.replace(/ms$|s$/, "")) * (opts.lockTimeout.endsWith("ms") ? 1 : 1000);
-const dbUrl = (name) => Object.assign(new URL(opts.url), { pathname: `/${name}` }).toString();
-const redact = (url) => Object.assign(new URL(url), { password: new URL(url).password ? "***" : "" }).toString();
+const dbUrl = (name) => databaseUrl(opts.url, name);
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-
 /** Runs SQL on the server through psql (outside the measured region); returns its trimmed stdout. */
-function psql(sql, url = opts.url) {
-  const r = spawnSync("psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`psql -c ${JSON.stringify(sql)} failed: ${r.stderr || r.error?.message}`);
-  return r.stdout.trim();
-}
+const psql = (sql, url = opts.url) => psqlAt(url, sql);
 
 // drydock's schedule (src/execute/run-migrations.ts): each attempt sleeps, then waits at most
 // lock_timeout; between attempts it pauses 500 ms, doubling, capped at 30 s.
@@ -107,10 +78,7 @@ const pgbenchSeconds = Math.ceil(opts.lead + 2 + Math.max(opts.hold, drydockGive
 
 mkdirSync(workDir, { recursive: true });
 const builtAt = opts.tools.includes("drydock") ? statSync(bundle).mtime.toISOString() : null;
-if (builtAt) {
-  rmSync(dirname(bundleCopy), { recursive: true, force: true });
-  cpSync(dirname(bundle), dirname(bundleCopy), { recursive: true });
-}
+if (builtAt) copyBundle(bundle, bundleCopy);
 const projectDir = join(workDir, "project");
 const migrationFile = join(projectDir, "migrations", "0001_add_note.sql");
 rmSync(projectDir, { recursive: true, force: true });
@@ -276,10 +244,7 @@ async function runOnce(tool, name) {
   let running = true;
   const launchedAt = Date.now();
   const args = TOOLS[tool].args().map((arg) => (arg === "URL" ? url : arg));
-  const env = { ...process.env };
-  delete env.PGAPPNAME;
-  delete env.DATABASE_URL;
-  delete env.PGOPTIONS; // no lock_timeout from the environment for psql
+  const env = childEnv({}, ["PGAPPNAME", "PGOPTIONS"]); // PGOPTIONS: no lock_timeout from the environment for psql
   const toolRun = timedSpawn({ cmd: args[0], args: args.slice(1), cwd: workDir, env, timeoutS: opts.timeout }).then((r) => {
     running = false;
     return r;
@@ -337,15 +302,12 @@ function check(out, opts) {
 // ---- runs: tools alternate which goes first --------------------------------------------------
 
 const machine = {
-  cpus: os.availableParallelism?.() ?? os.cpus().length,
-  cpu_model: os.cpus()[0]?.model ?? null,
-  memory_gib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-  node: process.version,
+  ...hostFacts(),
   postgres: psql("SELECT version()"),
   lock_timeout_default: psql("SHOW lock_timeout"),
   pgbench: spawnSync("pgbench", ["--version"], { encoding: "utf8" }).stdout.trim(),
   built: builtAt,
-  head: spawnSync("git", ["-C", repoDir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout.trim(),
+  head: gitHead(),
   loadavg_before: os.loadavg(),
 };
 log(
@@ -414,8 +376,7 @@ async function probePreflight() {
   try {
     await sleep(opts.lead * 1000);
     for (let i = 0; i < opts.probes; i++) {
-      const env = { ...process.env };
-      delete env.DATABASE_URL;
+      const env = childEnv();
       const args = [bundleCopy, "apply", "--dir", dir, "--url", url, "--json", "--no-verify"];
       const r = await timedSpawn({ cmd: process.execPath, args, cwd: workDir, env, timeoutS: opts.timeout });
       let json = null;
@@ -508,8 +469,9 @@ if (probes.length > 0) {
     `pre-flight probes (the workload alone, no long transaction): ${refused.length} of ${probes.length} launches refused by preflight.blocking_sessions; the "blocking" sessions: ${modes.join(", ") || "–"}, transactions ${ages.length ? `${Math.min(...ages)}–${Math.max(...ages)} ms old` : "–"}${other.length ? `; ${other.length} other outcome(s): ${other[0].outcome}` : ""}`,
   );
 }
-const out = { benchmark: "lock-timeout", created_at: new Date().toISOString(), options: { ...opts, url: redact(opts.url) }, machine };
-Object.assign(out, {
+writeResults("lock-timeout", undefined, {
+  options: { ...opts, url: redactUrl(opts.url) },
+  machine,
   pgbench_seconds: pgbenchSeconds,
   drydock_gives_up_ms: drydockGivesUpMs,
   migration: MIGRATION,
@@ -518,6 +480,4 @@ Object.assign(out, {
   drydock_launches: drydockLaunches,
   probes,
 });
-writeFileSync(join(benchDir, ".work", "lock-timeout-results.json"), `${JSON.stringify(out, null, 2)}\n`);
-log(`\nresults written to ${join(benchDir, ".work", "lock-timeout-results.json")}`);
 process.exit(exitCode);

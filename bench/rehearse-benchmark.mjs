@@ -14,84 +14,51 @@
 // drill's downs and ups from the evidence package's run.log.jsonl. Results: Markdown on stdout,
 // bench/.work/rehearse-results.json.
 
-import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { atLeast, integer, namesOf, parseCommandLine, text } from "./command-line.mjs";
+import { drydockBundle as bundle, copyBundle, gitHead, hostFacts } from "./environment.mjs";
 import { generateProject, writeProject } from "./generate-migrations.mjs";
-import { median, timedSpawn } from "./lib.mjs";
+import { childEnv, databaseUrl, defaultDatabaseUrl, log, median, psqlAt, redactUrl, timedSpawn } from "./lib.mjs";
+import { writeResults } from "./results.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "..");
 const workDir = join(benchDir, ".work", "rehearse");
-const bundle = join(repoDir, "dist", "bundle", "main.js");
 const bundleCopy = join(workDir, "bundle", "main.js"); // imports still resolve to the repository's node_modules
 const ALL_WORKLOADS = ["saas", "generated", "generated-downs"];
 const ALL_ENGINES = ["pglite", "postgres"];
 const GOAL = 3;
 
-function parseArgs(argv) {
-  const opts = { workloads: ALL_WORKLOADS, engines: ALL_ENGINES, count: 300, seed: 1, runs: 5, saasRuns: 9, warmup: 1, timeout: 900 };
-  opts.url = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const ints = { "--count": ["count", 1], "--seed": ["seed", 0], "--runs": ["runs", 1], "--saas-runs": ["saasRuns", 1] };
-  Object.assign(ints, { "--warmup": ["warmup", 0], "--timeout": ["timeout", 1] });
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes("=") ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-    if (flag === "--help" || flag === "-h") usage(null);
-    const value = inline ?? argv[++i];
-    if (value === undefined) usage(`${flag} needs a value`);
-    const list = (known) => {
-      const items = value
-        .trim()
-        .split(/\s*,\s*/)
-        .filter(Boolean);
-      for (const item of items) if (!known.includes(item)) usage(`unknown ${flag.slice(2, -1)} ${item}; known: ${known.join(", ")}`);
-      return items;
-    };
-    if (ints[flag]) {
-      const [key, min] = ints[flag];
-      opts[key] = Number(value);
-      if (!Number.isInteger(opts[key]) || opts[key] < min) usage(`${flag} must be an integer >= ${min}`);
-    } else if (flag === "--url") opts.url = value;
-    else if (flag === "--workloads") opts.workloads = list(ALL_WORKLOADS);
-    else if (flag === "--engines") opts.engines = list(ALL_ENGINES);
-    else usage(`unknown argument: ${argv[i]}`);
-  }
-  return opts;
-}
-
-function usage(error) {
-  const text =
+const DEFAULTS = { workloads: ALL_WORKLOADS, engines: ALL_ENGINES, count: 300, seed: 1, runs: 5, saasRuns: 9, warmup: 1, timeout: 900 };
+DEFAULTS.url = defaultDatabaseUrl;
+const opts = parseCommandLine(process.argv.slice(2), {
+  usage:
     "usage: node bench/rehearse-benchmark.mjs [--workloads saas,generated,generated-downs] [--engines pglite,postgres]\n" +
-    "         [--count 300] [--seed 1] [--runs 5] [--saas-runs 9] [--warmup 1] [--url postgres://…] [--timeout 900]";
-  if (error) console.error(`${error}\n${text}`);
-  else console.log(text);
-  process.exit(error ? 2 : 0);
-}
-
-const opts = parseArgs(process.argv.slice(2));
-const log = (msg) => process.stderr.write(`${msg}\n`);
+    "         [--count 300] [--seed 1] [--runs 5] [--saas-runs 9] [--warmup 1] [--url postgres://…] [--timeout 900]",
+  defaults: DEFAULTS,
+  flags: {
+    ...atLeast(integer, { "--count": 1, "--seed": 0, "--runs": 1, "--saas-runs": 1, "--warmup": 0, "--timeout": 1 }),
+    "--url": text,
+    "--workloads": namesOf(ALL_WORKLOADS, "workload"),
+    "--engines": namesOf(ALL_ENGINES, "engine"),
+  },
+});
 if (!existsSync(bundle)) {
   log(`${bundle} not found: run npm run build at the repository root`);
   process.exit(2);
 }
-const dbUrl = (name) => Object.assign(new URL(opts.url), { pathname: `/${name}` }).toString();
-const redact = (url) => Object.assign(new URL(url), { password: new URL(url).password ? "***" : "" }).toString();
-
+const dbUrl = (name) => databaseUrl(opts.url, name);
 /** Runs SQL on the server through psql (outside the timed region); returns its trimmed stdout. */
-function psql(sql, url = opts.url) {
-  const r = spawnSync("psql", ["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`psql -c ${JSON.stringify(sql)} failed: ${r.stderr || r.error?.message}`);
-  return r.stdout.trim();
-}
+const psql = (sql, url = opts.url) => psqlAt(url, sql);
 
 // ---- workloads: folders under bench/.work/rehearse/, with what a correct run must report ------
 
 mkdirSync(workDir, { recursive: true });
 const builtAt = statSync(bundle).mtime.toISOString();
-rmSync(dirname(bundleCopy), { recursive: true, force: true });
-cpSync(dirname(bundle), dirname(bundleCopy), { recursive: true });
+copyBundle(bundle, bundleCopy);
 const WORKLOADS = {
   saas: () => {
     const dir = join(workDir, "saas");
@@ -116,9 +83,14 @@ function generated(downs) {
 const evidenceDir = join(workDir, "evidence");
 const outFile = join(workDir, "stdout.json");
 function timed(args, extraEnv = {}) {
-  const env = { ...process.env, ...extraEnv };
-  delete env.DATABASE_URL;
-  return timedSpawn({ cmd: process.execPath, args: [bundleCopy, ...args], cwd: workDir, env, outFile, timeoutS: opts.timeout });
+  return timedSpawn({
+    cmd: process.execPath,
+    args: [bundleCopy, ...args],
+    cwd: workDir,
+    env: childEnv(extraEnv),
+    outFile,
+    timeoutS: opts.timeout,
+  });
 }
 const failure = (r, what) => `${what} exited ${r.code ?? r.signal}: ${`${r.stderr}`.trim().slice(-600)}`;
 
@@ -170,14 +142,11 @@ async function rehearsal(engine, w) {
 // ---- runs: per workload and engine, rehearsal and plain apply alternate which goes first ------
 
 const machine = {
-  cpus: os.availableParallelism?.() ?? os.cpus().length,
-  cpu_model: os.cpus()[0]?.model ?? null,
-  memory_gib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-  node: process.version,
+  ...hostFacts(),
   postgres: opts.engines.includes("postgres") ? psql("SELECT version()") : null,
   pglite: null,
   built: builtAt,
-  head: spawnSync("git", ["-C", repoDir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout.trim(),
+  head: gitHead(),
   loadavg_before: os.loadavg(),
 };
 const blocks = [];
@@ -270,7 +239,5 @@ console.log(
 console.log(lines.join("\n"));
 console.log(`\n${stageLines.join("\n")}`);
 for (const b of blocks.filter((x) => x.failed)) console.log(`\n- ${b.workload} on ${b.engine}: FAILED: ${b.failed}`);
-const out = { benchmark: "rehearse", created_at: new Date().toISOString(), options: { ...opts, url: redact(opts.url) }, machine, blocks };
-writeFileSync(join(benchDir, ".work", "rehearse-results.json"), `${JSON.stringify(out, null, 2)}\n`);
-log(`\nresults written to ${join(benchDir, ".work", "rehearse-results.json")}`);
+writeResults("rehearse", undefined, { options: { ...opts, url: redactUrl(opts.url) }, machine, blocks });
 process.exit(exitCode);

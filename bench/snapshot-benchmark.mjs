@@ -22,20 +22,21 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { atLeast, integer, namesOf, parseCommandLine, text, toggle } from "./command-line.mjs";
+import { bundleBuilt, copyBundle, describeDrydock, drydockBundle, loadAverages, pkgVersion, resolveIn } from "./environment.mjs";
 import { generateLargeSchema, generateModifiedSchema, SCHEMAS } from "./generate-large-schema.mjs";
-import { median, timedSpawn } from "./lib.mjs";
+import { childEnv, databaseUrl, defaultDatabaseUrl, interruptible, log, rotate, tail, timedSpawn } from "./lib.mjs";
+import { fmtMs, fmtRatio, ratiosTo, recordRun, sampleStats, toolResult, toolTable, writeResults } from "./results.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, "..");
 const workDir = join(benchDir, ".work", "snapshot");
 const outputDir = join(workDir, "output");
 const projectDir = join(workDir, "project");
-const require = createRequire(join(benchDir, "package.json"));
 
 const DB_A = "drydock_bench_large_a";
 const DB_B = "drydock_bench_large_b";
@@ -47,80 +48,26 @@ const SNAPSHOT_REFERENCE = "pg_dump";
 const DIFF_REFERENCE = "drydock-files";
 const GOALS = { snapshotRatio: 1.0, diffMs: 1000, aheadOfMigra: 40 };
 
-function parseArgs(argv) {
-  const opts = {
-    url: process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
-    runs: 5,
-    warmup: 1,
-    seed: 1,
-    tables: 2000,
-    functions: 500,
-    views: 300,
-    tools: [...SNAPSHOT_TOOLS, ...DIFF_TOOLS],
-    timeout: 600,
-    keep: false,
-    reuse: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes("=") ? a.split(/=(.*)/s, 2) : [a, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) usage(`${flag} needs a value`);
-      return v;
-    };
-    const int = (min) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min) usage(`${flag} must be an integer >= ${min}`);
-      return n;
-    };
-    if (flag === "--url") opts.url = value();
-    else if (flag === "--runs") opts.runs = int(1);
-    else if (flag === "--warmup") opts.warmup = int(0);
-    else if (flag === "--seed") opts.seed = int(0);
-    else if (flag === "--tables") opts.tables = int(20);
-    else if (flag === "--functions") opts.functions = int(10);
-    else if (flag === "--views") opts.views = int(5);
-    else if (flag === "--timeout") opts.timeout = int(1);
-    else if (flag === "--keep") opts.keep = true;
-    else if (flag === "--reuse") opts.reuse = true;
-    else if (flag === "--tools") {
-      const all = [...SNAPSHOT_TOOLS, ...DIFF_TOOLS];
-      opts.tools = value()
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const t of opts.tools) if (!all.includes(t)) usage(`unknown tool ${t} (known: ${all.join(", ")})`);
-    } else if (flag === "--help" || flag === "-h") usage(null);
-    else usage(`unknown argument: ${a}`);
-  }
-  return opts;
-}
-
-function usage(error) {
-  const text =
+const ALL_TOOLS = [...SNAPSHOT_TOOLS, ...DIFF_TOOLS];
+const DEFAULTS = { url: defaultDatabaseUrl, runs: 5, warmup: 1, seed: 1, tables: 2000, functions: 500, views: 300 };
+Object.assign(DEFAULTS, { tools: ALL_TOOLS, timeout: 600, keep: false, reuse: false });
+const opts = parseCommandLine(process.argv.slice(2), {
+  usage:
     "usage: node bench/snapshot-benchmark.mjs [--url URL] [--runs 5] [--warmup 1] [--seed 1] [--tables 2000] [--functions 500] [--views 300]\n" +
-    `         [--tools ${[...SNAPSHOT_TOOLS, ...DIFF_TOOLS].join(",")}] [--timeout 600] [--keep] [--reuse]`;
-  if (error) {
-    console.error(`${error}\n${text}`);
-    process.exit(2);
-  }
-  console.log(text);
-  process.exit(0);
-}
-
-const opts = parseArgs(process.argv.slice(2));
-const log = (msg) => process.stderr.write(`${msg}\n`);
-const tail = (s, n = 800) => (s.length > n ? `…${s.slice(-n)}` : s).trim();
-const round1 = (x) => Math.round(x * 10) / 10;
+    `         [--tools ${ALL_TOOLS.join(",")}] [--timeout 600] [--keep] [--reuse]`,
+  defaults: DEFAULTS,
+  flags: {
+    "--url": text,
+    ...atLeast(integer, { "--runs": 1, "--warmup": 0, "--seed": 0, "--tables": 20, "--functions": 10, "--views": 5, "--timeout": 1 }),
+    "--keep": toggle,
+    "--reuse": toggle,
+    "--tools": namesOf(ALL_TOOLS, "tool"),
+  },
+});
 
 // ---- databases --------------------------------------------------------------------------------
 
-const urlOf = (db) => {
-  const u = new URL(opts.url);
-  u.pathname = `/${db}`;
-  return u.toString();
-};
+const urlOf = (db) => databaseUrl(opts.url, db);
 const quoteIdent = (name) => `"${name.replaceAll('"', '""')}"`;
 
 /** Runs SQL through psql (no .psqlrc, stop on the first error) and returns its trimmed stdout. */
@@ -160,27 +107,15 @@ function prepareDatabase(db, sqlFile, sqlHash) {
 // ---- tools ------------------------------------------------------------------------------------
 
 const node = process.execPath;
-const builtMain = join(repoDir, "dist", "bundle", "main.js");
 // drydock runs from a copy of dist/bundle/ made at start, so that a rebuild by someone else while
 // the benchmark runs does not mix builds; its external imports still resolve to node_modules.
 const drydockMain = join(workDir, "bundle", "main.js");
 const drydockIndex = join(repoDir, "dist", "index.js");
-const resolveIn = (spec) => {
-  try {
-    return require.resolve(spec);
-  } catch {
-    return null;
-  }
-};
-const pkgVersion = (name) => {
-  const p = resolveIn(`${name}/package.json`);
-  return p ? JSON.parse(readFileSync(p, "utf8")).version : null;
-};
+const drydockMissing = () => (existsSync(drydockMain) ? null : "dist/bundle/main.js not found (run npm run build at the repository root)");
 const migraCommand = (() => {
   const p = resolveIn("@pgkit/migra/package.json");
   return p ? join(dirname(p), JSON.parse(readFileSync(p, "utf8")).bin) : null;
 })();
-const bundleBuilt = () => (existsSync(builtMain) ? statSync(builtMain).mtime.toISOString() : null);
 const snapshotFile = (db) => join(workDir, `${db}.json`);
 
 // The peers are libraries: these scripts are what a user of each would run to read a schema,
@@ -240,6 +175,14 @@ function parseJsonLine(r) {
   }
 }
 
+/** A peer script's summary (its last line) must count every table of A. */
+function checkPeerSummary(r, ctx) {
+  const facts = parseJsonLine(r);
+  if (facts?.tables !== ctx.stats.a.tables) return [`read ${facts?.tables} tables, expected ${ctx.stats.a.tables}: ${tail(r.stdout, 300)}`];
+  r.facts = facts;
+  return [];
+}
+
 /** Each tool: its command, whether it can run, and what its result must hold. `ctx` carries the expected counts and the reference diff. */
 const TOOL_DEFS = {
   pg_dump: {
@@ -259,7 +202,7 @@ const TOOL_DEFS = {
       node,
       [drydockMain, "snapshot", "--dir", projectDir, "--url", urlOf(DB_A), "--output", join(outputDir, "drydock-snapshot.json")],
     ],
-    unavailable: () => (existsSync(drydockMain) ? null : "dist/bundle/main.js not found (run npm run build at the repository root)"),
+    unavailable: drydockMissing,
     check: (_r, ctx) => {
       const file = join(outputDir, "drydock-snapshot.json");
       const snap = JSON.parse(readFileSync(file, "utf8"));
@@ -272,36 +215,24 @@ const TOOL_DEFS = {
     describe: "node .work/snapshot/pg-introspection.cjs A: pg + makeIntrospectionQuery() + parseIntrospectionResults() (in memory)",
     command: () => [node, [peerScript("pg-introspection"), urlOf(DB_A), SCHEMAS.join(",")]],
     unavailable: () => (resolveIn("pg-introspection") ? null : "pg-introspection not installed: run npm install in bench/"),
-    check: (r, ctx) => {
-      const facts = parseJsonLine(r);
-      if (facts?.tables !== ctx.stats.a.tables)
-        return [`read ${facts?.tables} tables, expected ${ctx.stats.a.tables}: ${tail(r.stdout, 300)}`];
-      r.facts = facts;
-      return [];
-    },
+    check: checkPeerSummary,
   },
   schemainspect: {
     describe: "node .work/snapshot/schemainspect.cjs A: @pgkit/client + get_inspector() (in memory)",
     command: () => [node, [peerScript("schemainspect"), urlOf(DB_A)]],
     unavailable: () => (resolveIn("@pgkit/schemainspect") ? null : "@pgkit/schemainspect not installed: run npm install in bench/"),
-    check: (r, ctx) => {
-      const facts = parseJsonLine(r);
-      if (facts?.tables !== ctx.stats.a.tables)
-        return [`read ${facts?.tables} tables, expected ${ctx.stats.a.tables}: ${tail(r.stdout, 300)}`];
-      r.facts = facts;
-      return [];
-    },
+    check: checkPeerSummary,
   },
   "drydock-files": {
     describe: "node dist/bundle/main.js diff --dir <project> A.json B.json (snapshot files written beforehand; SQL on stdout)",
     command: () => [node, [drydockMain, "diff", "--dir", projectDir, snapshotFile(DB_A), snapshotFile(DB_B)]],
-    unavailable: () => (existsSync(drydockMain) ? null : "dist/bundle/main.js not found (run npm run build at the repository root)"),
+    unavailable: drydockMissing,
     check: (r, ctx) => checkDrydockDiff(r, ctx),
   },
   "drydock-urls": {
     describe: "node dist/bundle/main.js diff --dir <project> URL_A URL_B (snapshots both databases, one after the other, then diffs)",
     command: () => [node, [drydockMain, "diff", "--dir", projectDir, urlOf(DB_A), urlOf(DB_B)]],
-    unavailable: () => (existsSync(drydockMain) ? null : "dist/bundle/main.js not found (run npm run build at the repository root)"),
+    unavailable: drydockMissing,
     check: (r, ctx) => checkDrydockDiff(r, ctx),
   },
   migra: {
@@ -328,28 +259,16 @@ function checkDrydockDiff(r, ctx) {
 
 // ---- process helper ---------------------------------------------------------------------------
 
-let currentChild = null;
-let interrupted = false;
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`\n${sig}: stopping`);
-    if (currentChild) currentChild.kill("SIGKILL");
-  });
-}
+const interruption = interruptible();
 
 /** One command with stdout to `outFile`; DATABASE_URL removed so that every target is explicit. */
 function timed(cmd, args, outFile) {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  return timedSpawn({ cmd, args, cwd: benchDir, env, outFile, timeoutS: opts.timeout, onChild: (child) => (currentChild = child) });
+  const env = childEnv();
+  return timedSpawn({ cmd, args, cwd: benchDir, env, outFile, timeoutS: opts.timeout, onChild: (child) => (interruption.child = child) });
 }
 
 function machineFacts() {
   const first = (cmd, args) => spawnSync(cmd, args, { encoding: "utf8" }).stdout?.trim().split("\n")[0] || null;
-  const head = spawnSync("git", ["-C", repoDir, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).stdout?.trim();
-  const dirty = spawnSync("git", ["-C", repoDir, "status", "--porcelain", "--", "src"], { encoding: "utf8" }).stdout?.trim();
   return {
     nproc: first("nproc", []),
     cpu_model: os.cpus()[0]?.model ?? null,
@@ -364,7 +283,7 @@ function machineFacts() {
         return null;
       }
     })(),
-    drydock: `${JSON.parse(readFileSync(join(repoDir, "package.json"), "utf8")).version} (HEAD ${head || "?"}${dirty ? ", src/ has uncommitted changes" : ""}, dist/bundle/main.js built ${bundleBuilt() ?? "never"})`,
+    drydock: describeDrydock(),
     packages: {
       "pg-introspection": pkgVersion("pg-introspection"),
       "@pgkit/schemainspect": pkgVersion("@pgkit/schemainspect"),
@@ -378,10 +297,10 @@ function machineFacts() {
 
 mkdirSync(outputDir, { recursive: true });
 mkdirSync(projectDir, { recursive: true });
-rmSync(dirname(drydockMain), { recursive: true, force: true });
-if (existsSync(builtMain)) cpSync(dirname(builtMain), dirname(drydockMain), { recursive: true });
+if (existsSync(drydockBundle)) copyBundle(drydockBundle, drydockMain);
+else rmSync(dirname(drydockMain), { recursive: true, force: true });
 const machine = machineFacts();
-const loadBefore = os.loadavg();
+const loadBefore = loadAverages();
 const builtBefore = bundleBuilt();
 log(`machine: ${machine.nproc} cores, node ${machine.node}, ${machine.psql}; drydock ${machine.drydock}`);
 
@@ -460,11 +379,10 @@ try {
 }
 
 const results = {};
-for (const tool of [...SNAPSHOT_TOOLS, ...DIFF_TOOLS]) {
-  const def = TOOL_DEFS[tool];
-  results[tool] = { status: "ok", reason: null, command: def.describe, samples_ms: [], sample_runs: [], warmup_ms: [], facts: null };
-  const why = opts.tools.includes(tool) ? def.unavailable() : "not selected (--tools)";
-  if (why) Object.assign(results[tool], { status: opts.tools.includes(tool) ? "unavailable" : "skipped", reason: why });
+for (const tool of ALL_TOOLS) {
+  const selected = opts.tools.includes(tool);
+  const why = selected ? TOOL_DEFS[tool].unavailable() : "not selected (--tools)";
+  results[tool] = toolResult(TOOL_DEFS[tool].describe, why, selected ? "unavailable" : "skipped");
 }
 
 const order = [];
@@ -504,22 +422,20 @@ try {
 
   // ---- timed runs -----------------------------------------------------------------------------
   const totalRuns = opts.warmup + opts.runs;
-  for (let run = 0; run < totalRuns && !interrupted; run++) {
-    const isWarmup = run < opts.warmup;
-    const runOrder = [];
-    for (const group of [SNAPSHOT_TOOLS, DIFF_TOOLS]) {
-      const active = group.filter((t) => results[t].status === "ok");
-      // Rotate the order each run so that no tool always runs first or right after another.
-      const k = active.length ? run % active.length : 0;
-      runOrder.push(...active.slice(k), ...active.slice(0, k));
-    }
-    order.push({ run, warmup: isWarmup, tools: runOrder });
+  for (let run = 0; run < totalRuns && !interruption.interrupted; run++) {
+    const runOrder = [SNAPSHOT_TOOLS, DIFF_TOOLS].flatMap((group) =>
+      rotate(
+        group.filter((t) => results[t].status === "ok"),
+        run,
+      ),
+    );
+    order.push({ run, warmup: run < opts.warmup, tools: runOrder });
     for (const tool of runOrder) {
-      if (interrupted) break;
+      if (interruption.interrupted) break;
       const def = TOOL_DEFS[tool];
       const [cmd, args] = def.command();
       const r = await timed(cmd, args, join(outputDir, `${tool}.out`));
-      if (interrupted) break;
+      if (interruption.interrupted) break;
       let problems;
       if (r.spawnError) problems = [`could not start: ${r.spawnError}`];
       else if (r.code !== 0) problems = [`exit ${r.code ?? r.signal}: ${tail(`${r.stdout.slice(-400)}\n${r.stderr}`)}`];
@@ -530,27 +446,15 @@ try {
           problems = [`check failed: ${error.message}`];
         }
       }
-      const res = results[tool];
-      if (problems.length > 0) {
-        res.status = "failed";
-        res.reason = `run ${run}: ${problems.join("; ")}`;
-        exitCode = 1;
-        log(`${tool} run ${run}: FAILED: ${problems.join("; ")}`);
-        continue;
-      }
-      res.facts = r.facts ?? null;
-      if (isWarmup) res.warmup_ms.push(round1(r.ms));
-      else {
-        res.samples_ms.push(round1(r.ms));
-        res.sample_runs.push(run);
-      }
-      log(`${isWarmup ? "warmup" : `run ${run - opts.warmup + 1}/${opts.runs}`} ${tool}: ${r.ms.toFixed(0)} ms`);
+      if (recordRun(results[tool], { tool, run, ms: r.ms, problems, warmup: opts.warmup, runs: opts.runs }))
+        results[tool].facts = r.facts ?? null;
+      else exitCode = 1;
     }
   }
 
   // migra's own SQL through the same check (untimed), when it ran: how close its diff gets.
   const migraOut = join(outputDir, "migra.out");
-  if (results.migra.status === "ok" && results.migra.samples_ms.length && existsSync(migraOut) && !interrupted) {
+  if (results.migra.status === "ok" && results.migra.samples_ms.length && existsSync(migraOut) && !interruption.interrupted) {
     const migraFile = join(workDir, "migra-diff.sql");
     // pg-promise, under @pgkit/client, prints a warning with a stack trace on stdout; not SQL.
     const warning = /^WARNING: [^\n]*\n(?:\s+at [^\n]*\n)*/;
@@ -585,49 +489,20 @@ try {
 
 // ---- statistics -------------------------------------------------------------------------------
 
-const byRun = (r) => new Map(r.sample_runs.map((run, i) => [run, r.samples_ms[i]]));
-function ratiosTo(r, ref) {
-  const refOk = ref?.status === "ok" && ref.samples_ms.length > 0;
-  if (!refOk || !r.samples_ms.length) return { min: null, median: null, paired_median: null };
-  const refRuns = byRun(ref);
-  const own = byRun(r);
-  const paired = r.sample_runs.filter((run) => refRuns.has(run)).map((run) => own.get(run) / refRuns.get(run));
-  return {
-    min: Math.min(...r.samples_ms) / Math.min(...ref.samples_ms),
-    median: median(r.samples_ms) / median(ref.samples_ms),
-    paired_median: paired.length ? median(paired) : null,
-  };
-}
 for (const [tool, r] of Object.entries(results)) {
-  r.runs = r.samples_ms.length;
-  r.min_ms = r.runs ? Math.min(...r.samples_ms) : null;
-  r.median_ms = median(r.samples_ms);
+  Object.assign(r, sampleStats(r.samples_ms));
   r.ratio = ratiosTo(r, results[SNAPSHOT_TOOLS.includes(tool) ? SNAPSHOT_REFERENCE : DIFF_REFERENCE]);
 }
 
 // ---- report -----------------------------------------------------------------------------------
 
-const fmtMs = (x) => (x === null ? "–" : x.toFixed(0));
-const fmtR = (x) => (x === null || x === undefined ? "–" : `${x.toFixed(2)}×`);
-function table(tools, reference) {
-  const lines = [
-    `| tool | runs | min ms | median ms | min ratio | median ratio | paired median ratio to ${reference} |`,
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ];
-  for (const tool of tools) {
-    const r = results[tool];
-    if (r.status === "skipped") continue;
-    if (r.status === "unavailable") {
-      lines.push(`| ${tool} | unavailable | – | – | – | – | – |`);
-      continue;
-    }
-    const label = r.status === "failed" ? `${tool} (FAILED)` : tool;
-    lines.push(
-      `| ${label} | ${r.runs} | ${fmtMs(r.min_ms)} | ${fmtMs(r.median_ms)} | ${fmtR(r.ratio.min)} | ${fmtR(r.ratio.median)} | ${fmtR(r.ratio.paired_median)} |`,
-    );
-  }
-  return lines.join("\n");
-}
+const table = (tools, reference) =>
+  toolTable(
+    ["tool", "runs", "min ms", "median ms", "min ratio", "median ratio", `paired median ratio to ${reference}`],
+    tools,
+    results,
+    (r) => [fmtMs(r.min_ms), fmtMs(r.median_ms), fmtRatio(r.ratio.min), fmtRatio(r.ratio.median), fmtRatio(r.ratio.paired_median)],
+  );
 
 const a = schemaA.stats;
 console.log(
@@ -668,7 +543,7 @@ if (mg)
 const paired = (tool) => results[tool].ratio.paired_median;
 if (paired("drydock") !== null)
   notes.push(
-    `- goal snapshot ≤ ${GOALS.snapshotRatio.toFixed(1)}× pg_dump: paired median ${fmtR(paired("drydock"))}: ${paired("drydock") <= GOALS.snapshotRatio ? "met" : "NOT met"}`,
+    `- goal snapshot ≤ ${GOALS.snapshotRatio.toFixed(1)}× pg_dump: paired median ${fmtRatio(paired("drydock"))}: ${paired("drydock") <= GOALS.snapshotRatio ? "met" : "NOT met"}`,
   );
 const dm = results["drydock-files"].median_ms;
 if (dm !== null)
@@ -691,18 +566,11 @@ if (builtBefore !== builtAfter)
     `- dist/bundle/main.js was rebuilt during the benchmark (${builtBefore} -> ${builtAfter}); drydock ran from the copy made at start`,
   );
 console.log(`\n${notes.join("\n")}`);
-if (interrupted) exitCode = 130;
+if (interruption.interrupted) exitCode = 130;
 
-const out = {
-  benchmark: "snapshot",
-  interrupted,
-  created_at: new Date().toISOString(),
+writeResults("snapshot", interruption.interrupted, {
   options: opts,
-  machine: {
-    ...machine,
-    loadavg_before: loadBefore.map((x) => Math.round(x * 100) / 100),
-    loadavg_after: os.loadavg().map((x) => Math.round(x * 100) / 100),
-  },
+  machine: { ...machine, loadavg_before: loadBefore, loadavg_after: loadAverages() },
   drydock_rebuilt_during_run: builtBefore !== builtAfter,
   goals: GOALS,
   workload: {
@@ -715,7 +583,5 @@ const out = {
   correctness,
   order,
   tools: results,
-};
-writeFileSync(join(benchDir, ".work", "snapshot-results.json"), `${JSON.stringify(out, null, 2)}\n`);
-log(`\nresults written to ${join(benchDir, ".work", "snapshot-results.json")}`);
+});
 process.exit(exitCode);
