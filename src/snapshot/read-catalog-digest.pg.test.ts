@@ -53,6 +53,12 @@ const incrementalCases: Array<{
     changes: { altered: ["policy public.orgs.own"] },
   },
   {
+    title: "a table and a function given to another owner",
+    change: "ALTER TABLE public.orgs OWNER TO pg_monitor; ALTER FUNCTION public.f(integer) OWNER TO pg_monitor;",
+    read: "incremental",
+    changes: { altered: ["function public.f(a integer)", "table public.orgs"] },
+  },
+  {
     title: "a function replaced",
     change: "CREATE OR REPLACE FUNCTION public.f(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a + 1';",
     read: "incremental",

@@ -62,7 +62,8 @@ const userOid = 16384;
 
 /**
  * The digest query. "all" reads every object under the plan's names: schema-qualified,
- * unquoted; columns, constraints, triggers and policies under their table; md5 keeps the rows
+ * unquoted; columns, constraints, triggers and policies under their table; owners count (an
+ * index's is always its table's, so only the table reports the change); md5 keeps the rows
  * small, only equality matters. "touched" reads only the objects whose defining rows the current
  * transaction wrote, each named when it is still an object of the digest (a column dropped or a
  * relation moved out of the user schemas comes back with a null name). Both start with one row
@@ -92,14 +93,14 @@ SELECT '#' AS kind, catalog AS ident, present AS name, touched AS digest FROM (
   ${catalogs}
 ) AS catalogs
 UNION ALL
-SELECT 'schema', 'n' || n.oid, ns.nspname, pg_catalog.md5(coalesce(n.nspacl::text, ''))
+SELECT 'schema', 'n' || n.oid, ns.nspname, pg_catalog.md5(pg_catalog.concat_ws('|', n.nspowner, n.nspacl::text))
   FROM pg_catalog.pg_namespace n ${ns} ON ns.oid = n.oid
  WHERE true${onlyTouched(written("n"))}
 UNION ALL
 SELECT CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'f' THEN 'table' WHEN 'v' THEN 'view'
          WHEN 'm' THEN 'materialized_view' WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type' ELSE 'index' END,
        'c' || c.oid, ns.nspname || '.' || c.relname,
-       pg_catalog.md5(pg_catalog.concat_ws('|', c.relkind, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, c.relacl::text,
+       pg_catalog.md5(pg_catalog.concat_ws('|', c.relkind, CASE WHEN c.relkind NOT IN ('i', 'I') THEN c.relowner END, c.relpersistence, c.relrowsecurity, c.relforcerowsecurity, c.relacl::text,
          c.reloptions::text, CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END,
          CASE WHEN c.relkind IN ('i', 'I') THEN pg_catalog.pg_get_indexdef(c.oid) END,
          (SELECT i.indisvalid FROM pg_catalog.pg_index i WHERE i.indexrelid = c.oid)))
@@ -143,13 +144,13 @@ SELECT 'policy', 'p' || p.oid, ns.nspname || '.' || c.relname || '.' || p.polnam
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, 'f' || p.oid,
        ns.nspname || '.' || p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
-       pg_catalog.md5(pg_catalog.concat_ws('|', p.prosrc, p.prorettype, p.provolatile, p.prosecdef, p.proconfig::text, p.proacl::text, p.proisstrict))
+       pg_catalog.md5(pg_catalog.concat_ws('|', p.prosrc, p.proowner, p.prorettype, p.provolatile, p.prosecdef, p.proconfig::text, p.proacl::text, p.proisstrict))
   FROM pg_catalog.pg_proc p ${ns} ON ns.oid = p.pronamespace
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
    ${onlyTouched(`p.oid >= ${userOid} AND ${written("p")}`)}
 UNION ALL
 SELECT CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' ELSE 'type' END, 'y' || t.oid, ns.nspname || '.' || t.typname,
-       pg_catalog.md5(pg_catalog.concat_ws('|', t.typtype, t.typbasetype, t.typnotnull, t.typdefault,
+       pg_catalog.md5(pg_catalog.concat_ws('|', t.typtype, t.typowner, t.typbasetype, t.typnotnull, t.typdefault,
          (SELECT pg_catalog.string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)))
   FROM pg_catalog.pg_type t ${ns} ON ns.oid = t.typnamespace
  WHERE (t.typtype IN ('e', 'd', 'r', 'm')
