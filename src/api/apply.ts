@@ -86,7 +86,8 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
   const parserLoading = loadParser().catch(() => undefined);
   const { target, envName } = resolveTarget(project, options);
   const envConfig = project.config.env[envName];
-  const { migrations } = await discoverProjectMigrations(project);
+  const discovery = await discoverProjectMigrations(project);
+  const { migrations } = discovery;
   // PGlite must be given its extensions when it opens, so the embedded engine reads them first.
   const preparedAll = target.engine === "pglite" ? await prepareMigrations(migrations) : null;
   const engine = await openEngine(target, {
@@ -135,7 +136,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       ? preparedAll.filter((entry) => toRun.has(entry.migration.version))
       : await prepareMigrationsOnDemand(pending);
     options.onEvent?.({ type: "plan", pending: pending.length, applied: migrations.length - pending.length });
-    const planned = await plan(project, { engine, cache: options.cache !== false });
+    const planned = await plan(project, { engine, cache: options.cache !== false, discovery });
     // A statement refused inside the file's own BEGIN … COMMIT is refused now, not when its turn comes.
     const refusedInBlock = new Set(
       planned.findings.filter((finding) => finding.kind === "concurrent-in-transaction").map((finding) => finding.version),

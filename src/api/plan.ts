@@ -8,7 +8,7 @@ import { type Engine, readServerVersion } from "../db/engine.js";
 import { readHistory } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
-import { discoverProjectMigrations } from "../discover/discover-migrations.js";
+import { type Discovery, discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { readSqitchRequires } from "../discover/formats/sqitch.js";
 import type { ObjectRef } from "../model/analysis.js";
 import type { LintFinding } from "../model/lint.js";
@@ -36,6 +36,8 @@ export interface PlanOptions extends TargetChoice {
   lintFindings?: boolean;
   /** Up scripts the caller already parsed, by version (a rehearsal parses every migration first): not parsed again. */
   parsedScripts?: ReadonlyMap<string, ParsedScript>;
+  /** The project's migrations as the caller already discovered them (apply, rehearse): not read again. */
+  discovery?: Discovery;
 }
 
 /** SPEC §4 `plan --json`, with where the plan was made against. */
@@ -71,7 +73,7 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     import("../lint/registry.js"),
     import("../lint/run-rules.js"),
   ]);
-  const { migrations, format } = await discoverProjectMigrations(project);
+  const { migrations, format } = options.discovery ?? (await discoverProjectMigrations(project));
   const declaredRequires = format === "sqitch" ? await readSqitchRequires(project.migrationsDir, project.root) : undefined;
   let pending: Set<string> | null = null;
   let targetObjects: ObjectRef[] | undefined;

@@ -94,7 +94,8 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
   const resolved = options.env !== undefined || options.url !== undefined ? resolveTarget(project, options) : null;
   const envName = resolved?.envName ?? "sandbox";
   checkRuleOverrides(project);
-  const { migrations } = await discoverProjectMigrations(project);
+  const discovery = await discoverProjectMigrations(project);
+  const { migrations } = discovery;
   // Every migration is parsed before a sandbox exists: a syntax error costs nothing (exit 2).
   const preparedAll = await stage(
     "parse",
@@ -201,6 +202,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
           engine,
           cache: options.cache !== false,
           lintFindings: true,
+          discovery,
           parsedScripts: new Map(preparedAll.map((prepared) => [prepared.migration.version, prepared.script])),
         }),
       (result) => `${result.migrations.filter((entry) => entry.pending).length} pending, ${result.findings.length} findings`,
