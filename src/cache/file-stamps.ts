@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { Project } from "../model/project.js";
+import { cacheFormat } from "../plan/cache-format.js";
 import { sha256 } from "../util/hash.js";
 
 /**
@@ -19,7 +20,7 @@ export function projectFileStamps(project: Project): string | null {
   } catch {
     return null;
   }
-  return sha256(JSON.stringify([project.root, project.migrationsDir, project.config, stamps]));
+  return sha256(JSON.stringify([cacheFormat, project.root, project.migrationsDir, project.config, stamps]));
 }
 
 function stampFolder(dir: string, stamps: string[]): void {

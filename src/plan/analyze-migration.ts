@@ -3,6 +3,7 @@ import { NameResolver } from "../analyze/name-resolver.js";
 import type { Migration } from "../model/migration.js";
 import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
+import { cacheFormat } from "./cache-format.js";
 import { type Directives, readDirectives } from "./directives.js";
 import { decideTransactionMode, firstRefusedInsideBlock, type TransactionMode } from "./transaction-mode.js";
 
@@ -26,14 +27,11 @@ export interface AnalysisStore {
   set(key: string, analysis: MigrationAnalysis): void;
 }
 
-/** Changes when the cached analysis changes shape without a new tool version (development builds). */
-const analysisFormat = 2;
-
 /** The cache key of a migration's analysis: its SQL (after placeholders) and what the analysis depends on. */
 export function analysisKey(migration: Migration, settings: AnalysisSettings): string {
   return sha256(
     JSON.stringify([
-      analysisFormat,
+      cacheFormat,
       migration.up.sql,
       migration.up.formatAllowsTransaction,
       settings.searchPath,
