@@ -26,7 +26,9 @@ export function projectFileStamps(project: Project): string | null {
 function stampFolder(dir: string, stamps: string[]): void {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) stampFolder(path, stamps);
+    // A symbolic link is followed, as discovery follows it.
+    const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && statSync(path).isDirectory());
+    if (isFolder) stampFolder(path, stamps);
     else stampFile(path, stamps);
   }
 }

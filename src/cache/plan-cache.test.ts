@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync } from "node:fs";
+import { readFileSync, symlinkSync, utimesSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -55,4 +55,13 @@ it("has no stamps when the migrations folder cannot be listed", async () => {
   const dir = await project({ "migrations/0001_a.sql": "SELECT 1;\n" });
   const loaded = await loadProject({ dir, environment: {} });
   expect(projectFileStamps({ ...loaded, migrationsDir: join(dir, "missing") })).toBeNull();
+});
+
+it("follows a symbolic link to a folder of migrations", async () => {
+  const dir = await project({ "shared/0002_b.sql": "CREATE TABLE b (id int);\n", "migrations/0001_a.sql": "CREATE TABLE a (id int);\n" });
+  symlinkSync(join(dir, "shared"), join(dir, "migrations", "more"));
+  const loaded = await loadProject({ dir, environment: {} });
+  const before = projectFileStamps(loaded);
+  await writeFile(join(dir, "shared/0002_b.sql"), "CREATE TABLE b (id bigint);\n");
+  expect(projectFileStamps(loaded)).not.toBe(before);
 });
