@@ -130,8 +130,8 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   });
   const built = await buildPlan({
     ...planInput,
-    onAnalyzed: (migration, statements, script) =>
-      ruleRun.add(migration, script ?? options.parsedScripts?.get(migration.version), statements),
+    onAnalyzed: (migration, analysis, script) =>
+      ruleRun.add(migration, { script: script ?? options.parsedScripts?.get(migration.version), analysis }),
     ...(cache ? { store: cache } : {}),
   });
   const findings = ruleRun.finish();

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { useTempDirs } from "../../test/support/temp-project.js";
 import { serverUrl, type TestDatabase, useTestDatabase } from "../../test/support/test-database.js";
 import { readServerVersion, type ServerVersion } from "../db/engine.js";
 import { ensureHistory } from "../db/history.js";
@@ -20,11 +20,7 @@ afterEach(async () => {
 
 const now = new Date("2024-05-01T02:03:04.567Z");
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "drydock-backup-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = useTempDirs();
 
 async function build(database: TestDatabase): Promise<ServerVersion> {
   await database.exec(`

@@ -1,8 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { useTempDirs } from "../../test/support/temp-project.js";
 import { databaseUrl, serverUrl, type TestDatabase, useTestDatabase } from "../../test/support/test-database.js";
 import { type Engine, readServerVersion } from "../db/engine.js";
 import { ensureHistory } from "../db/history.js";
@@ -41,11 +39,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "drydock-backup-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = useTempDirs();
 
 async function build(database: TestDatabase): Promise<void> {
   await database.exec(fixture);

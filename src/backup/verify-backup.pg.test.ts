@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { useTempDirs } from "../../test/support/temp-project.js";
 import { serverUrl, type TestDatabase, useTestDatabase } from "../../test/support/test-database.js";
 import { readServerVersion } from "../db/engine.js";
 import { ensureHistory } from "../db/history.js";
@@ -18,11 +18,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "drydock-backup-"));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+const tempDir = useTempDirs();
 
 async function backupOf(database: TestDatabase): Promise<string> {
   await database.exec(`

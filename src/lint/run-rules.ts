@@ -3,6 +3,7 @@ import { NameResolver } from "../analyze/name-resolver.js";
 import type { LintFinding, Severity } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
 import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
+import type { MigrationAnalysis } from "../plan/analyze-migration.js";
 import { readDirectives } from "../plan/directives.js";
 import { decideTransactionMode } from "../plan/transaction-mode.js";
 import { LintProjectState } from "./project-state.js";
@@ -23,9 +24,12 @@ export interface RuleRunSettings {
 export interface RunRulesInput extends RuleRunSettings {
   /** In apply order. */
   migrations: readonly Migration[];
-  /** Scripts already parsed and analysed (by the plan), by version: not parsed again. */
-  parsed?: ReadonlyMap<string, ParsedScript>;
-  analyses?: ReadonlyMap<string, AnalyzedStatement[]>;
+}
+
+/** What a caller (the plan) already made of a migration: its script when it parsed it, its analysis. */
+export interface KnownMigration {
+  script?: ParsedScript | undefined;
+  analysis?: Pick<MigrationAnalysis, "statements" | "directives" | "mode">;
 }
 
 /** Id of the finding for a `-- drydock:allow` without a reason or naming no rule. */
@@ -40,7 +44,7 @@ export const invalidSuppression = "invalid-suppression";
 export async function runRules(input: RunRulesInput): Promise<LintFinding[]> {
   const run = new RuleRun(input);
   for (const migration of input.migrations) {
-    await run.add(migration, input.parsed?.get(migration.version), input.analyses?.get(migration.version));
+    await run.add(migration);
   }
   return run.finish();
 }
@@ -63,21 +67,23 @@ export class RuleRun {
     this.knownIds = new Set(settings.rules.map((rule) => rule.id));
   }
 
-  /** Lints one migration (the next in apply order); `script` and `analyses` when already made. */
-  async add(migration: Migration, parsedScript?: ParsedScript, analyses?: readonly AnalyzedStatement[]): Promise<void> {
+  /** Lints one migration (the next in apply order), with what the caller already made of it. */
+  async add(migration: Migration, known: KnownMigration = {}): Promise<void> {
     const { settings, project } = this;
     const shouldLint = settings.lint === undefined || settings.lint.has(migration.version);
-    const script = parsedScript ?? (await parseSql(migration.up.file, migration.up.sql));
-    const directives = readDirectives(migration.up.file, migration.up.sql);
+    const script = known.script ?? (await parseSql(migration.up.file, migration.up.sql));
+    const directives = known.analysis?.directives ?? readDirectives(migration.up.file, migration.up.sql);
     if (shouldLint) {
       this.sources.set(migration.up.file, migration.up.sql.split("\n"));
       this.allowsByFile.set(migration.up.file, allowsOf(migration, directives.allow, this.knownIds, this.findings));
     }
-    const statements = analysesOf(script, analyses, settings);
-    const mode = decideTransactionMode(script.statements, {
-      noTransactionDirective: directives.noTransaction,
-      formatAllowsTransaction: migration.up.formatAllowsTransaction,
-    });
+    const statements = analysesOf(script, known.analysis?.statements, settings);
+    const mode =
+      known.analysis?.mode ??
+      decideTransactionMode(script.statements, {
+        noTransactionDirective: directives.noTransaction,
+        formatAllowsTransaction: migration.up.formatAllowsTransaction,
+      });
     const context: MigrationContext = { migration, mode, statements };
     const createdHere = new Set<string>();
     const qualifier = new NameResolver([...settings.searchPath]);

@@ -1,5 +1,5 @@
 import type { LineIndex } from "../util/line-index.js";
-import { loadedParser, type ParsedStatement } from "./parse-sql.js";
+import { doBlockAsFunction, loadedParser, type ParsedStatement } from "./parse-sql.js";
 import { SqlSyntaxError } from "./sql-syntax-error.js";
 
 interface DefElem {
@@ -32,10 +32,7 @@ export function checkPlpgsqlBodies(file: string, statements: readonly ParsedStat
   for (const statement of statements) {
     const body = plpgsqlBody(statement.node);
     if (body === null) continue;
-    const tag = uniqueDollarTag(body);
-    const source = statement.node.DoStmt
-      ? `CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`
-      : statement.sql;
+    const source = statement.node.DoStmt ? doBlockAsFunction(body) : statement.sql;
     try {
       statement.plpgsqlTree = loadedParser().parsePlPgSQLSync(source);
     } catch (error) {
@@ -65,10 +62,4 @@ function offsetOfError(body: string, message: string): number {
     if (found) return found.index;
   }
   return masked.trimEnd().length; // "at end of input"
-}
-
-function uniqueDollarTag(body: string): string {
-  let tag = "$drydock$";
-  for (let i = 0; body.includes(tag); i++) tag = `$drydock${i}$`;
-  return tag;
 }

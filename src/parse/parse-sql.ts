@@ -139,3 +139,13 @@ export function parsePlpgsqlFunction(createFunctionSql: string): unknown | null 
     return null;
   }
 }
+
+/**
+ * A DO block's PL/pgSQL body as the CREATE FUNCTION that libpg-query's PL/pgSQL parser reads
+ * (it parses function bodies only), quoted with a dollar tag the body does not contain.
+ */
+export function doBlockAsFunction(body: string): string {
+  let tag = "$drydock$";
+  for (let i = 0; body.includes(tag); i++) tag = `$drydock${i}$`;
+  return `CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`;
+}

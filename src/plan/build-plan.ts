@@ -36,7 +36,7 @@ export interface BuildPlanInput {
    * Called for each migration in order as soon as it is analysed, with its script when it was
    * parsed (not for a cached analysis), so a later stage (lint) can use both while they are fresh.
    */
-  onAnalyzed?: (migration: Migration, statements: AnalyzedStatement[], script: ParsedScript | undefined) => Promise<void>;
+  onAnalyzed?: (migration: Migration, analysis: MigrationAnalysis, script: ParsedScript | undefined) => Promise<void>;
 }
 
 /** Kinds whose absence PostgreSQL reports when the statement runs; the others are matched by derived names, so only soft. */
@@ -89,7 +89,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
       script = parsed;
     });
     analyses.set(migration.version, analysis);
-    await input.onAnalyzed?.(migration, analysis.statements, script);
+    await input.onAnalyzed?.(migration, analysis, script);
     for (const facts of analysis.statements) {
       for (const created of facts.creates) {
         const key = keyOf(stripSignature(created));

@@ -35,6 +35,12 @@ export function useTempProjects(): (files: FileTree) => Promise<string> {
   };
 }
 
+/** Empty temporary folders for each test, removed after it. */
+export function useTempDirs(): () => Promise<string> {
+  const project = useTempProjects();
+  return () => project({});
+}
+
 /** A temporary project with its `migrations/` folder (created even when no file goes in it). */
 export interface TempMigrationProject {
   root: string;

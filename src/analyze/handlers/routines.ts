@@ -1,4 +1,4 @@
-import { parsePlpgsqlFunction } from "../../parse/parse-sql.js";
+import { doBlockAsFunction, parsePlpgsqlFunction } from "../../parse/parse-sql.js";
 import { type AstNode, listOf, names, type RangeVar, unwrap } from "../ast.js";
 import { walk } from "../collect-references.js";
 import type { EmbeddedFacts, FactsBuilder } from "../statement-facts-builder.js";
@@ -155,19 +155,11 @@ function analyzeDoBlock(fields: AstNode, facts: FactsBuilder): void {
   const body = String((unwrap(args.find((arg) => arg.defname === "as")?.arg)[1] as { sval?: string }).sval ?? "");
   for (const arg of args) facts.skip.add(arg);
   if (languageName !== "plpgsql") return;
-  const tag = uniqueDollarTag(body);
-  const tree =
-    facts.plpgsqlTree ?? parsePlpgsqlFunction(`CREATE FUNCTION drydock_do_block() RETURNS void LANGUAGE plpgsql AS ${tag}${body}${tag}`);
+  const tree = facts.plpgsqlTree ?? parsePlpgsqlFunction(doBlockAsFunction(body));
   const embedded = embeddedFacts(plpgsqlQueries(tree), facts);
   for (const created of embedded?.creates ?? []) facts.create(created.kind, created.name);
   for (const dropped of embedded?.drops ?? []) facts.drop(dropped.kind, dropped.name);
   for (const ref of embedded?.references ?? []) facts.reference(ref, { soft: true });
   if (facts.creates.length > 0) facts.tolerantCreate = true;
   if (facts.drops.length > 0) facts.tolerantDrop = true;
-}
-
-function uniqueDollarTag(body: string): string {
-  let tag = "$drydock$";
-  for (let i = 0; body.includes(tag); i++) tag = `$drydock${i}$`;
-  return tag;
 }
