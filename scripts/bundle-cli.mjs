@@ -2,10 +2,16 @@
 // loading a few files instead of resolving several hundred ESM modules (zod alone is hundreds):
 // about 80 ms less per run, measured in bench/RESULTS.md. Packages that load WASM or data
 // files next to their own code stay external and are resolved from node_modules at run time.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
+// Chunk names carry content hashes: start empty so that chunks of earlier builds do not pile up.
+rmSync("dist/bundle", { recursive: true, force: true });
+
 await build({
-  entryPoints: ["dist/cli/main.js"],
+  // The plan's analysis worker (src/plan/analysis-worker.ts) is started by file name from the
+  // chunk that holds AnalysesAhead, so it sits beside main.js under its own name.
+  entryPoints: { main: "dist/cli/main.js", "analysis-worker": "dist/plan/analysis-worker.js" },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true, // commands import their library modules lazily; each becomes its own chunk

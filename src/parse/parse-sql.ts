@@ -1,3 +1,4 @@
+import { setFlagsFromString } from "node:v8";
 import type { ParseResult } from "libpg-query";
 import { LineIndex } from "../util/line-index.js";
 import { checkPlpgsqlBodies } from "./check-plpgsql-bodies.js";
@@ -38,10 +39,27 @@ let parserReady: Promise<void> | undefined;
  */
 export function loadParser(): Promise<void> {
   parserReady ??= import("libpg-query").then(async (loaded) => {
-    await loaded.loadModule();
+    await compiledWithBaselineOnly(() => loaded.loadModule());
     parser = loaded;
   });
   return parserReady;
+}
+
+/**
+ * Compiles the parser's WASM with V8's baseline compiler (Liftoff) only. By default V8 also
+ * recompiles hot functions with its optimizing compiler in the background; a drydock run parses
+ * for a second or two and ends before that pays back, and on a 2-core machine the recompiling
+ * competes with the parsing: planning 3,000 migrations took ~10% less wall time (bench/RESULTS.md).
+ * V8 reads the flag when it compiles a module, so it is switched back at once and other WASM
+ * (PGlite's PostgreSQL, which runs long) keeps the optimizing tier.
+ */
+async function compiledWithBaselineOnly<T>(compile: () => Promise<T>): Promise<T> {
+  setFlagsFromString("--liftoff-only");
+  try {
+    return await compile();
+  } finally {
+    setFlagsFromString("--no-liftoff-only");
+  }
 }
 
 /** The loaded parser; callers await `loadParser()` first (parseSql does). */
@@ -93,6 +111,14 @@ export function parseSqlLoaded(file: string, text: string): ParsedScript {
   });
   checkPlpgsqlBodies(file, statements, lines);
   return { file, statements, lines };
+}
+
+/**
+ * A script whose statements were parsed elsewhere (a worker thread, which sends plain data):
+ * the same script `parseSqlLoaded` returns for this text.
+ */
+export function scriptOf(file: string, text: string, statements: ParsedStatement[]): ParsedScript {
+  return { file, statements, lines: new LineIndex(text.replace(onErrorStopLine, "")) };
 }
 
 function syntaxErrorOf(error: unknown, file: string, lines: LineIndex): SqlSyntaxError {

@@ -27,9 +27,15 @@ export interface AnalysisStore {
   set(key: string, analysis: MigrationAnalysis): void;
 }
 
+/** Keys already computed, by migration: a plan computes each twice (its own key, then the store's). */
+const knownKeys = new WeakMap<Migration, { settings: string; key: string }>();
+
 /** The cache key of a migration's analysis: its SQL (after placeholders) and what the analysis depends on. */
 export function analysisKey(migration: Migration, settings: AnalysisSettings): string {
-  return sha256(
+  const settingsKey = JSON.stringify([settings.searchPath, settings.serverMajor ?? null]);
+  const known = knownKeys.get(migration);
+  if (known?.settings === settingsKey) return known.key;
+  const key = sha256(
     JSON.stringify([
       cacheFormat,
       migration.up.sql,
@@ -38,30 +44,60 @@ export function analysisKey(migration: Migration, settings: AnalysisSettings): s
       settings.serverMajor ?? null,
     ]),
   );
+  knownKeys.set(migration, { settings: settingsKey, key });
+  return key;
+}
+
+/** The part of a migration its analysis reads: the up script's file, text and format. */
+export type MigrationScript = Pick<Migration["up"], "file" | "sql" | "formatAllowsTransaction">;
+
+/** A migration's analysis with the script it was made from. */
+export interface AnalyzedScript {
+  analysis: MigrationAnalysis;
+  script: ParsedScript;
+}
+
+/** What `analyzeMigration` may be handed besides the migration. */
+export interface AnalyzeMigrationOptions {
+  /** Keeps analyses between runs. */
+  store?: AnalysisStore | undefined;
+  /** `analysisKey(migration, settings)` when the caller computed it already. */
+  key?: string | undefined;
+  /** The analysis made elsewhere (a worker thread), or null: analyse here. */
+  made?: Promise<AnalyzedScript | null> | undefined;
+  /** Gets the script when the migration was parsed (not for a stored analysis). */
+  onParsed?: ((script: ParsedScript) => void) | undefined;
 }
 
 /**
- * Parses and analyses one migration's up script. Throws its syntax error (file:line:column).
- * When it parses, `onParsed` gets the script, so a later stage (lint) need not parse it again;
- * a cached analysis has no script.
+ * One migration's analysis: from the store, else as made elsewhere, else parsed and analysed
+ * here. Throws its syntax error (file:line:column). When it was parsed, `onParsed` gets the
+ * script, so a later stage (lint) need not parse it again.
  */
 export async function analyzeMigration(
   migration: Migration,
   settings: AnalysisSettings,
-  store?: AnalysisStore,
-  onParsed?: (script: ParsedScript) => void,
+  options: AnalyzeMigrationOptions = {},
 ): Promise<MigrationAnalysis> {
-  const key = store ? analysisKey(migration, settings) : "";
+  const { store } = options;
+  const key = store ? (options.key ?? analysisKey(migration, settings)) : "";
   const cached = store?.get(key);
   if (cached) return cached;
-  const script = await parseSql(migration.up.file, migration.up.sql);
-  onParsed?.(script);
+  const { analysis, script } = (await options.made) ?? (await analyzeScript(migration.up, settings));
+  options.onParsed?.(script);
+  store?.set(key, analysis);
+  return analysis;
+}
+
+/** Parses and analyses an up script. Throws its syntax error (file:line:column). */
+export async function analyzeScript(up: MigrationScript, settings: AnalysisSettings): Promise<AnalyzedScript> {
+  const script = await parseSql(up.file, up.sql);
   const resolver = new NameResolver([...settings.searchPath]);
   const statements = script.statements.map((statement) => analyzeStatement(statement, resolver, { serverMajor: settings.serverMajor }));
-  const directives = readDirectives(migration.up.file, migration.up.sql);
+  const directives = readDirectives(up.file, up.sql);
   const mode = decideTransactionMode(script.statements, {
     noTransactionDirective: directives.noTransaction,
-    formatAllowsTransaction: migration.up.formatAllowsTransaction,
+    formatAllowsTransaction: up.formatAllowsTransaction,
   });
   const refused = firstRefusedInsideBlock(script.statements);
   const refusedInsideBlock = refused
@@ -71,7 +107,5 @@ export async function analyzeMigration(
         message: `${refused.refused} runs inside the transaction block opened by BEGIN at line ${refused.opened.line}, and PostgreSQL refuses it there`,
       }
     : null;
-  const analysis = { statements, directives, mode, refusedInsideBlock };
-  store?.set(key, analysis);
-  return analysis;
+  return { analysis: { statements, directives, mode, refusedInsideBlock }, script };
 }
