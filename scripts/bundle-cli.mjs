@@ -9,9 +9,7 @@ import { build } from "esbuild";
 rmSync("dist/bundle", { recursive: true, force: true });
 
 await build({
-  // The plan's analysis worker (src/plan/analysis-worker.ts) is started by file name from the
-  // chunk that holds AnalysesAhead, so it sits beside main.js under its own name.
-  entryPoints: { main: "dist/cli/main.js", "analysis-worker": "dist/plan/analysis-worker.js" },
+  entryPoints: ["dist/cli/main.js"],
   outdir: "dist/bundle",
   bundle: true,
   splitting: true, // commands import their library modules lazily; each becomes its own chunk

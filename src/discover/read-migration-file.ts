@@ -13,6 +13,9 @@ export interface MigrationFileText {
   checksum: string;
 }
 
+/** One decoder for every file: each `decode` call without `stream` starts afresh. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
  * Reads one migration file as strict UTF-8, the encoding psql and every supported tool assume.
  * A file that cannot be read, or whose bytes are not valid UTF-8, is an {@link InputError} naming
@@ -39,7 +42,7 @@ export async function readMigrationFile(
   }
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = strictUtf8.decode(bytes);
   } catch (error) {
     const offset = firstInvalidUtf8Byte(bytes);
     const line = countLines(bytes, offset);

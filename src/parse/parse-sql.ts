@@ -113,14 +113,6 @@ export function parseSqlLoaded(file: string, text: string): ParsedScript {
   return { file, statements, lines };
 }
 
-/**
- * A script whose statements were parsed elsewhere (a worker thread, which sends plain data):
- * the same script `parseSqlLoaded` returns for this text.
- */
-export function scriptOf(file: string, text: string, statements: ParsedStatement[]): ParsedScript {
-  return { file, statements, lines: new LineIndex(text.replace(onErrorStopLine, "")) };
-}
-
 function syntaxErrorOf(error: unknown, file: string, lines: LineIndex): SqlSyntaxError {
   const meta = metaCommandLine.exec(lines.text);
   if (meta?.[1]) {

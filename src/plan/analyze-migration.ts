@@ -48,56 +48,28 @@ export function analysisKey(migration: Migration, settings: AnalysisSettings): s
   return key;
 }
 
-/** The part of a migration its analysis reads: the up script's file, text and format. */
-export type MigrationScript = Pick<Migration["up"], "file" | "sql" | "formatAllowsTransaction">;
-
-/** A migration's analysis with the script it was made from. */
-export interface AnalyzedScript {
-  analysis: MigrationAnalysis;
-  script: ParsedScript;
-}
-
-/** What `analyzeMigration` may be handed besides the migration. */
-export interface AnalyzeMigrationOptions {
-  /** Keeps analyses between runs. */
-  store?: AnalysisStore | undefined;
-  /** `analysisKey(migration, settings)` when the caller computed it already. */
-  key?: string | undefined;
-  /** The analysis made elsewhere (a worker thread), or null: analyse here. */
-  made?: Promise<AnalyzedScript | null> | undefined;
-  /** Gets the script when the migration was parsed (not for a stored analysis). */
-  onParsed?: ((script: ParsedScript) => void) | undefined;
-}
-
 /**
- * One migration's analysis: from the store, else as made elsewhere, else parsed and analysed
- * here. Throws its syntax error (file:line:column). When it was parsed, `onParsed` gets the
- * script, so a later stage (lint) need not parse it again.
+ * Parses and analyses one migration's up script. Throws its syntax error (file:line:column).
+ * When it parses, `onParsed` gets the script, so a later stage (lint) need not parse it again;
+ * a cached analysis has no script.
  */
 export async function analyzeMigration(
   migration: Migration,
   settings: AnalysisSettings,
-  options: AnalyzeMigrationOptions = {},
+  store?: AnalysisStore,
+  onParsed?: (script: ParsedScript) => void,
 ): Promise<MigrationAnalysis> {
-  const { store } = options;
-  const key = store ? (options.key ?? analysisKey(migration, settings)) : "";
+  const key = store ? analysisKey(migration, settings) : "";
   const cached = store?.get(key);
   if (cached) return cached;
-  const { analysis, script } = (await options.made) ?? (await analyzeScript(migration.up, settings));
-  options.onParsed?.(script);
-  store?.set(key, analysis);
-  return analysis;
-}
-
-/** Parses and analyses an up script. Throws its syntax error (file:line:column). */
-export async function analyzeScript(up: MigrationScript, settings: AnalysisSettings): Promise<AnalyzedScript> {
-  const script = await parseSql(up.file, up.sql);
+  const script = await parseSql(migration.up.file, migration.up.sql);
+  onParsed?.(script);
   const resolver = new NameResolver([...settings.searchPath]);
   const statements = script.statements.map((statement) => analyzeStatement(statement, resolver, { serverMajor: settings.serverMajor }));
-  const directives = readDirectives(up.file, up.sql);
+  const directives = readDirectives(migration.up.file, migration.up.sql);
   const mode = decideTransactionMode(script.statements, {
     noTransactionDirective: directives.noTransaction,
-    formatAllowsTransaction: up.formatAllowsTransaction,
+    formatAllowsTransaction: migration.up.formatAllowsTransaction,
   });
   const refused = firstRefusedInsideBlock(script.statements);
   const refusedInsideBlock = refused
@@ -107,5 +79,7 @@ export async function analyzeScript(up: MigrationScript, settings: AnalysisSetti
         message: `${refused.refused} runs inside the transaction block opened by BEGIN at line ${refused.opened.line}, and PostgreSQL refuses it there`,
       }
     : null;
-  return { analysis: { statements, directives, mode, refusedInsideBlock }, script };
+  const analysis = { statements, directives, mode, refusedInsideBlock };
+  store?.set(key, analysis);
+  return analysis;
 }

@@ -7,8 +7,7 @@ import type { Migration } from "../model/migration.js";
 import type { Plan, PlanFinding, PlannedMigration } from "../model/plan.js";
 import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
-import { AnalysesAhead } from "./analyses-ahead.js";
-import { type AnalysisStore, analysisKey, analyzeMigration, type MigrationAnalysis } from "./analyze-migration.js";
+import { type AnalysisStore, analyzeMigration, type MigrationAnalysis } from "./analyze-migration.js";
 import { dependencyGroups, findCycles } from "./dependency-groups.js";
 import { type KnownObject, keyOf, type ObjectOrigin, ObjectRegistry } from "./object-registry.js";
 
@@ -84,41 +83,19 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const settings = { searchPath: input.searchPath, ...(input.serverMajor !== undefined ? { serverMajor: input.serverMajor } : {}) };
   const analyses = new Map<string, MigrationAnalysis>();
   const firstCreator = new Map<string, { version: string; index: number; line: number }>();
-  const { store } = input;
-  const keys = store ? input.migrations.map((migration) => analysisKey(migration, settings)) : [];
-  // The migrations the store lacks are analysed ahead on a second thread when there are many.
-  const stored = input.migrations.map((_, index) => store?.get(keys[index] ?? ""));
-  const toAnalyze = input.migrations.filter((_, index) => !stored[index]);
-  const ahead = AnalysesAhead.start(
-    toAnalyze.map((migration) => migration.up),
-    settings,
-  );
-  const aheadIndex = new Map(toAnalyze.map((migration, index) => [migration, index]));
-  try {
-    for (const [index, migration] of input.migrations.entries()) {
-      let script: ParsedScript | undefined;
-      const position = aheadIndex.get(migration);
-      const analysis =
-        stored[index] ??
-        (await analyzeMigration(migration, settings, {
-          store,
-          key: keys[index],
-          made: ahead && position !== undefined ? ahead.take(position) : undefined,
-          onParsed: (parsed) => {
-            script = parsed;
-          },
-        }));
-      analyses.set(migration.version, analysis);
-      await input.onAnalyzed?.(migration, analysis, script);
-      for (const facts of analysis.statements) {
-        for (const created of facts.creates) {
-          const key = keyOf(stripSignature(created));
-          if (!firstCreator.has(key)) firstCreator.set(key, { version: migration.version, index, line: facts.line });
-        }
+  for (const [index, migration] of input.migrations.entries()) {
+    let script: ParsedScript | undefined;
+    const analysis = await analyzeMigration(migration, settings, input.store, (parsed) => {
+      script = parsed;
+    });
+    analyses.set(migration.version, analysis);
+    await input.onAnalyzed?.(migration, analysis, script);
+    for (const facts of analysis.statements) {
+      for (const created of facts.creates) {
+        const key = keyOf(stripSignature(created));
+        if (!firstCreator.has(key)) firstCreator.set(key, { version: migration.version, index, line: facts.line });
       }
     }
-  } finally {
-    await ahead?.close();
   }
 
   const findings: PlanFinding[] = [];
