@@ -12,7 +12,7 @@ import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { ChecksumMismatchError, DrydockError, InputError } from "../errors/drydock-error.js";
 import type { MigrationFailure } from "../execute/migration-failure.js";
 import { extensionsCreated, prepareMigrations, prepareMigrationsOnDemand } from "../execute/prepare-migrations.js";
-import type { PreparedMigration } from "../execute/prepared-migration.js";
+import { type PreparedMigration, prepareAhead } from "../execute/prepared-migration.js";
 import { type AppliedStep, type RunEvent, runMigrations } from "../execute/run-migrations.js";
 import { undoRun } from "../execute/undo-run.js";
 import { checkGates } from "../gates/check-gates.js";
@@ -240,7 +240,11 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       return result;
     }
 
-    await ensureHistory(engine);
+    const ensuring = ensureHistory(engine);
+    // The parser compiles its code on its first use, which is the first migration's: that parse
+    // runs while the server creates drydock's tables instead of between the snapshot and the run.
+    prepareAhead(prepared[0]);
+    await ensuring;
     await closeInterruptedRuns(engine);
     const runId = await startRun(engine, thisProcessRun("apply", envName, planned.hash, options.by ?? null));
     const verifying = options.verify !== false;

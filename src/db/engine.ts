@@ -34,6 +34,13 @@ export interface Engine {
   /** Runs one or more statements without parameters (simple protocol); returns the notices. */
   exec(sql: string): Promise<Notice[]>;
   /**
+   * Runs several queries without parameters in one round trip (simple protocol) and returns the
+   * rows of each, in order. As with `exec`, they form one transaction unless the session is in
+   * one already, the first failure stops the rest, and since PostgreSQL 13 each has its own
+   * `statement_timeout`. Each must be a single statement.
+   */
+  queryEach<Row = Record<string, unknown>>(statements: readonly string[]): Promise<Row[][]>;
+  /**
    * Opens another session on the same database, as the same role and with the same
    * application_name; the caller closes it. Absent on an engine that has one session only
    * (PGlite). A new session sees only what is committed: it cannot read this session's open
@@ -57,4 +64,20 @@ export async function readServerVersion(engine: Engine): Promise<ServerVersion> 
   );
   const num = Number(row?.num ?? 0);
   return { num, major: Math.floor(num / 10000), text: row?.text ?? "unknown" };
+}
+
+/**
+ * The statements of `Engine.queryEach` as one query string. A newline before each separator
+ * ends a trailing line comment.
+ */
+export function joinStatements(statements: readonly string[]): string {
+  return statements.join("\n;\n");
+}
+
+/** Checks that a batch returned one result per statement: a statement that held two would shift every later result. */
+export function resultsPerStatement<Result>(statements: readonly string[], results: readonly Result[]): readonly Result[] {
+  if (results.length !== statements.length) {
+    throw new Error(`${statements.length} statements returned ${results.length} results: each query of a batch must be one statement`);
+  }
+  return results;
 }

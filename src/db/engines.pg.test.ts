@@ -34,6 +34,27 @@ forEachEngine("engine", (newTarget) => {
     expect(error).toMatchObject({ sqlstate: "42703", condition: "undefined_column", position: 8, message: 'column "nope" does not exist' });
   });
 
+  it("runs a batch of queries in one call and returns the rows of each", async () => {
+    target = await newTarget();
+    engine = await target.open();
+    expect(await engine.queryEach([])).toEqual([]);
+    expect(
+      await engine.queryEach([
+        "SELECT 1 AS a -- a trailing comment",
+        "SELECT 2.5::float8 AS b UNION ALL SELECT 3",
+        "SELECT 'x' AS c WHERE false",
+      ]),
+    ).toEqual([[{ a: 1 }], [{ b: 2.5 }, { b: 3 }], []]);
+    // Outside a transaction the batch is one: a failure undoes what came before it.
+    await engine.exec("CREATE TABLE t (id int)");
+    const error = await engine
+      .queryEach(["INSERT INTO t VALUES (1) RETURNING id", "SELECT nope FROM t", "INSERT INTO t VALUES (2) RETURNING id"])
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ sqlstate: "42703", message: 'column "nope" does not exist' });
+    expect(await engine.query("SELECT count(*)::int AS n FROM t")).toEqual([{ n: 0 }]);
+    await expect(engine.queryEach(["SELECT 1; SELECT 2"])).rejects.toThrow(/1 statements returned 2 results/);
+  });
+
   it("holds one session: a transaction spans calls", async () => {
     target = await newTarget();
     engine = await target.open();

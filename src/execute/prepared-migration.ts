@@ -10,3 +10,16 @@ export interface PreparedMigration {
   script: ParsedScript;
   mode: TransactionMode;
 }
+
+/**
+ * Parses a migration prepared on demand (`prepareMigrationsOnDemand`) ahead of its turn, while
+ * the server is busy with something else. Its problems are left for its turn, where they are
+ * reported.
+ */
+export function prepareAhead(next: PreparedMigration | undefined): void {
+  try {
+    next?.mode;
+  } catch {
+    // reported when `next` runs
+  }
+}

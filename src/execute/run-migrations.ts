@@ -5,7 +5,7 @@ import { LOCK_NOT_AVAILABLE } from "../db/sqlstate.js";
 import { EnvironmentError, InputError } from "../errors/drydock-error.js";
 import type { ParsedStatement } from "../parse/parse-sql.js";
 import { describeFailure, type MigrationFailure } from "./migration-failure.js";
-import type { PreparedMigration } from "./prepared-migration.js";
+import { type PreparedMigration, prepareAhead } from "./prepared-migration.js";
 
 export interface RunMigrationsOptions {
   /** `SET LOCAL lock_timeout`, in ms; 0 waits forever. */
@@ -233,18 +233,6 @@ async function runAsOneScript(
       }
       if (!(await shouldRetry(failure, attempt, prepared, options))) throw failure;
     }
-  }
-}
-
-/**
- * Parses a migration prepared on demand (`prepareMigrationsOnDemand`) while the server is busy
- * with the one before it. Its problems are left for its own turn, where they are reported.
- */
-function prepareAhead(next: PreparedMigration | undefined): void {
-  try {
-    next?.mode;
-  } catch {
-    // reported when `next` runs
   }
 }
 

@@ -1,4 +1,4 @@
-import { type Engine, readServerVersion } from "../db/engine.js";
+import type { Engine, ServerVersion } from "../db/engine.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
 import { assembleSnapshot, type CatalogRows, compareText } from "./assemble-snapshot.js";
@@ -116,12 +116,7 @@ export async function takeSnapshot(engine: Engine, options: TakeSnapshotOptions)
   const schemas = [...new Set(options.schemas)].filter((name) => !isExcludedSchema(name)).sort(compareText);
   const sessions = Number.isInteger(options.sessions) ? Math.min(Math.max(options.sessions ?? 1, 1), maxSessions) : 1;
   const siblings = engine.openSibling ? sessions - 1 : 0;
-  const version = await readServerVersion(engine);
-  const previous = await engine.query<{ name: string; value: string }>(
-    "SELECT name, pg_catalog.current_setting(name) AS value FROM pg_catalog.unnest($1::text[]) AS name",
-    [Object.keys(readingSettings)],
-  );
-  await applySettings(engine, readingSettings);
+  const { version, previous } = await readVersionAndApplySettings(engine);
   try {
     const queries = catalogQueries(version.num, siblings + 1);
     const pending = [...queries];
@@ -164,8 +159,29 @@ export async function takeSnapshot(engine: Engine, options: TakeSnapshotOptions)
     const source = { engine: engine.kind, server_version: version.text, server_version_num: version.num, schemas };
     return assembleSnapshot(source, rows);
   } finally {
-    await applySettings(engine, Object.fromEntries(previous.map((row) => [row.name, row.value])));
+    await applySettings(engine, previous);
   }
+}
+
+/**
+ * The server version and the reading settings' current values, read while the reading
+ * settings are applied: one round trip. Each setting is read in the subquery before the outer
+ * query changes it (OFFSET 0 keeps the subquery from being merged into it).
+ */
+async function readVersionAndApplySettings(engine: Engine): Promise<{ version: ServerVersion; previous: Record<string, string> }> {
+  const names = Object.keys(readingSettings);
+  const rows = await engine.query<{ name: string; previous: string; num: string; text: string }>(
+    `SELECT s.name, s.previous, pg_catalog.set_config(s.name, s.value, false) AS value,
+            pg_catalog.current_setting('server_version_num') AS num, pg_catalog.current_setting('server_version') AS text
+       FROM (SELECT name, value, pg_catalog.current_setting(name) AS previous
+               FROM unnest($1::text[], $2::text[]) AS t(name, value) OFFSET 0) AS s`,
+    [names, names.map((name) => readingSettings[name] ?? "")],
+  );
+  const num = Number(rows[0]?.num ?? 0);
+  return {
+    version: { num, major: Math.floor(num / 10000), text: rows[0]?.text ?? "unknown" },
+    previous: Object.fromEntries(rows.map((row) => [row.name, row.previous])),
+  };
 }
 
 async function applySettings(engine: Engine, settings: Record<string, string>): Promise<void> {

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { EnvironmentError } from "../../errors/drydock-error.js";
 import { redactSecrets } from "../../util/redact-url.js";
-import type { Engine, Notice } from "../engine.js";
+import { type Engine, joinStatements, type Notice, resultsPerStatement } from "../engine.js";
 import { isRawServerError, ServerError } from "../server-error.js";
 
 export interface OpenPgOptions {
@@ -107,6 +107,18 @@ export async function openPgEngine(options: OpenPgOptions): Promise<Engine> {
         notices.length = 0;
         throw translate(error);
       }
+    },
+    async queryEach<Row>(statements: readonly string[]) {
+      if (statements.length === 0) return [];
+      if (lostConnection) throw translate(lostConnection);
+      let result: pg.QueryResult | pg.QueryResult[];
+      try {
+        // Without parameters node-postgres sends a simple query, which may hold several statements.
+        result = (await client.query(joinStatements(statements))) as pg.QueryResult | pg.QueryResult[];
+      } catch (error) {
+        throw translate(error);
+      }
+      return resultsPerStatement(statements, Array.isArray(result) ? result : [result]).map((each) => each.rows as Row[]);
     },
     openSibling: () => openPgEngine(options),
     async close() {

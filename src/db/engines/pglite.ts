@@ -1,6 +1,6 @@
 import type { Extension, PGlite as PGliteType } from "@electric-sql/pglite";
 import { EnvironmentError } from "../../errors/drydock-error.js";
-import type { Engine, Notice } from "../engine.js";
+import { type Engine, joinStatements, type Notice, resultsPerStatement } from "../engine.js";
 import { isRawServerError, ServerError } from "../server-error.js";
 
 /**
@@ -112,6 +112,16 @@ export async function openPgliteEngine(options: OpenPgliteOptions): Promise<Engi
       } catch (error) {
         throw translate(error);
       }
+    },
+    async queryEach<Row>(statements: readonly string[]) {
+      if (statements.length === 0) return [];
+      let results: Awaited<ReturnType<PGliteType["exec"]>>;
+      try {
+        results = await db.exec(joinStatements(statements));
+      } catch (error) {
+        throw translate(error);
+      }
+      return resultsPerStatement(statements, results).map((each) => each.rows as Row[]);
     },
     async close() {
       await db.close();

@@ -69,4 +69,22 @@ forEachEngine("fk.orphans", (newTarget) => {
       ]);
     });
   });
+
+  it("counts every key of a schema with more keys than one round trip sends", async () => {
+    await withDatabase(async (engine) => {
+      const columns = Array.from({ length: 101 }, (_, index) => `o${String(index).padStart(3, "0")} int REFERENCES orgs`);
+      await engine.exec(`
+        CREATE TABLE wide (${columns.join(", ")});
+        SET session_replication_role = replica;
+        INSERT INTO wide (o000, o100) VALUES (1, 7);
+        SET session_replication_role = origin;`);
+      const result = await runCheck(fkOrphans, engine);
+      expect(result).toMatchObject({
+        status: "fail",
+        summary: "1 orphaned row in 1 of 105 foreign keys",
+        observed: { foreign_keys: 105, orphaned_rows: 1, keys_with_orphans: 1 },
+        details: ["public.wide.wide_o100_fkey: 1 orphaned row (o100 → public.orgs)"],
+      });
+    });
+  });
 });
