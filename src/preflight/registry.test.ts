@@ -11,6 +11,7 @@ const ids = [
   "preflight.connection",
   "preflight.extensions",
   "preflight.privileges",
+  "preflight.search_path",
   "preflight.blocking_sessions",
   "preflight.long_transactions",
   "preflight.replication_lag",

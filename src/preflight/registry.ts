@@ -6,17 +6,19 @@ import { history } from "./checks/history.js";
 import { longTransactions } from "./checks/long-transactions.js";
 import { privileges } from "./checks/privileges.js";
 import { replicationLag } from "./checks/replication-lag.js";
+import { searchPath } from "./checks/search-path.js";
 import type { PreflightCheck } from "./preflight-check.js";
 
 /**
  * Every pre-flight check (SPEC §7 Apply step 1), the one list, in the order a report shows
- * them: the connection, what the server must offer, who else is on the database, then the
- * history. A meta-test ties each id to its file, its test and its section of docs/preflight.md.
+ * them: the connection, what the server must offer and where names resolve, who else is on
+ * the database, then the history. A meta-test ties each id to its file, its test and its section of docs/preflight.md.
  */
 export const preflightChecks: readonly PreflightCheck[] = [
   connection,
   extensions,
   privileges,
+  searchPath,
   blockingSessions,
   longTransactions,
   replicationLag,

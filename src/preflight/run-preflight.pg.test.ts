@@ -31,6 +31,7 @@ forEachEngine("runPreflight", (newTarget) => {
         "preflight.connection: pass",
         "preflight.extensions: pass",
         "preflight.privileges: pass",
+        "preflight.search_path: pass",
         "preflight.blocking_sessions: pass",
         "preflight.long_transactions: pass",
         "preflight.replication_lag: skip",
