@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runPreflightCheck } from "../../../test/support/preflight-context.js";
 import { useTestDatabase } from "../../../test/support/test-database.js";
-import { plannedCreationSchema, searchPath, splitSearchPath } from "./search-path.js";
+import { searchPath, splitSearchPath } from "./search-path.js";
 
 describe("preflight.search_path", () => {
   const db = useTestDatabase();
@@ -69,11 +69,5 @@ describe("search_path parsing", () => {
     expect(splitSearchPath('"$user", public')).toEqual(["$user", "public"]);
     expect(splitSearchPath('App,"My ""Schema""" ,  extensions')).toEqual(["app", 'My "Schema"', "extensions"]);
     expect(splitSearchPath("")).toEqual([]);
-  });
-
-  it("plans creation in the first schema that is not $user or pg_catalog, as the analysis does", () => {
-    expect(plannedCreationSchema(["$user", "public"])).toBe("public");
-    expect(plannedCreationSchema(["pg_catalog", "app", "public"])).toBe("app");
-    expect(plannedCreationSchema([])).toBe("public");
   });
 });

@@ -1,3 +1,4 @@
+import { NameResolver } from "../../analyze/name-resolver.js";
 import type { CheckResult } from "../../model/check.js";
 import type { PreflightCheck } from "../preflight-check.js";
 
@@ -17,11 +18,6 @@ export function splitSearchPath(setting: string): string[] {
     names.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : (match[2] ?? "").toLowerCase());
   }
   return names;
-}
-
-/** The schema the plan puts unqualified objects in: the first of `project.search_path` it can create in, as the analysis does. */
-export function plannedCreationSchema(searchPath: readonly string[]): string {
-  return searchPath.find((schema) => schema !== "$user" && !notForCreating(schema)) ?? "public";
 }
 
 /**
@@ -50,7 +46,8 @@ export const searchPath: PreflightCheck = {
     ]);
     const sessionPath = splitSearchPath(setting).map((schema) => (schema === "$user" ? role : schema));
     const sessionSchema = sessionPath.find((schema) => !notForCreating(schema) && willExist.has(schema)) ?? null;
-    const plannedSchema = plannedCreationSchema(config.project.search_path);
+    // Where the analysis puts them (NameResolver skips $user and pg_catalog).
+    const plannedSchema = new NameResolver([...config.project.search_path]).creationSchema;
     const observed = {
       session_search_path: setting,
       project_search_path: config.project.search_path.join(", "),

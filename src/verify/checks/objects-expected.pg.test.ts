@@ -87,3 +87,28 @@ describe("objects.expected", () => {
     expect(result).toMatchObject({ status: "pass", observed: { expected: 1, present: 0, missing: 0, not_checkable: 1 } });
   });
 });
+
+describe("objects.expected when the session's search_path creates elsewhere", () => {
+  it("does not fail for objects the plan put in project.search_path's schema but the session created in its own", async () => {
+    // The role's search_path puts unqualified objects in app; the plan (project.search_path = public) says public.orders.
+    await db.current.exec(
+      "CREATE SCHEMA app; SET search_path = app, public; CREATE TABLE orders (id int); CREATE TABLE public.kept (id int);",
+    );
+    const plan = testPlan([{ version: "0001", creates: [ref("table", "public.orders"), ref("table", "public.kept")] }]);
+    const result = await runCheck(objectsExpected, db.current.engine, { plan });
+    expect(result).toMatchObject({
+      status: "warn",
+      observed: { expected: 2, present: 1, missing: 0, not_checkable: 1, session_creates_in: "app", plan_creates_in: "public" },
+    });
+    expect(result.details[0]).toContain("this session creates unqualified objects in app");
+    expect(result.details[0]).toContain("public.orders");
+  });
+
+  it("still fails for an object missing from a schema the search_path does not explain", async () => {
+    await db.current.exec("CREATE SCHEMA app; SET search_path = app, public; CREATE SCHEMA billing;");
+    const plan = testPlan([{ version: "0001", creates: [ref("schema", "billing"), ref("table", "billing.invoices")] }]);
+    const result = await runCheck(objectsExpected, db.current.engine, { plan, config: { project: { schemas: ["public", "billing"] } } });
+    expect(result).toMatchObject({ status: "fail", observed: { missing: 1 } });
+    expect(result.details.join("\n")).toContain("table billing.invoices (created by 0001) does not exist");
+  });
+});

@@ -1,6 +1,7 @@
+import { NameResolver } from "../../analyze/name-resolver.js";
 import type { ObjectKind, ObjectRef } from "../../model/analysis.js";
 import type { Snapshot } from "../../model/snapshot.js";
-import type { Check } from "../check.js";
+import type { Check, VerifyContext } from "../check.js";
 import { limitDetails } from "../limit-details.js";
 import { migrationsOfRun } from "../migrations-of-run.js";
 import { plural } from "../plural.js";
@@ -158,7 +159,7 @@ export const objectsExpected: Check = {
       runs.slice(object.index + 1).flatMap(({ planned }) => planned.drops.filter((dropped) => dependedOnKinds.has(dropped.kind)));
     let found = 0;
     let notCheckable = ambiguous.length;
-    const missing: string[] = [];
+    let missingObjects: ExpectedObject[] = [];
     for (const object of expected.values()) {
       const { ref } = object;
       const truncated = (ref.kind === "index" || ref.kind === "constraint") && Buffer.byteLength(ownName(ref)) >= 63;
@@ -170,15 +171,62 @@ export const objectsExpected: Check = {
       } else if (dependentKinds.has(ref.kind) && laterDrops(object).some((dropped) => schemaOf(dropped) === schemaOf(ref))) {
         notCheckable++;
       } else {
-        missing.push(`${ref.kind.replace("_", " ")} ${ref.name} (created by ${object.version}) does not exist`);
+        missingObjects.push(object);
       }
     }
-    const observed = { expected: expected.size + ambiguous.length, present: found, missing: missing.length, not_checkable: notCheckable };
+    // The plan put unqualified names in the first schema of project.search_path; a session
+    // whose search_path creates them elsewhere (preflight.search_path) leaves those unfound here.
+    const planned = new NameResolver([...context.config.project.search_path]).creationSchema;
+    const elsewhere = missingObjects.length > 0 ? await creationSchemaElsewhere(context, planned) : null;
+    const unlocated = elsewhere ? missingObjects.filter((object) => schemaOf(object.ref) === planned) : [];
+    notCheckable += unlocated.length;
+    missingObjects = missingObjects.filter((object) => !unlocated.includes(object));
+    const missing = missingObjects.map(
+      ({ ref, version }) => `${ref.kind.replace("_", " ")} ${ref.name} (created by ${version}) does not exist`,
+    );
+    const observed = {
+      expected: expected.size + ambiguous.length,
+      present: found,
+      missing: missing.length,
+      not_checkable: notCheckable,
+      ...(elsewhere ? { session_creates_in: elsewhere, plan_creates_in: planned, not_found_in_plan_schema: unlocated.length } : {}),
+    };
     const created = `${plural(observed.expected, "object")} the applied migrations create`;
     const aside = notCheckable > 0 ? ` (${notCheckable} not checkable)` : "";
+    const located =
+      unlocated.length > 0
+        ? [
+            `${plural(unlocated.length, "object")} the plan puts in ${planned} not found there: this session creates unqualified objects in ${elsewhere} (search_path differs from project.search_path; see preflight.search_path), so they were not checked: ${unlocated
+              .slice(0, 5)
+              .map(({ ref }) => ref.name)
+              .join(", ")}${unlocated.length > 5 ? ", …" : ""}`,
+          ]
+        : [];
+    if (missing.length === 0 && located.length > 0) {
+      return {
+        id,
+        status: "warn",
+        summary: `${created}: ${found} present${aside}, none missing where it could be checked`,
+        observed,
+        details: located,
+      };
+    }
     if (missing.length === 0) {
       return { id, status: "pass", summary: `${created}: ${found} present${aside}, none missing`, observed, details: [] };
     }
-    return { id, status: "fail", summary: `${missing.length} of ${created} missing${aside}`, observed, details: limitDetails(missing) };
+    return {
+      id,
+      status: "fail",
+      summary: `${missing.length} of ${created} missing${aside}`,
+      observed,
+      details: limitDetails([...located, ...missing]),
+    };
   },
 };
+
+/** The schema this session creates unqualified objects in, when it is not the plan's; else null. */
+async function creationSchemaElsewhere(context: VerifyContext, planned: string): Promise<string | null> {
+  const [row] = await context.engine.query<{ schema: string | null }>("SELECT pg_catalog.current_schema()::text AS schema");
+  const schema = row?.schema ?? null;
+  return schema !== null && schema !== planned ? schema : null;
+}
