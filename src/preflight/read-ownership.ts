@@ -32,9 +32,13 @@ export interface Ownership {
   owner: string;
   /** The current user is the owner, a member of the owner role, or a superuser (`pg_has_role(owner, 'USAGE')`). */
   owns: boolean;
-  /** For a new trigger: the TRIGGER privilege is enough (`has_table_privilege`). */
-  hasTriggerPrivilege: boolean;
+  /** A table privilege that suffices instead of ownership: TRIGGER for a new trigger, REFERENCES for a foreign key to it. */
+  privilege: TablePrivilege | null;
+  /** The current user holds that privilege (`has_table_privilege`). */
+  hasPrivilege: boolean;
 }
+
+type TablePrivilege = "TRIGGER" | "REFERENCES";
 
 interface Wanted {
   category: Category;
@@ -44,7 +48,7 @@ interface Wanted {
   kind: string;
   action: string;
   version: string;
-  triggerPrivilegeSuffices: boolean;
+  privilege: TablePrivilege | null;
 }
 
 function wanted(ref: ObjectRef, action: string, version: string): Wanted | null {
@@ -54,23 +58,59 @@ function wanted(ref: ObjectRef, action: string, version: string): Wanted | null 
     const trigger = ref.kind === "trigger" && action === "creates";
     const memberAction = `${action} ${ref.kind} ${ref.name.slice(ref.name.lastIndexOf(".") + 1)} of`;
     const base = { category: "relation", schema: ref.name.slice(0, dot), name: table, args: null, kind: "table" } as const;
-    return { ...base, action: memberAction, version, triggerPrivilegeSuffices: trigger };
+    return { ...base, action: memberAction, version, privilege: trigger ? "TRIGGER" : null };
   }
   const category = categories[ref.kind];
   if (!category) return null;
   if (category === "schema" || category === "extension") {
-    return { category, schema: "", name: ref.name, args: null, kind: ref.kind, action, version, triggerPrivilegeSuffices: false };
+    return { category, schema: "", name: ref.name, args: null, kind: ref.kind, action, version, privilege: null };
   }
   const rest = ref.name.slice(dot + 1);
   const paren = category === "function" ? rest.indexOf("(") : -1;
   const name = paren >= 0 ? rest.slice(0, paren) : rest;
   const args = paren >= 0 ? rest.slice(paren) : null;
-  return { category, schema: ref.name.slice(0, dot), name, args, kind: ref.kind, action, version, triggerPrivilegeSuffices: false };
+  return { category, schema: ref.name.slice(0, dot), name, args, kind: ref.kind, action, version, privilege: null };
 }
 
-/** What the pending migrations change that exists before them: alters, drops, renames, and tables they add members to. */
+/**
+ * Tables a migration only locks, read from the predicted locks. PostgreSQL's lock table makes
+ * two of them telling: SHARE is taken by CREATE INDEX alone (the table's owner only), and SHARE
+ * ROW EXCLUSIVE, on a table the migration neither alters nor adds a trigger to, by a foreign
+ * key that references it (REFERENCES on it, or ownership).
+ */
+function lockedOnly(migration: Plan["migrations"][number]): Wanted[] {
+  const changed = new Set(
+    [...migration.alters, ...migration.drops, ...migration.creates.filter((ref) => memberKinds.has(ref.kind))].map((ref) =>
+      memberKinds.has(ref.kind) ? ref.name.slice(0, ref.name.lastIndexOf(".")) : ref.name,
+    ),
+  );
+  const found: Wanted[] = [];
+  for (const { relation, mode } of migration.locks) {
+    if (changed.has(relation)) continue;
+    const dot = relation.indexOf(".");
+    const base = {
+      category: "relation",
+      schema: relation.slice(0, dot),
+      name: relation.slice(dot + 1),
+      args: null,
+      kind: "table",
+    } as const;
+    if (mode === "ShareLock") found.push({ ...base, action: "creates an index on", version: migration.version, privilege: null });
+    if (mode === "ShareRowExclusiveLock") {
+      found.push({ ...base, action: "adds a foreign key referencing", version: migration.version, privilege: "REFERENCES" });
+    }
+  }
+  return found;
+}
+
+/**
+ * What the pending migrations change that exists before them: alters, drops, renames, tables
+ * they add members or indexes to, and tables their foreign keys reference. One entry per object
+ * and requirement; an object that needs its owner needs no privilege entry besides.
+ */
 function wantedOf(plan: Plan): Wanted[] {
   const seen = new Map<string, Wanted>();
+  const objectOf = (entry: Wanted) => `${entry.category}:${entry.schema}.${entry.name}${entry.args ?? ""}`;
   for (const migration of plan.migrations) {
     if (!migration.pending) continue;
     const refs: [ObjectRef, string][] = [
@@ -79,26 +119,28 @@ function wantedOf(plan: Plan): Wanted[] {
       ...(migration.renames ?? []).map((rename): [ObjectRef, string] => [{ kind: rename.kind, name: rename.from }, "renames"]),
       ...migration.creates.filter((ref) => memberKinds.has(ref.kind)).map((ref): [ObjectRef, string] => [ref, "creates"]),
     ];
-    for (const [ref, action] of refs) {
-      const entry = wanted(ref, action, migration.version);
-      const key = entry && `${entry.category}:${entry.schema}.${entry.name}${entry.args ?? ""}`;
+    const entries = [...refs.map(([ref, action]) => wanted(ref, action, migration.version)), ...lockedOnly(migration)];
+    for (const entry of entries) {
+      const key = entry && `${objectOf(entry)}:${entry.privilege ?? "owner"}`;
       if (entry && key && !seen.has(key)) seen.set(key, entry);
     }
   }
-  return [...seen.values()];
+  const needsOwner = new Set([...seen.values()].filter((entry) => entry.privilege === null).map(objectOf));
+  return [...seen.values()].filter((entry) => entry.privilege === null || !needsOwner.has(objectOf(entry)));
 }
 
 /**
  * The owners of the existing objects the pending migrations alter, drop or rename (and of the
- * tables they add columns, constraints, triggers or policies to): in PostgreSQL only the owner
- * (or a member of the owning role, or a superuser) may. Objects that do not exist yet are
+ * tables they add columns, constraints, triggers, policies or indexes to, or reference in a
+ * foreign key): in PostgreSQL only the owner (or a member of the owning role, or a superuser)
+ * may, or for a trigger or a reference the holder of TRIGGER or REFERENCES on the table. Objects that do not exist yet are
  * left out: the migrations create them, so this user will own them.
  */
 export async function readOwnership(engine: Engine, plan: Plan): Promise<Ownership[]> {
   const items = wantedOf(plan);
   if (items.length === 0) return [];
   const column = <K extends keyof Wanted>(key: K) => items.map((item) => item[key]);
-  const rows = await engine.query<{ i: number; owner: string | null; owns: boolean | null; has_trigger: boolean | null }>(
+  const rows = await engine.query<{ i: number; owner: string | null; owns: boolean | null; has_privilege: boolean | null }>(
     `WITH o AS (
        SELECT o.i, o.category, o.schema, o.name, o.args,
               CASE WHEN o.category = 'relation' THEN to_regclass(format('%I.%I', o.schema, o.name)) END AS relation
@@ -116,10 +158,11 @@ export async function readOwnership(engine: Engine, plan: Plan): Promise<Ownersh
          WHEN 'extension' THEN (SELECT x.extowner FROM pg_catalog.pg_extension x WHERE x.extname = o.name)
        END AS owner FROM o
      )
-     SELECT i::int, pg_get_userbyid(owner)::text AS owner, pg_has_role(owner, 'USAGE') AS owns,
-            CASE WHEN relation IS NOT NULL THEN has_table_privilege(relation, 'TRIGGER') END AS has_trigger
-       FROM owners WHERE owner IS NOT NULL ORDER BY i`,
-    [column("category"), column("schema"), column("name"), column("args")],
+     SELECT owners.i::int, pg_get_userbyid(owner)::text AS owner, pg_has_role(owner, 'USAGE') AS owns,
+            CASE WHEN relation IS NOT NULL AND p.privilege IS NOT NULL THEN has_table_privilege(relation, p.privilege) END AS has_privilege
+       FROM owners JOIN unnest($5::text[]) WITH ORDINALITY AS p(privilege, i) ON p.i = owners.i
+      WHERE owner IS NOT NULL ORDER BY owners.i`,
+    [column("category"), column("schema"), column("name"), column("args"), column("privilege")],
   );
   return rows.map((row) => {
     const item = items[row.i - 1] as Wanted;
@@ -130,7 +173,8 @@ export async function readOwnership(engine: Engine, plan: Plan): Promise<Ownersh
       version: item.version,
       owner: row.owner ?? "",
       owns: row.owns === true,
-      hasTriggerPrivilege: item.triggerPrivilegeSuffices && row.has_trigger === true,
+      privilege: item.privilege,
+      hasPrivilege: item.privilege !== null && row.has_privilege === true,
     };
   });
 }

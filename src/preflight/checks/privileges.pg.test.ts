@@ -80,6 +80,29 @@ describe("preflight.privileges", () => {
     });
   });
 
+  it("needs the owner of a table it indexes, and REFERENCES on a table its foreign key points to", async () => {
+    await db.current.exec("CREATE TABLE plans (id int PRIMARY KEY, name text); CREATE TABLE accounts (id int PRIMARY KEY);");
+    const indexAndReference = {
+      "0001_index.sql": "CREATE INDEX plans_name ON public.plans (name);",
+      "0002_subs.sql": "CREATE TABLE public.subs (account_id int REFERENCES public.accounts (id));",
+    };
+    await asNewRole(async (engine, role, ownerRole) => {
+      await db.current.exec(`GRANT CREATE ON SCHEMA public TO ${role};`);
+      const denied = await runPreflightCheck(privileges, engine, { migrations: indexAndReference });
+      expect(denied).toMatchObject({ status: "fail", observed: { objects_changed: 2, objects_not_owned: 2 } });
+      expect(denied.details).toEqual([
+        "0001 creates an index on table public.plans, owned by postgres: only its owner, a member of postgres or a superuser may",
+        `0002 adds a foreign key referencing table public.accounts, owned by postgres: needs REFERENCES on it: GRANT REFERENCES ON public.accounts TO ${role}`,
+      ]);
+
+      await db.current.exec(
+        `ALTER TABLE plans OWNER TO ${ownerRole}; GRANT ${ownerRole} TO ${role}; GRANT REFERENCES ON accounts TO ${role};`,
+      );
+      const granted = await runPreflightCheck(privileges, engine, { migrations: indexAndReference });
+      expect(granted).toMatchObject({ status: "pass", observed: { objects_changed: 2, objects_not_owned: 0 } });
+    });
+  });
+
   it("warns when an extension is not trusted and the user is no superuser", async () => {
     await asNewRole(async (engine, role) => {
       await db.current.exec(`GRANT CREATE ON DATABASE ${db.current.name} TO ${role};`);

@@ -96,10 +96,12 @@ export const privileges: PreflightCheck = {
       else if (!who.can_create_in_database)
         failures.push(`no CREATE on database ${who.database}, needed to create extension ${extension.name} (${by})`);
     }
-    const notOwned = owned.filter((object) => !object.owns && !object.hasTriggerPrivilege);
+    const notOwned = owned.filter((object) => !object.owns && !object.hasPrivilege);
     for (const object of notOwned) {
       failures.push(
-        `${object.version} ${object.action} ${object.object}, owned by ${object.owner}: only its owner, a member of ${object.owner} or a superuser may`,
+        object.privilege === "REFERENCES"
+          ? `${object.version} ${object.action} ${object.object}, owned by ${object.owner}: needs REFERENCES on it: GRANT REFERENCES ON ${object.object.replace(/^table /, "")} TO ${who.user_name}`
+          : `${object.version} ${object.action} ${object.object}, owned by ${object.owner}: only its owner, a member of ${object.owner} or a superuser may`,
       );
     }
     const observed = {
