@@ -4,8 +4,6 @@ export interface LineColumn {
   column: number;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Converts positions in a text into 1-based line and column. libpg-query reports UTF-8 byte
  * offsets; PostgreSQL reports 1-based character positions within the statement sent. Both are
@@ -20,7 +18,7 @@ export class LineIndex {
 
   constructor(text: string) {
     this.text = text;
-    this.byteLength = encoder.encode(text).length;
+    this.byteLength = Buffer.byteLength(text, "utf8"); // counts, where TextEncoder would allocate the bytes
     this.lineStarts = [0];
     for (let i = 0; i < text.length; i++) {
       if (text.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
