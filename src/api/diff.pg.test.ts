@@ -47,3 +47,26 @@ describe("diff", () => {
     }
   });
 });
+
+describe("diff of extensions", () => {
+  it("updates an extension to the other side's version and moves it to the other side's schema", async () => {
+    const project = await tempProject({});
+    const from = await createTestDatabase("drydock_diff_ext_from");
+    const to = await createTestDatabase("drydock_diff_ext_to");
+    try {
+      await from.exec("CREATE EXTENSION hstore VERSION '1.7'; CREATE EXTENSION pg_trgm;");
+      await to.exec("CREATE SCHEMA extensions; CREATE EXTENSION hstore VERSION '1.8'; CREATE EXTENSION pg_trgm SCHEMA extensions;");
+      const config = { project: { schemas: ["public", "extensions"] } };
+      const scoped = { ...project, config: configSchema.parse({ ...config, project: { ...config.project, migrations: "migrations" } }) };
+      const result = await diff(scoped, from.url, to.url);
+      expect(result.statements).toContain(`ALTER EXTENSION "hstore" UPDATE TO '1.8';`);
+      expect(result.statements).toContain(`ALTER EXTENSION "pg_trgm" SET SCHEMA "extensions";`);
+      for (const statement of result.statements) await from.exec(statement);
+      expect((await diff(scoped, from.url, to.url)).statements).toEqual([]);
+    } finally {
+      await from.drop();
+      await to.drop();
+      await rm(project.root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import type { FunctionSnapshot, Snapshot } from "../model/snapshot.js";
-import { quoteIdent } from "../util/quote-ident.js";
+import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
 import { supportFunctionsOf } from "./aggregate-statements.js";
 import { alterStatements } from "./alter-statements.js";
 import { commentStatements, grantStatements } from "./comment-grant-statements.js";
@@ -109,6 +109,7 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
     }
     out.push(`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension.name)} WITH SCHEMA ${quoteIdent(extension.schema)};`);
   }
+  out.push(...extensionChanges(from, to));
   for (const type of orderTypes(to.types.filter((type) => !had.types.has(keyOf(type))))) out.push(...createType(type));
   for (const sequence of to.sequences) if (!had.sequences.has(keyOf(sequence))) out.push(createSequence(sequence));
 
@@ -178,4 +179,23 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
   // Owners before grants: ALTER … OWNER TO hands the old owner's privileges to the new one.
   out.push(...routineAndViewOwnerStatements(kept, created));
   return [...out, ...grantStatements(kept, created), ...commentStatements(kept, created)];
+}
+
+/**
+ * An extension both sides have, at another version or in another schema: `ALTER EXTENSION …
+ * UPDATE TO` (PostgreSQL runs the extension's update scripts; it refuses a version it has no
+ * path to) and `SET SCHEMA` (refused for an extension that is not relocatable). A new extension
+ * is created at the server's default version, as pg_dump does.
+ */
+function extensionChanges(from: Snapshot, to: Snapshot): string[] {
+  const before = new Map(from.extensions.map((extension) => [extension.name, extension]));
+  const out: string[] = [];
+  for (const extension of to.extensions) {
+    const was = before.get(extension.name);
+    if (!was) continue;
+    const name = quoteIdent(extension.name);
+    if (was.version !== extension.version) out.push(`ALTER EXTENSION ${name} UPDATE TO ${quoteLiteral(extension.version)};`);
+    if (was.schema !== extension.schema) out.push(`ALTER EXTENSION ${name} SET SCHEMA ${quoteIdent(extension.schema)};`);
+  }
+  return out;
 }
