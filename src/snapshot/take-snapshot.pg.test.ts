@@ -322,6 +322,29 @@ forEachEngine("takeSnapshot", (newTarget) => {
       expect(compareSnapshots(estimated, counted)).toEqual([]); // statistics are never compared
     });
   });
+
+  it("counts many small tables in shared round trips and a large or partitioned one on its own, all exactly", async () => {
+    const target = await newTarget();
+    const engine = await target.open();
+    try {
+      const small = Array.from({ length: 120 }, (_, i) => `CREATE TABLE t${i} AS SELECT g FROM generate_series(1, ${i % 7}) AS g;`);
+      await engine.exec(`${small.join("\n")}
+        CREATE TABLE big AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 20000) AS g;
+        CREATE TABLE parts (id int) PARTITION BY RANGE (id);
+        CREATE TABLE parts_low PARTITION OF parts FOR VALUES FROM (0) TO (10);
+        INSERT INTO parts SELECT g FROM generate_series(0, 9) AS g;`);
+      const counted = await takeSnapshot(engine, { schemas: ["public"], exactCounts: true });
+      const rows = new Map(counted.statistics.relations.map((relation) => [relation.name, relation]));
+      for (let i = 0; i < 120; i++) expect(rows.get(`t${i}`)?.row_count).toBe(i % 7);
+      expect(rows.get("big")?.size_bytes).toBeGreaterThan(1024 * 1024); // counted on its own
+      expect(rows.get("big")?.row_count).toBe(20000);
+      expect(rows.get("parts")?.row_count).toBe(10);
+      expect(rows.get("parts_low")?.row_count).toBe(10);
+    } finally {
+      await engine.close();
+      await target.dispose();
+    }
+  });
 });
 
 describe("takeSnapshot on PostgreSQL and on PGlite", () => {
