@@ -59,8 +59,10 @@ export function testMigration(version: string, sql: string, checksum = `sha-${ve
   };
 }
 
-/** A plan whose migrations were all applied by this run (`pending`), with what each creates and drops. */
-export function testPlan(migrations: { version: string; creates?: ObjectRef[]; drops?: ObjectRef[] }[]): Plan {
+/** A plan whose migrations were all applied by this run (`pending`), with what each creates, drops and renames. */
+export function testPlan(
+  migrations: { version: string; creates?: ObjectRef[]; drops?: ObjectRef[]; renames?: PlannedMigration["renames"] }[],
+): Plan {
   const planned = migrations.map(
     (entry): PlannedMigration => ({
       version: entry.version,
@@ -71,6 +73,7 @@ export function testPlan(migrations: { version: string; creates?: ObjectRef[]; d
       creates: entry.creates ?? [],
       alters: [],
       drops: entry.drops ?? [],
+      ...(entry.renames ? { renames: entry.renames } : {}),
       references: [],
       requires: [],
       locks: [],

@@ -88,6 +88,36 @@ describe("objects.expected", () => {
   });
 });
 
+describe("objects.expected after renames", () => {
+  it("expects a renamed table, and its members, under the new name", async () => {
+    await db.current.exec(`
+      CREATE SCHEMA archive;
+      CREATE TABLE orders (id int PRIMARY KEY, total int CHECK (total >= 0));
+      ALTER TABLE orders RENAME TO purchases;
+      ALTER TABLE purchases SET SCHEMA archive;`);
+    const plan = testPlan([
+      {
+        version: "0001",
+        creates: [ref("schema", "archive"), ref("table", "public.orders"), ref("constraint", "public.orders.orders_total_check")],
+      },
+      { version: "0002", renames: [{ kind: "table", from: "public.orders", to: "public.purchases" }] },
+      { version: "0003", renames: [{ kind: "table", from: "public.purchases", to: "archive.purchases" }] },
+    ]);
+    const result = await runCheck(objectsExpected, db.current.engine, { plan, config: { project: { schemas: ["public", "archive"] } } });
+    expect(result).toMatchObject({ status: "pass", observed: { expected: 3, present: 3, missing: 0 } });
+  });
+
+  it("still fails when the renamed object is gone", async () => {
+    await db.current.exec("CREATE TABLE orders (id int);");
+    const plan = testPlan([
+      { version: "0001", creates: [ref("table", "public.orders")] },
+      { version: "0002", renames: [{ kind: "table", from: "public.orders", to: "public.purchases" }] },
+    ]);
+    const result = await runCheck(objectsExpected, db.current.engine, { plan });
+    expect(result).toMatchObject({ status: "fail", details: ["table public.purchases (created by 0001) does not exist"] });
+  });
+});
+
 describe("objects.expected when the session's search_path creates elsewhere", () => {
   it("does not fail for objects the plan put in project.search_path's schema but the session created in its own", async () => {
     // The role's search_path puts unqualified objects in app; the plan (project.search_path = public) says public.orders.
