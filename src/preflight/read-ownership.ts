@@ -26,6 +26,8 @@ const memberKinds = new Set<ObjectKind>(["column", "constraint", "trigger", "pol
 export interface Ownership {
   /** What the plan names: `table public.users`, `function public.f(integer)`. */
   object: string;
+  /** The same without its kind, as SQL names it: `public.users`. */
+  name: string;
   /** What the migration does to it: "alters", "drops", "renames", "adds a trigger to"… */
   action: string;
   version: string;
@@ -169,6 +171,7 @@ export async function readOwnership(engine: Engine, plan: Plan): Promise<Ownersh
     const name = item.category === "schema" || item.category === "extension" ? item.name : `${item.schema}.${item.name}${item.args ?? ""}`;
     return {
       object: `${item.kind} ${name}`,
+      name,
       action: item.action,
       version: item.version,
       owner: row.owner ?? "",

@@ -153,8 +153,9 @@ export async function takeSnapshot(engine: Engine, options: TakeSnapshotOptions)
       statistics: rowsOf<StatisticsRow>("statistics"),
       rowCounts: null,
     };
-    // Counted outside the shared snapshot, one table per transaction: a transaction that held a
-    // lock on every table could exhaust the lock table (max_locks_per_transaction).
+    // Counted outside the shared snapshot, in transactions of at most 50 small tables or one
+    // larger one (countRows): a transaction that held a lock on every table could exhaust the
+    // lock table (max_locks_per_transaction, 64 by default).
     if (options.exactCounts) rows.rowCounts = await countRows(engine, rows.statistics);
     const source = { engine: engine.kind, server_version: version.text, server_version_num: version.num, schemas };
     return assembleSnapshot(source, rows);

@@ -100,7 +100,7 @@ export const privileges: PreflightCheck = {
     for (const object of notOwned) {
       failures.push(
         object.privilege === "REFERENCES"
-          ? `${object.version} ${object.action} ${object.object}, owned by ${object.owner}: needs REFERENCES on it: GRANT REFERENCES ON ${object.object.replace(/^table /, "")} TO ${who.user_name}`
+          ? `${object.version} ${object.action} ${object.object}, owned by ${object.owner}: needs REFERENCES on it: GRANT REFERENCES ON ${object.name} TO ${who.user_name}`
           : `${object.version} ${object.action} ${object.object}, owned by ${object.owner}: only its owner, a member of ${object.owner} or a superuser may`,
       );
     }
