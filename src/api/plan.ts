@@ -16,7 +16,7 @@ import type { Migration } from "../model/migration.js";
 import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
 import type { ParsedScript } from "../parse/parse-sql.js";
-import type { analysisKey as AnalysisKey } from "../plan/analyze-migration.js";
+import { analysisKey } from "../plan/analysis-key.js";
 import type { BuildPlanInput } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
 import { presetPreludes } from "../rehearse/presets/preset-sql.js";
@@ -66,13 +66,6 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   const unchanged = stamps ? planCache?.getByStamps(stamps) : undefined;
   const reused = unchanged ? fromCache(unchanged, options) : null;
   if (reused) return reused;
-  // The analyser and the rules load only now: a plan served from its stamps never compiles them.
-  const [{ analysisKey }, { buildPlan }, { rules }, { RuleRun }] = await Promise.all([
-    import("../plan/analyze-migration.js"),
-    import("../plan/build-plan.js"),
-    import("../lint/registry.js"),
-    import("../lint/run-rules.js"),
-  ]);
   const { migrations, format } = options.discovery ?? (await discoverProjectMigrations(project));
   const declaredRequires = format === "sqitch" ? await readSqitchRequires(project.migrationsDir, project.root) : undefined;
   let pending: Set<string> | null = null;
@@ -109,7 +102,7 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     ...(serverMajor !== undefined ? { serverMajor } : { serverMajor: project.config.lint.server_version }),
   };
   const lintSettings = [project.config.lint, project.config.checks.rls, settings.preset];
-  const inputKey = useCache ? planInputKey(planInput, lintSettings, analysisKey) : "";
+  const inputKey = useCache ? planInputKey(planInput, lintSettings) : "";
   const cached: CachedPlan | undefined = planCache?.get(inputKey);
   const fromInputs = cached ? fromCache(cached, options, target) : null;
   if (fromInputs) {
@@ -117,6 +110,13 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
     if (stamps && cached) await planCache?.set(inputKey, cached, stamps).catch(() => undefined);
     return fromInputs;
   }
+  // The analyser and the rules load only now: a plan served from the cache (an apply's, most
+  // often) never compiles them.
+  const [{ buildPlan }, { rules }, { RuleRun }] = await Promise.all([
+    import("../plan/build-plan.js"),
+    import("../lint/registry.js"),
+    import("../lint/run-rules.js"),
+  ]);
   const cache = useCache ? AnalysisCache.open(project.root, toolVersion) : undefined;
   // Each migration is linted as soon as the plan has analysed it: its syntax tree is dropped
   // right after, instead of all of them being held until the end.
@@ -177,7 +177,7 @@ function summarizeLint(findings: readonly LintFinding[]): NonNullable<Plan["lint
 }
 
 /** The key of everything a plan depends on (the migrations' analysis keys cover their SQL and settings). */
-function planInputKey(input: BuildPlanInput, lintSettings: unknown, analysisKey: typeof AnalysisKey): string {
+function planInputKey(input: BuildPlanInput, lintSettings: unknown): string {
   const settings = { searchPath: input.searchPath, ...(input.serverMajor !== undefined ? { serverMajor: input.serverMajor } : {}) };
   return sha256(
     JSON.stringify({

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { createInterface } from "node:readline";
+// First: it tunes V8 before the commands load.
+import "./tune-v8.js";
 import { runCli } from "./program.js";
 
 const io = {

@@ -2,8 +2,7 @@ import { type AnalyzedStatement, analyzeStatement } from "../analyze/analyze-sta
 import { NameResolver } from "../analyze/name-resolver.js";
 import type { Migration } from "../model/migration.js";
 import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
-import { sha256 } from "../util/hash.js";
-import { cacheFormat } from "./cache-format.js";
+import { type AnalysisSettings, analysisKey } from "./analysis-key.js";
 import { type Directives, readDirectives } from "./directives.js";
 import { decideTransactionMode, firstRefusedInsideBlock, type TransactionMode } from "./transaction-mode.js";
 
@@ -16,36 +15,10 @@ export interface MigrationAnalysis {
   refusedInsideBlock: { line: number; column: number; message: string } | null;
 }
 
-export interface AnalysisSettings {
-  searchPath: readonly string[];
-  serverMajor?: number;
-}
-
 /** Stores analyses between runs; a miss returns undefined. */
 export interface AnalysisStore {
   get(key: string): MigrationAnalysis | undefined;
   set(key: string, analysis: MigrationAnalysis): void;
-}
-
-/** Keys already computed, by migration: a plan computes each twice (its own key, then the store's). */
-const knownKeys = new WeakMap<Migration, { settings: string; key: string }>();
-
-/** The cache key of a migration's analysis: its SQL (after placeholders) and what the analysis depends on. */
-export function analysisKey(migration: Migration, settings: AnalysisSettings): string {
-  const settingsKey = JSON.stringify([settings.searchPath, settings.serverMajor ?? null]);
-  const known = knownKeys.get(migration);
-  if (known?.settings === settingsKey) return known.key;
-  const key = sha256(
-    JSON.stringify([
-      cacheFormat,
-      migration.up.sql,
-      migration.up.formatAllowsTransaction,
-      settings.searchPath,
-      settings.serverMajor ?? null,
-    ]),
-  );
-  knownKeys.set(migration, { settings: settingsKey, key });
-  return key;
 }
 
 /**
