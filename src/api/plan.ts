@@ -15,7 +15,7 @@ import type { LintFinding } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
 import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
-import type { ParsedScript } from "../parse/parse-sql.js";
+import { loadParser, type ParsedScript } from "../parse/parse-sql.js";
 import { analysisKey } from "../plan/analysis-key.js";
 import type { BuildPlanInput } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
@@ -66,6 +66,8 @@ export async function plan(project: Project, options: PlanOptions = {}): Promise
   const unchanged = stamps ? planCache?.getByStamps(stamps) : undefined;
   const reused = unchanged ? fromCache(unchanged, options) : null;
   if (reused) return reused;
+  // Most plans that get here parse: the parser's WASM compiles in the background meanwhile.
+  loadParser().catch(() => undefined);
   const { migrations, format } = options.discovery ?? (await discoverProjectMigrations(project));
   const declaredRequires = format === "sqitch" ? await readSqitchRequires(project.migrationsDir, project.root) : undefined;
   let pending: Set<string> | null = null;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { useTempMigrationProjects } from "../../test/support/temp-project.js";
 import { InputError } from "../errors/drydock-error.js";
 import { checksumOf } from "../util/hash.js";
-import { readMigrationFile } from "./read-migration-file.js";
+import { readMigrationFile, relativeFile } from "./read-migration-file.js";
 
 const makeProject = useTempMigrationProjects();
 
@@ -52,5 +52,24 @@ describe("readMigrationFile", () => {
       /cannot read migration file migrations\/003_dir\.sql \(EISDIR\)/,
     );
     await expect(readMigrationFile(path.join(root, "missing.sql"), root)).rejects.toThrow(/missing\.sql \(ENOENT\)/);
+  });
+});
+
+describe("relativeFile", () => {
+  it("gives what path.relative gives, with / separators", () => {
+    const root = path.resolve("/srv/app");
+    const cases = [
+      path.join(root, "migrations", "0001_init.sql"),
+      path.join(root, ".env"),
+      `${root}${path.sep}migrations${path.sep}..${path.sep}prelude.sql`,
+      `${root}${path.sep}migrations${path.sep}${path.sep}0002.sql`,
+      `${root}${path.sep}.${path.sep}0003.sql`,
+      path.resolve("/srv/other/0004.sql"),
+      `${root}-old${path.sep}0005.sql`,
+    ];
+    for (const file of cases) {
+      expect(relativeFile(root, file)).toBe(path.relative(root, file).split(path.sep).join("/"));
+    }
+    expect(relativeFile(root, path.join(root, "migrations", "0001_init.sql"))).toBe("migrations/0001_init.sql");
   });
 });
