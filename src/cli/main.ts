@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { createInterface } from "node:readline";
 // First: it tunes V8 before the commands load.
 import "./tune-v8.js";
 import { runCli } from "./program.js";
@@ -25,8 +24,10 @@ const io = {
   // On stderr, so that stdout holds only the --json output.
   ...(process.stdin.isTTY
     ? {
-        prompt: (question: string) =>
-          new Promise<string>((resolve) => {
+        // readline loads only when a command asks something.
+        prompt: async (question: string) => {
+          const { createInterface } = await import("node:readline");
+          return new Promise<string>((resolve) => {
             const terminal = createInterface({ input: process.stdin, output: process.stderr });
             let answer = "";
             terminal.on("SIGINT", () => terminal.close()); // Ctrl-C answers nothing, which confirms nothing
@@ -35,7 +36,8 @@ const io = {
               answer = text;
               terminal.close();
             });
-          }),
+          });
+        },
       }
     : {}),
 };
