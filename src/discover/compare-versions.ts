@@ -9,6 +9,9 @@
  * discovery reports as a duplicate.
  */
 export function compareVersions(a: string, b: string): number {
+  // Most versions are one numeric segment (a sequence number or a timestamp): compared without
+  // splitting, as sorting thousands of them compares each many times.
+  if (isDigits(a) && isDigits(b)) return compareSegments(a, b);
   const left = versionSegments(a);
   const right = versionSegments(b);
   const length = Math.max(left.length, right.length);
