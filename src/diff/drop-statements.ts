@@ -16,7 +16,9 @@ function unquoteIdent(text: string): string {
 export interface DropStatementsOptions {
   /** Views both sides have that are dropped here and created again later (`viewsToRebuild`); not destructive. */
   rebuiltViews?: ReadonlySet<string>;
-  /** Leave out the destructive drops; the drops of rebuilt views stay. */
+  /** Routines both sides have that are dropped here and created again later (`routinesToRecreate`); not destructive. */
+  recreatedRoutines?: ReadonlySet<string>;
+  /** Leave out the destructive drops; the drops of rebuilt views and recreated routines stay. */
   safe?: boolean;
 }
 
@@ -28,11 +30,11 @@ export interface DropStatementsOptions {
  * unmarked: a view holds no data.
  */
 export function dropStatements(from: Snapshot, to: Snapshot, options: DropStatementsOptions = {}): string[] {
-  const all = allDrops(from, to, options.rebuiltViews ?? new Set());
+  const all = allDrops(from, to, options.rebuiltViews ?? new Set(), options.recreatedRoutines ?? new Set());
   return options.safe ? all.filter((statement) => !statement.startsWith("-- destructive:")) : all;
 }
 
-function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string>): string[] {
+function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string>, recreatedRoutines: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const toTables = new Map(to.tables.map((table) => [keyOf(table), table]));
   const kept = from.tables.flatMap((table): [TableSnapshot, TableSnapshot][] => {
@@ -168,6 +170,10 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
   }
   for (const fn of droppedFunctions) {
     if (!early.includes(fn)) out.push(dropRoutine(fn));
+  }
+  // Created again with the other changes to routines: it holds no data.
+  for (const fn of from.functions) {
+    if (recreatedRoutines.has(fn.signature)) out.push(`DROP ${routineKeyword(fn)} ${routineSignature(fn)};`);
   }
   for (const sequence of from.sequences) {
     if (toSequences.has(keyOf(sequence))) continue;

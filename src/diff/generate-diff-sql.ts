@@ -16,6 +16,7 @@ import {
   viewsToRebuild,
 } from "./object-statements.js";
 import { routineAndViewOwnerStatements, storageOwnerStatements } from "./owner-statements.js";
+import { routinesToRecreate } from "./routines-to-recreate.js";
 import { indexIfNotExists, mentionedAmong, mentionsAnyOf, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import {
   addConstraint,
@@ -79,8 +80,14 @@ function lateRoutines(routines: readonly FunctionSnapshot[], relations: readonly
 export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateDiffSqlOptions = {}): string[] {
   const out: string[] = [];
   const rebuilt = viewsToRebuild(from, to);
-  // A rebuilt view is created like a new one: its grants and comments went with the DROP.
-  const kept: Snapshot = { ...from, views: from.views.filter((view) => !rebuilt.has(keyOf(view))) };
+  const recreated = routinesToRecreate(from, to);
+  // A rebuilt view or recreated routine is created like a new one: its owner, grants and
+  // comments went with the DROP.
+  const kept: Snapshot = {
+    ...from,
+    views: from.views.filter((view) => !rebuilt.has(keyOf(view))),
+    functions: from.functions.filter((fn) => !recreated.has(fn.signature)),
+  };
   const had = {
     schemas: new Set(from.schemas.map((schema) => schema.name)),
     extensions: new Set(from.extensions.map((extension) => extension.name)),
@@ -141,7 +148,10 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
   for (const table of newTables) {
     for (const index of table.indexes) if (index.constraint === null) out.push(indexIfNotExists(index.definition));
   }
-  out.push(...dropStatements(from, to, { rebuiltViews: rebuilt, safe: options.safe }), ...alterStatements(from, to));
+  out.push(
+    ...dropStatements(from, to, { rebuiltViews: rebuilt, recreatedRoutines: recreated, safe: options.safe }),
+    ...alterStatements(from, to),
+  );
   // After the changes to existing tables: a new table's key may reference a column or a
   // unique constraint they add.
   for (const table of newTables) {

@@ -208,6 +208,48 @@ describe("generateDiffSql round trip", () => {
     }
   });
 
+  it("drops and creates again the routines CREATE OR REPLACE cannot change, keeping grants and comments", async () => {
+    const [a, b] = [await createTestDatabase("drydock_diff_a"), await createTestDatabase("drydock_diff_b")];
+    const routines = (total: string, label: string, rows: string, tidy: string, same: string) => `
+      CREATE SCHEMA shop;
+      CREATE FUNCTION shop.total(p_id integer) RETURNS ${total} LANGUAGE sql AS 'SELECT p_id::${total}';
+      CREATE FUNCTION shop.label(${label}) RETURNS text LANGUAGE sql AS $$SELECT $2 || $1$$;
+      CREATE FUNCTION shop.rows() RETURNS TABLE (${rows}) LANGUAGE sql AS $$SELECT 1${rows.includes(",") ? ", 'a'" : ""}$$;
+      CREATE ${tidy} LANGUAGE sql AS 'SELECT 1';
+      CREATE FUNCTION shop.same(a integer) RETURNS integer LANGUAGE sql AS '${same}';
+      REVOKE EXECUTE ON FUNCTION shop.total(integer) FROM PUBLIC;
+      GRANT EXECUTE ON FUNCTION shop.total(integer) TO pg_monitor;
+      COMMENT ON FUNCTION shop.total(integer) IS 'order total';`;
+    try {
+      // Before: a parameter default holding a comma; after: a new result type, a renamed
+      // parameter whose default is gone, one more RETURNS TABLE column, a procedure.
+      await a.exec(
+        routines("integer", "p_id integer, p_prefix text DEFAULT 'n, o'", "id integer", "FUNCTION shop.tidy() RETURNS integer", "SELECT a"),
+      );
+      await b.exec(routines("bigint", "order_id integer, p_prefix text", "id integer, name text", "PROCEDURE shop.tidy()", "SELECT a + 1"));
+      const target = await takeSnapshot(b.engine, { schemas: ["shop"] });
+      const statements = generateDiffSql(await takeSnapshot(a.engine, { schemas: ["shop"] }), target);
+      // shop.same only changed its body: CREATE OR REPLACE is enough.
+      expect(statements.filter((statement) => statement.startsWith("DROP"))).toEqual([
+        "DROP FUNCTION shop.label(integer,text);",
+        "DROP FUNCTION shop.rows();",
+        "DROP FUNCTION shop.tidy();",
+        "DROP FUNCTION shop.total(integer);",
+      ]);
+      for (const statement of statements) {
+        try {
+          await a.exec(statement);
+        } catch (error) {
+          throw new Error(`${statement}\n${(error as Error).message}`);
+        }
+      }
+      expect(compareSnapshots(target, await takeSnapshot(a.engine, { schemas: ["shop"] }))).toEqual([]);
+    } finally {
+      await a.drop();
+      await b.drop();
+    }
+  });
+
   it("rebuilds partitions, inheritance, types, views, triggers, policies, grants and comments", async () => {
     await roundTrip(kitchenSink, ["CREATE EXTENSION IF NOT EXISTS btree_gist"]);
   });
