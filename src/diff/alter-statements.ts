@@ -6,6 +6,7 @@ import { indexBy } from "./index-by.js";
 import { createFunction } from "./object-statements.js";
 import { indexIfNotExists, qualified } from "./sql-text.js";
 import { addConstraint, columnDefinition, createPolicy, createTrigger, replacedParts, rlsChanges } from "./table-statements.js";
+import { typeChanges } from "./type-changes.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
 
@@ -76,7 +77,8 @@ function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: stri
 }
 
 /**
- * Changes to objects both snapshots have: new enum labels, sequence parameters, table parts
+ * Changes to objects both snapshots have: new enum labels, domains and composite types
+ * (`typeChanges`), sequence parameters, table parts
  * (ADD COLUMN, ALTER COLUMN TYPE/DEFAULT/NOT NULL/identity, constraints and indexes whose
  * definition changed are added again after `dropStatements` dropped them, triggers and
  * policies likewise) and routines (CREATE OR REPLACE from pg_get_functiondef; aggregates after
@@ -87,7 +89,11 @@ export function alterStatements(from: Snapshot, to: Snapshot): string[] {
   const fromTypes = indexBy(from.types, keyOf);
   for (const type of to.types) {
     const was = fromTypes.get(keyOf(type));
-    if (type.kind !== "enum" || was?.kind !== "enum") continue;
+    if (!was) continue;
+    if (type.kind !== "enum" || was.kind !== "enum") {
+      out.push(...typeChanges(was, type));
+      continue;
+    }
     type.labels.forEach((label, index) => {
       if (was.labels.includes(label)) return;
       const place =

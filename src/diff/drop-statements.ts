@@ -4,6 +4,7 @@ import { routineSignature, supportFunctionsOf } from "./aggregate-statements.js"
 import { needsRelations, orderTypes, orderViews, routineKeyword } from "./object-statements.js";
 import { destructive, mentionsAnyOf, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import { parentsOf, replacedParts } from "./table-statements.js";
+import { droppedAttributes } from "./type-changes.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
 
@@ -184,7 +185,12 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
     }
     out.push(destructive(`sequence ${keyOf(sequence)}`, `DROP SEQUENCE ${qualified(sequence.schema, sequence.name)};`));
   }
-  const toTypes = new Set(to.types.map(keyOf));
+  const toTypes = new Map(to.types.map((type) => [keyOf(type), type]));
+  // Before the types they may be of.
+  for (const type of from.types) {
+    const after = toTypes.get(keyOf(type));
+    if (after) out.push(...droppedAttributes(type, after));
+  }
   for (const type of orderTypes(from.types).reverse()) {
     if (toTypes.has(keyOf(type))) continue;
     const kind = type.kind === "domain" ? "DOMAIN" : "TYPE";

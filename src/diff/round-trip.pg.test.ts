@@ -159,6 +159,12 @@ ALTER MATERIALIZED VIEW shop.totals OWNER TO pg_read_all_data;
 /** Changes to kitchenSink that exercise the drops and ALTERs. */
 const kitchenSinkChanged = `
 ALTER TYPE shop.mood ADD VALUE 'meh' AFTER 'sad';
+ALTER DOMAIN shop.positive DROP NOT NULL;
+ALTER DOMAIN shop.positive SET DEFAULT 2;
+ALTER DOMAIN shop.positive DROP CONSTRAINT positive_check;
+ALTER DOMAIN shop.positive ADD CONSTRAINT positive_check CHECK (VALUE > 0 AND VALUE < 1000000);
+ALTER DOMAIN shop.positive ADD CONSTRAINT below_limit CHECK (VALUE < 5000000) NOT VALID;
+ALTER TYPE shop.pair DROP ATTRIBUTE b, ALTER ATTRIBUTE a TYPE integer, ADD ATTRIBUTE note varchar(20) COLLATE "C";
 ALTER SEQUENCE shop.ticket_seq INCREMENT BY 7 NO CYCLE;
 DROP VIEW shop.a_names;
 CREATE OR REPLACE VIEW shop.big_customers AS SELECT id, name FROM shop.customers WHERE score > 20;
