@@ -46,10 +46,15 @@ function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: stri
   const foreignKeys: string[] = [];
   const replaced = replacedParts(before, after);
   const columnsBefore = indexBy(before.columns, (column) => column.name);
-  for (const column of [...after.columns].sort((x, y) => x.position - y.position)) {
+  const inOrder = [...after.columns].sort((x, y) => x.position - y.position);
+  for (const column of inOrder) {
     const was = columnsBefore.get(column.name);
     if (!was) main.push(`ALTER TABLE ${name} ADD COLUMN ${columnDefinition(column)};`);
-    else main.push(...columnChanges(name, was, column));
+    else if (!replaced.columns.has(column.name)) main.push(...columnChanges(name, was, column));
+  }
+  // After the other columns' new types, which their expressions may use.
+  for (const column of inOrder) {
+    if (replaced.columns.has(column.name)) main.push(`ALTER TABLE ${name} ADD COLUMN ${columnDefinition(column)};`);
   }
   for (const constraint of after.constraints) {
     const had = before.constraints.some((other) => other.name === constraint.name);

@@ -129,13 +129,11 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
     // Generated columns first: DROP COLUMN refuses a column a generated column is computed from.
     const columns = [...before.columns].sort((x, y) => Number(y.generated !== null) - Number(x.generated !== null));
     for (const column of columns) {
-      if (!keeps.has(column.name)) {
-        out.push(
-          destructive(
-            `column ${keyOf(before)}.${column.name} and its data`,
-            `ALTER TABLE ${qualified(before.schema, before.name)} DROP COLUMN ${quoteIdent(column.name)};`,
-          ),
-        );
+      const sql = `ALTER TABLE ${qualified(before.schema, before.name)} DROP COLUMN ${quoteIdent(column.name)};`;
+      if (!keeps.has(column.name)) out.push(destructive(`column ${keyOf(before)}.${column.name} and its data`, sql));
+      else if (partsOf(before).columns.has(column.name)) {
+        // Added again with its new expression: computed values are computed again, others are lost.
+        out.push(column.generated ? sql : destructive(`column ${keyOf(before)}.${column.name}'s values, which become generated`, sql));
       }
     }
   }

@@ -197,6 +197,35 @@ describe("generateDiffSql", () => {
     ]);
   });
 
+  it("adds a generated column again only when its expression or a source column's type changes", () => {
+    const pages = (amount: string, total: string) =>
+      table("pages", {
+        columns: [
+          column("amount", 1, amount),
+          column("note", 2, "text"),
+          column("total", 3, "numeric", { generated: { kind: "stored", expression: total } }),
+        ],
+      });
+    const unrelated = pages("integer", "(amount * 2)");
+    unrelated.columns[1] = column("note", 2, "character varying(10)");
+    expect(generateDiffSql(snapshot({ tables: [pages("integer", "(amount * 2)")] }), snapshot({ tables: [unrelated] }))).toEqual([
+      'ALTER TABLE "app"."pages" ALTER COLUMN "note" TYPE character varying(10) USING "note"::character varying(10);',
+    ]);
+    expect(
+      generateDiffSql(snapshot({ tables: [pages("integer", "(amount * 2)")] }), snapshot({ tables: [pages("integer", "(amount * 3)")] })),
+    ).toEqual([
+      'ALTER TABLE "app"."pages" DROP COLUMN "total";',
+      'ALTER TABLE "app"."pages" ADD COLUMN "total" numeric GENERATED ALWAYS AS ((amount * 3)) STORED;',
+    ]);
+    expect(
+      generateDiffSql(snapshot({ tables: [pages("integer", "(amount * 2)")] }), snapshot({ tables: [pages("bigint", "(amount * 2)")] })),
+    ).toEqual([
+      'ALTER TABLE "app"."pages" DROP COLUMN "total";',
+      'ALTER TABLE "app"."pages" ALTER COLUMN "amount" TYPE bigint USING "amount"::bigint;',
+      'ALTER TABLE "app"."pages" ADD COLUMN "total" numeric GENERATED ALWAYS AS ((amount * 2)) STORED;',
+    ]);
+  });
+
   it("creates functions with bodies unchecked, and revokes the default EXECUTE to PUBLIC", () => {
     const fn = {
       schema: "app",

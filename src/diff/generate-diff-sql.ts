@@ -26,6 +26,7 @@ import {
   ownConstraints,
   parentsOf,
   partitionColumnChanges,
+  regeneratedColumns,
   rlsChanges,
 } from "./table-statements.js";
 
@@ -83,8 +84,15 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
   const recreated = routinesToRecreate(from, to);
   // A rebuilt view or recreated routine is created like a new one: its owner, grants and
   // comments went with the DROP.
+  const toTables = new Map(to.tables.map((table) => [keyOf(table), table]));
   const kept: Snapshot = {
     ...from,
+    // So are regenerated columns (dropped and added again), their grants and comments.
+    tables: from.tables.map((table) => {
+      const after = toTables.get(keyOf(table));
+      const regenerated = after ? regeneratedColumns(table, after) : new Set<string>();
+      return regenerated.size === 0 ? table : { ...table, columns: table.columns.filter((column) => !regenerated.has(column.name)) };
+    }),
     views: from.views.filter((view) => !rebuilt.has(keyOf(view))),
     functions: from.functions.filter((fn) => !recreated.has(fn.signature)),
   };

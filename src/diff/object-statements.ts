@@ -4,6 +4,7 @@ import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
 import { createAggregate } from "./aggregate-statements.js";
 import { indexBy } from "./index-by.js";
 import { indexIfNotExists, mentionedAmong, mentionsAnyOf, orderByDependencies, qualified } from "./sql-text.js";
+import { regeneratedColumns } from "./table-statements.js";
 
 /** CREATE TYPE / CREATE DOMAIN for one type of the snapshot. */
 export function createType(type: TypeSnapshot): string[] {
@@ -123,7 +124,7 @@ function extendsColumns(before: readonly ColumnSnapshot[], after: readonly Colum
  * Views both snapshots have that must be dropped and created again rather than replaced:
  * `CREATE OR REPLACE VIEW` can only add columns at the end (it refuses to drop, rename or
  * retype one), a materialized view cannot be replaced at all, `ALTER COLUMN TYPE` refuses a
- * column a view uses (so every view naming a table with a retyped column goes, which may be
+ * column a view uses (so every view naming a table with a retyped or regenerated column goes, which may be
  * more than PostgreSQL's per-column dependencies need), and a changed view naming a table that
  * loses a column may still use it (DROP COLUMN refuses that). Views naming a rebuilt view go too,
  * since DROP VIEW refuses while they exist. Keys are `schema.name`.
@@ -132,14 +133,16 @@ export function viewsToRebuild(from: Snapshot, to: Snapshot): Set<string> {
   const toViews = new Map(to.views.map((view) => [keyOf(view), view]));
   const fromTables = indexBy(from.tables, keyOf);
   const toTables = indexBy(to.tables, keyOf);
+  // A regenerated column is dropped and added again: DROP COLUMN refuses while a view uses it.
   const retypedTables = to.tables.filter((table) => {
     const was = fromTables.get(keyOf(table));
     if (!was) return false;
     const columns = indexBy(table.columns, (column) => column.name);
-    return was.columns.some((column) => {
+    const retyped = was.columns.some((column) => {
       const is = columns.get(column.name);
       return is !== undefined && (is.type !== column.type || is.collation !== column.collation);
     });
+    return retyped || regeneratedColumns(was, table).size > 0;
   });
   const shrunkTables = from.tables.filter((table) => {
     const is = toTables.get(keyOf(table));

@@ -256,6 +256,47 @@ describe("generateDiffSql round trip", () => {
     }
   });
 
+  it("adds generated columns again for a new expression or a retyped source column, with what uses them", async () => {
+    const [a, b] = [await createTestDatabase("drydock_diff_a"), await createTestDatabase("drydock_diff_b")];
+    const pages = (words: string, search: string, long: string) => `
+      CREATE SCHEMA docs;
+      CREATE TABLE docs.pages (
+        id bigint PRIMARY KEY,
+        title text NOT NULL,
+        words ${words} NOT NULL DEFAULT 0,
+        search tsvector GENERATED ALWAYS AS (${search}) STORED,
+        long boolean NOT NULL GENERATED ALWAYS AS (${long}) STORED
+      );
+      CREATE INDEX pages_search_idx ON docs.pages USING gin (search);
+      CREATE VIEW docs.long_pages AS SELECT id, title FROM docs.pages WHERE long;
+      ALTER TABLE docs.pages ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY only_long ON docs.pages FOR SELECT USING (long);
+      CREATE FUNCTION docs.stamp() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+      CREATE TRIGGER pages_search BEFORE UPDATE OF search ON docs.pages FOR EACH ROW EXECUTE FUNCTION docs.stamp();
+      GRANT SELECT (search) ON docs.pages TO pg_monitor;
+      COMMENT ON COLUMN docs.pages.search IS 'the title''s words';`;
+    try {
+      await a.exec(pages("integer", "to_tsvector('simple', title)", "words > 100"));
+      // search gets a new expression; long stays the same but is computed from a retyped column.
+      await b.exec(pages("bigint", "to_tsvector('english', title)", "words > 100"));
+      const target = await takeSnapshot(b.engine, { schemas: ["docs"] });
+      const statements = generateDiffSql(await takeSnapshot(a.engine, { schemas: ["docs"] }), target);
+      // Computed values are computed again: nothing here is destructive.
+      expect(statements.filter((statement) => statement.startsWith("-- destructive"))).toEqual([]);
+      for (const statement of statements) {
+        try {
+          await a.exec(statement);
+        } catch (error) {
+          throw new Error(`${statement}\n${(error as Error).message}`);
+        }
+      }
+      expect(compareSnapshots(target, await takeSnapshot(a.engine, { schemas: ["docs"] }))).toEqual([]);
+    } finally {
+      await a.drop();
+      await b.drop();
+    }
+  });
+
   it("rebuilds partitions, inheritance, types, views, triggers, policies, grants and comments", async () => {
     await roundTrip(kitchenSink, ["CREATE EXTENSION IF NOT EXISTS btree_gist"]);
   });

@@ -122,6 +122,39 @@ export interface ReplacedParts {
   indexes: Set<string>;
   triggers: Set<string>;
   policies: Set<string>;
+  /** Generated columns (see `regeneratedColumns`). */
+  columns: Set<string>;
+}
+
+/** The columns of a table both sides have whose type or collation changes. */
+function retypedColumns(before: TableSnapshot, after: TableSnapshot): ColumnSnapshot[] {
+  const columnsBefore = indexBy(before.columns, (column) => column.name);
+  return after.columns.filter((column) => {
+    const was = columnsBefore.get(column.name);
+    return was !== undefined && (was.type !== column.type || was.collation !== column.collation);
+  });
+}
+
+/**
+ * Generated columns both sides have that must be dropped and added again: PostgreSQL 15 cannot
+ * change a generation expression in place (`SET EXPRESSION` came in 17), nor make a plain column
+ * generated, and refuses `ALTER COLUMN TYPE` of a column a generated column is computed from.
+ * Added again, the column comes last.
+ */
+export function regeneratedColumns(before: TableSnapshot, after: TableSnapshot): Set<string> {
+  const columnsBefore = indexBy(before.columns, (column) => column.name);
+  const retyped = retypedColumns(before, after);
+  return new Set(
+    after.columns.flatMap((column) => {
+      const was = columnsBefore.get(column.name);
+      if (!was || !column.generated) return [];
+      const changed = !isDeepStrictEqual(was.generated, column.generated);
+      const fromRetyped = retyped.some(
+        (other) => other.name !== column.name && mentionsColumn(column.generated?.expression ?? "", other.name),
+      );
+      return changed || fromRetyped ? [column.name] : [];
+    }),
+  );
 }
 
 /**
@@ -133,11 +166,11 @@ export interface ReplacedParts {
  */
 export function replacedParts(before: TableSnapshot, after: TableSnapshot): ReplacedParts {
   const sameBut = <T extends { comment: string | null }>(x: T, y: T) => isDeepStrictEqual({ ...x, comment: null }, { ...y, comment: null });
-  const columnsBefore = indexBy(before.columns, (column) => column.name);
-  const retyped = after.columns.filter((column) => {
-    const was = columnsBefore.get(column.name);
-    return was !== undefined && (was.type !== column.type || was.collation !== column.collation);
-  });
+  const retyped = retypedColumns(before, after);
+  const regenerated = regeneratedColumns(before, after);
+  // DROP COLUMN takes the indexes and constraints on a regenerated column with it, and refuses
+  // while a policy or a trigger uses it: all of them are created again.
+  const usesRegenerated = (text: string) => [...regenerated].some((column) => mentionsColumn(text, column));
   const usesRetyped = (policy: PolicySnapshot) =>
     retyped.some((column) => mentionsColumn(`${policy.using ?? ""} ${policy.with_check ?? ""}`, column.name));
   const names = <T extends { name: string }>(items: readonly T[], others: readonly T[], replaced: (was: T, is: T) => boolean) => {
@@ -150,13 +183,22 @@ export function replacedParts(before: TableSnapshot, after: TableSnapshot): Repl
     );
   };
   return {
-    constraints: names(before.constraints, after.constraints, (was, is) => was.definition !== is.definition),
+    constraints: names(
+      before.constraints,
+      after.constraints,
+      (was, is) => was.definition !== is.definition || usesRegenerated(was.definition),
+    ),
     indexes: names(
       before.indexes.filter((index) => index.constraint === null),
       after.indexes,
-      (was, is) => was.definition !== is.definition || is.constraint !== null,
+      (was, is) => was.definition !== is.definition || is.constraint !== null || usesRegenerated(was.definition),
     ),
-    triggers: names(before.triggers, after.triggers, (was, is) => !sameBut(was, is)),
-    policies: names(before.policies, after.policies, (was, is) => !sameBut(was, is) || usesRetyped(was)),
+    triggers: names(before.triggers, after.triggers, (was, is) => !sameBut(was, is) || usesRegenerated(was.definition)),
+    policies: names(
+      before.policies,
+      after.policies,
+      (was, is) => !sameBut(was, is) || usesRetyped(was) || usesRegenerated(`${was.using ?? ""} ${was.with_check ?? ""}`),
+    ),
+    columns: regenerated,
   };
 }
