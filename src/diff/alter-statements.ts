@@ -5,7 +5,15 @@ import { aggregateChanged, createAggregate } from "./aggregate-statements.js";
 import { indexBy } from "./index-by.js";
 import { createFunction } from "./object-statements.js";
 import { indexIfNotExists, qualified } from "./sql-text.js";
-import { addConstraint, columnDefinition, createPolicy, createTrigger, replacedParts, rlsChanges } from "./table-statements.js";
+import {
+  addConstraint,
+  columnDefinition,
+  createPolicy,
+  createTrigger,
+  replacedParts,
+  rlsChanges,
+  tablesWithReplacedKeys,
+} from "./table-statements.js";
 import { typeChanges } from "./type-changes.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
@@ -40,11 +48,15 @@ function columnChanges(table: string, before: ColumnSnapshot, after: ColumnSnaps
  * policies. Parts that cannot be altered in place were dropped with the drops
  * (`replacedParts`); they are created here.
  */
-function tableChanges(before: TableSnapshot, after: TableSnapshot): { main: string[]; foreignKeys: string[] } {
+function tableChanges(
+  before: TableSnapshot,
+  after: TableSnapshot,
+  keysReplaced: ReadonlySet<string>,
+): { main: string[]; foreignKeys: string[] } {
   const name = qualified(after.schema, after.name);
   const main: string[] = [];
   const foreignKeys: string[] = [];
-  const replaced = replacedParts(before, after);
+  const replaced = replacedParts(before, after, keysReplaced);
   const columnsBefore = indexBy(before.columns, (column) => column.name);
   const inOrder = [...after.columns].sort((x, y) => x.position - y.position);
   for (const column of inOrder) {
@@ -126,10 +138,11 @@ export function alterStatements(from: Snapshot, to: Snapshot): string[] {
   }
   const foreignKeys: string[] = [];
   const fromTables = indexBy(from.tables, keyOf);
+  const keysReplaced = tablesWithReplacedKeys(from, to);
   for (const table of to.tables) {
     const was = fromTables.get(keyOf(table));
     if (!was) continue;
-    const changes = tableChanges(was, table);
+    const changes = tableChanges(was, table, keysReplaced);
     out.push(...changes.main);
     foreignKeys.push(...changes.foreignKeys);
   }

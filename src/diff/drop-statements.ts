@@ -3,7 +3,7 @@ import { quoteIdent } from "../util/quote-ident.js";
 import { routineSignature, supportFunctionsOf } from "./aggregate-statements.js";
 import { needsRelations, orderTypes, orderViews, routineKeyword } from "./object-statements.js";
 import { destructive, mentionsAnyOf, orderByDependencies, qualified, regclassName } from "./sql-text.js";
-import { parentsOf, replacedParts } from "./table-statements.js";
+import { parentsOf, replacedParts, tablesWithReplacedKeys } from "./table-statements.js";
 import { droppedAttributes } from "./type-changes.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
@@ -42,7 +42,8 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
     const after = toTables.get(keyOf(table));
     return after ? [[table, after]] : [];
   });
-  const replaced = new Map(kept.map(([before, after]) => [keyOf(before), replacedParts(before, after)]));
+  const keysReplaced = tablesWithReplacedKeys(from, to);
+  const replaced = new Map(kept.map(([before, after]) => [keyOf(before), replacedParts(before, after, keysReplaced)]));
   const partsOf = (table: TableSnapshot) => replaced.get(keyOf(table))!;
   for (const [before, after] of kept) {
     const name = qualified(before.schema, before.name);

@@ -297,6 +297,34 @@ describe("generateDiffSql round trip", () => {
     }
   });
 
+  it("drops the foreign keys that depend on a replaced key first, and adds them again after it", async () => {
+    const [a, b] = [await createTestDatabase("drydock_diff_a"), await createTestDatabase("drydock_diff_b")];
+    const shop = (customerKeys: string, emailIndex = "") => `
+      CREATE SCHEMA shop;
+      CREATE TABLE shop.customers (id bigint, tenant_id bigint NOT NULL, email text NOT NULL, ${customerKeys});
+      ${emailIndex}
+      CREATE TABLE shop.orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES shop.customers (id));
+      CREATE TABLE shop.invoices (id bigint PRIMARY KEY, email text REFERENCES shop.customers (email));`;
+    try {
+      // The key orders references becomes a composite one (a new unique key takes over), and the
+      // unique index invoices references is replaced by a unique constraint.
+      await a.exec(shop("CONSTRAINT customers_pkey PRIMARY KEY (id)", "CREATE UNIQUE INDEX customers_email ON shop.customers (email);"));
+      await b.exec(shop("CONSTRAINT customers_pkey PRIMARY KEY (id, tenant_id), CONSTRAINT customers_id_key UNIQUE (id), UNIQUE (email)"));
+      const target = await takeSnapshot(b.engine, { schemas: ["shop"] });
+      for (const statement of generateDiffSql(await takeSnapshot(a.engine, { schemas: ["shop"] }), target)) {
+        try {
+          await a.exec(statement);
+        } catch (error) {
+          throw new Error(`${statement}\n${(error as Error).message}`);
+        }
+      }
+      expect(compareSnapshots(target, await takeSnapshot(a.engine, { schemas: ["shop"] }))).toEqual([]);
+    } finally {
+      await a.drop();
+      await b.drop();
+    }
+  });
+
   it("rebuilds partitions, inheritance, types, views, triggers, policies, grants and comments", async () => {
     await roundTrip(kitchenSink, ["CREATE EXTENSION IF NOT EXISTS btree_gist"]);
   });

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
-import type { ColumnSnapshot, ConstraintSnapshot, PolicySnapshot, TableSnapshot, TriggerSnapshot } from "../model/snapshot.js";
+import type { ColumnSnapshot, ConstraintSnapshot, PolicySnapshot, Snapshot, TableSnapshot, TriggerSnapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
 import { indexBy } from "./index-by.js";
-import { mentionsColumn, qualified, roleName } from "./sql-text.js";
+import { mentionsColumn, qualified, regclassName, roleName } from "./sql-text.js";
 
 /** `"schema"."table"` of a table, view or other relation. */
 export function relationName(relation: { schema: string; name: string }): string {
@@ -126,6 +126,35 @@ export interface ReplacedParts {
   columns: Set<string>;
 }
 
+/**
+ * Tables both sides have (as `::regclass` names) that lose or replace a primary key, a unique
+ * constraint or a unique index: DROP CONSTRAINT and DROP INDEX refuse while a foreign key depends
+ * on one, so the foreign keys that reference these tables are replaced too (`replacedParts`),
+ * dropped before the keys and added again after them.
+ */
+export function tablesWithReplacedKeys(from: Snapshot, to: Snapshot): Set<string> {
+  const toTables = indexBy(to.tables, (table) => `${table.schema}.${table.name}`);
+  const tables = new Set<string>();
+  for (const before of from.tables) {
+    const after = toTables.get(`${before.schema}.${before.name}`);
+    if (!after) continue;
+    const parts = replacedParts(before, after);
+    const constraintsAfter = new Set(after.constraints.map((constraint) => constraint.name));
+    const indexesAfter = new Set(after.indexes.map((index) => index.name));
+    const keyGoes =
+      before.constraints.some(
+        (constraint) =>
+          (constraint.type === "primary key" || constraint.type === "unique") &&
+          (parts.constraints.has(constraint.name) || !constraintsAfter.has(constraint.name)),
+      ) ||
+      before.indexes.some(
+        (index) => index.is_unique && index.constraint === null && (parts.indexes.has(index.name) || !indexesAfter.has(index.name)),
+      );
+    if (keyGoes) tables.add(regclassName(before.schema, before.name));
+  }
+  return tables;
+}
+
 /** The columns of a table both sides have whose type or collation changes. */
 function retypedColumns(before: TableSnapshot, after: TableSnapshot): ColumnSnapshot[] {
   const columnsBefore = indexBy(before.columns, (column) => column.name);
@@ -164,7 +193,7 @@ export function regeneratedColumns(before: TableSnapshot, after: TableSnapshot):
  * dropped with the drops, before any column is (the old definition may use a dropped column),
  * and created again with the other changes.
  */
-export function replacedParts(before: TableSnapshot, after: TableSnapshot): ReplacedParts {
+export function replacedParts(before: TableSnapshot, after: TableSnapshot, keysReplaced: ReadonlySet<string> = new Set()): ReplacedParts {
   const sameBut = <T extends { comment: string | null }>(x: T, y: T) => isDeepStrictEqual({ ...x, comment: null }, { ...y, comment: null });
   const retyped = retypedColumns(before, after);
   const regenerated = regeneratedColumns(before, after);
@@ -186,7 +215,10 @@ export function replacedParts(before: TableSnapshot, after: TableSnapshot): Repl
     constraints: names(
       before.constraints,
       after.constraints,
-      (was, is) => was.definition !== is.definition || usesRegenerated(was.definition),
+      (was, is) =>
+        was.definition !== is.definition ||
+        usesRegenerated(was.definition) ||
+        (was.foreign_key !== null && keysReplaced.has(was.foreign_key.table)),
     ),
     indexes: names(
       before.indexes.filter((index) => index.constraint === null),
