@@ -21,6 +21,38 @@ async function userSchemas(db: TestDatabase): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
+/** Runs each statement; a failure names the statement. */
+async function execAll(db: TestDatabase, statements: readonly string[]): Promise<void> {
+  for (const statement of statements) {
+    try {
+      await db.exec(statement);
+    } catch (error) {
+      throw new Error(`${statement}\n${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * Builds database A from `before` and B from `after`, runs on A the statements generateDiffSql
+ * gives from A's snapshot to B's, and expects the two snapshots equal. Returns the statements.
+ */
+async function alterInto(before: string, after: string, schemas?: string[]): Promise<string[]> {
+  const [a, b] = [await createTestDatabase("drydock_diff_a"), await createTestDatabase("drydock_diff_b")];
+  try {
+    await a.exec(before);
+    await b.exec(after);
+    const read = schemas ?? (await userSchemas(a));
+    const target = await takeSnapshot(b.engine, { schemas: read });
+    const statements = generateDiffSql(await takeSnapshot(a.engine, { schemas: read }), target);
+    await execAll(a, statements);
+    expect(compareSnapshots(target, await takeSnapshot(a.engine, { schemas: read }))).toEqual([]);
+    return statements;
+  } finally {
+    await a.drop();
+    await b.drop();
+  }
+}
+
 /**
  * Applies a project to database A, then builds database B from the same prelude and the
  * statements generateDiffSql gives from B's empty snapshot to A's; the snapshots must be equal,
@@ -39,23 +71,11 @@ async function roundTrip(project: Project | string, preludes: string[]): Promise
     const schemas = await userSchemas(a);
     const expected = await takeSnapshot(a.engine, { schemas });
     const empty = await takeSnapshot(b.engine, { schemas });
-    for (const statement of generateDiffSql(empty, expected)) {
-      try {
-        await b.exec(statement);
-      } catch (error) {
-        throw new Error(`${statement}\n${(error as Error).message}`);
-      }
-    }
+    await execAll(b, generateDiffSql(empty, expected));
     const built = await takeSnapshot(b.engine, { schemas });
     expect(compareSnapshots(expected, built)).toEqual([]);
     expect(generateDiffSql(expected, built)).toEqual([]);
-    for (const statement of generateDiffSql(built, empty)) {
-      try {
-        await b.exec(statement);
-      } catch (error) {
-        throw new Error(`${statement}\n${(error as Error).message}`);
-      }
-    }
+    await execAll(b, generateDiffSql(built, empty));
     expect(compareSnapshots(empty, await takeSnapshot(b.engine, { schemas }))).toEqual([]);
   } finally {
     await a.drop();
@@ -194,28 +214,11 @@ ALTER AGGREGATE shop.smallest(integer) OWNER TO pg_monitor;
 
 describe("generateDiffSql round trip", () => {
   it("alters a schema into a changed one", async () => {
-    const [a, b] = [await createTestDatabase("drydock_diff_a"), await createTestDatabase("drydock_diff_b")];
-    try {
-      for (const db of [a, b]) await db.exec(`CREATE EXTENSION IF NOT EXISTS btree_gist; ${kitchenSink}`);
-      await b.exec(kitchenSinkChanged);
-      const schemas = await userSchemas(a);
-      const target = await takeSnapshot(b.engine, { schemas });
-      for (const statement of generateDiffSql(await takeSnapshot(a.engine, { schemas }), target)) {
-        try {
-          await a.exec(statement);
-        } catch (error) {
-          throw new Error(`${statement}\n${(error as Error).message}`);
-        }
-      }
-      expect(compareSnapshots(target, await takeSnapshot(a.engine, { schemas }))).toEqual([]);
-    } finally {
-      await a.drop();
-      await b.drop();
-    }
+    const before = `CREATE EXTENSION IF NOT EXISTS btree_gist; ${kitchenSink}`;
+    await alterInto(before, `${before} ${kitchenSinkChanged}`);
   });
 
   it("drops and creates again the routines CREATE OR REPLACE cannot change, keeping grants and comments", async () => {
-    const [a, b] = [await createTestDatabase("drydock_diff_a"), await createTestDatabase("drydock_diff_b")];
     const routines = (total: string, label: string, rows: string, tidy: string, same: string) => `
       CREATE SCHEMA shop;
       CREATE FUNCTION shop.total(p_id integer) RETURNS ${total} LANGUAGE sql AS 'SELECT p_id::${total}';
@@ -226,46 +229,31 @@ describe("generateDiffSql round trip", () => {
       REVOKE EXECUTE ON FUNCTION shop.total(integer) FROM PUBLIC;
       GRANT EXECUTE ON FUNCTION shop.total(integer) TO pg_monitor;
       COMMENT ON FUNCTION shop.total(integer) IS 'order total';`;
-    try {
-      // Before: a parameter default holding a comma; after: a new result type, a renamed
-      // parameter whose default is gone, one more RETURNS TABLE column, a procedure.
-      await a.exec(
-        routines("integer", "p_id integer, p_prefix text DEFAULT 'n, o'", "id integer", "FUNCTION shop.tidy() RETURNS integer", "SELECT a"),
-      );
-      await b.exec(routines("bigint", "order_id integer, p_prefix text", "id integer, name text", "PROCEDURE shop.tidy()", "SELECT a + 1"));
-      const target = await takeSnapshot(b.engine, { schemas: ["shop"] });
-      const statements = generateDiffSql(await takeSnapshot(a.engine, { schemas: ["shop"] }), target);
-      // shop.same only changed its body: CREATE OR REPLACE is enough.
-      expect(statements.filter((statement) => statement.startsWith("DROP"))).toEqual([
-        "DROP FUNCTION shop.label(integer,text);",
-        "DROP FUNCTION shop.rows();",
-        "DROP FUNCTION shop.tidy();",
-        "DROP FUNCTION shop.total(integer);",
-      ]);
-      for (const statement of statements) {
-        try {
-          await a.exec(statement);
-        } catch (error) {
-          throw new Error(`${statement}\n${(error as Error).message}`);
-        }
-      }
-      expect(compareSnapshots(target, await takeSnapshot(a.engine, { schemas: ["shop"] }))).toEqual([]);
-    } finally {
-      await a.drop();
-      await b.drop();
-    }
+    // Before: a parameter default holding a comma; after: a new result type, a renamed
+    // parameter whose default is gone, one more RETURNS TABLE column, a procedure.
+    const statements = await alterInto(
+      routines("integer", "p_id integer, p_prefix text DEFAULT 'n, o'", "id integer", "FUNCTION shop.tidy() RETURNS integer", "SELECT a"),
+      routines("bigint", "order_id integer, p_prefix text", "id integer, name text", "PROCEDURE shop.tidy()", "SELECT a + 1"),
+      ["shop"],
+    );
+    // shop.same only changed its body: CREATE OR REPLACE is enough.
+    expect(statements.filter((statement) => statement.startsWith("DROP"))).toEqual([
+      "DROP FUNCTION shop.label(integer,text);",
+      "DROP FUNCTION shop.rows();",
+      "DROP FUNCTION shop.tidy();",
+      "DROP FUNCTION shop.total(integer);",
+    ]);
   });
 
   it("adds generated columns again for a new expression or a retyped source column, with what uses them", async () => {
-    const [a, b] = [await createTestDatabase("drydock_diff_a"), await createTestDatabase("drydock_diff_b")];
-    const pages = (words: string, search: string, long: string) => `
+    const pages = (words: string, search: string) => `
       CREATE SCHEMA docs;
       CREATE TABLE docs.pages (
         id bigint PRIMARY KEY,
         title text NOT NULL,
         words ${words} NOT NULL DEFAULT 0,
         search tsvector GENERATED ALWAYS AS (${search}) STORED,
-        long boolean NOT NULL GENERATED ALWAYS AS (${long}) STORED
+        long boolean NOT NULL GENERATED ALWAYS AS (words > 100) STORED
       );
       CREATE INDEX pages_search_idx ON docs.pages USING gin (search);
       CREATE VIEW docs.long_pages AS SELECT id, title FROM docs.pages WHERE long;
@@ -275,54 +263,28 @@ describe("generateDiffSql round trip", () => {
       CREATE TRIGGER pages_search BEFORE UPDATE OF search ON docs.pages FOR EACH ROW EXECUTE FUNCTION docs.stamp();
       GRANT SELECT (search) ON docs.pages TO pg_monitor;
       COMMENT ON COLUMN docs.pages.search IS 'the title''s words';`;
-    try {
-      await a.exec(pages("integer", "to_tsvector('simple', title)", "words > 100"));
-      // search gets a new expression; long stays the same but is computed from a retyped column.
-      await b.exec(pages("bigint", "to_tsvector('english', title)", "words > 100"));
-      const target = await takeSnapshot(b.engine, { schemas: ["docs"] });
-      const statements = generateDiffSql(await takeSnapshot(a.engine, { schemas: ["docs"] }), target);
-      // Computed values are computed again: nothing here is destructive.
-      expect(statements.filter((statement) => statement.startsWith("-- destructive"))).toEqual([]);
-      for (const statement of statements) {
-        try {
-          await a.exec(statement);
-        } catch (error) {
-          throw new Error(`${statement}\n${(error as Error).message}`);
-        }
-      }
-      expect(compareSnapshots(target, await takeSnapshot(a.engine, { schemas: ["docs"] }))).toEqual([]);
-    } finally {
-      await a.drop();
-      await b.drop();
-    }
+    // search gets a new expression; long keeps its own but is computed from a retyped column.
+    const statements = await alterInto(pages("integer", "to_tsvector('simple', title)"), pages("bigint", "to_tsvector('english', title)"), [
+      "docs",
+    ]);
+    // Computed values are computed again: nothing here is destructive.
+    expect(statements.filter((statement) => statement.startsWith("-- destructive"))).toEqual([]);
   });
 
   it("drops the foreign keys that depend on a replaced key first, and adds them again after it", async () => {
-    const [a, b] = [await createTestDatabase("drydock_diff_a"), await createTestDatabase("drydock_diff_b")];
     const shop = (customerKeys: string, emailIndex = "") => `
       CREATE SCHEMA shop;
       CREATE TABLE shop.customers (id bigint, tenant_id bigint NOT NULL, email text NOT NULL, ${customerKeys});
       ${emailIndex}
       CREATE TABLE shop.orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES shop.customers (id));
       CREATE TABLE shop.invoices (id bigint PRIMARY KEY, email text REFERENCES shop.customers (email));`;
-    try {
-      // The key orders references becomes a composite one (a new unique key takes over), and the
-      // unique index invoices references is replaced by a unique constraint.
-      await a.exec(shop("CONSTRAINT customers_pkey PRIMARY KEY (id)", "CREATE UNIQUE INDEX customers_email ON shop.customers (email);"));
-      await b.exec(shop("CONSTRAINT customers_pkey PRIMARY KEY (id, tenant_id), CONSTRAINT customers_id_key UNIQUE (id), UNIQUE (email)"));
-      const target = await takeSnapshot(b.engine, { schemas: ["shop"] });
-      for (const statement of generateDiffSql(await takeSnapshot(a.engine, { schemas: ["shop"] }), target)) {
-        try {
-          await a.exec(statement);
-        } catch (error) {
-          throw new Error(`${statement}\n${(error as Error).message}`);
-        }
-      }
-      expect(compareSnapshots(target, await takeSnapshot(a.engine, { schemas: ["shop"] }))).toEqual([]);
-    } finally {
-      await a.drop();
-      await b.drop();
-    }
+    // The key orders references becomes a composite one (a new unique key takes over), and the
+    // unique index invoices references is replaced by a unique constraint.
+    await alterInto(
+      shop("CONSTRAINT customers_pkey PRIMARY KEY (id)", "CREATE UNIQUE INDEX customers_email ON shop.customers (email);"),
+      shop("CONSTRAINT customers_pkey PRIMARY KEY (id, tenant_id), CONSTRAINT customers_id_key UNIQUE (id), UNIQUE (email)"),
+      ["shop"],
+    );
   });
 
   it("rebuilds partitions, inheritance, types, views, triggers, policies, grants and comments", async () => {
