@@ -7,12 +7,13 @@ import { createFunction } from "./object-statements.js";
 import { indexIfNotExists, qualified } from "./sql-text.js";
 import {
   addConstraint,
+  allReplacedParts,
   columnDefinition,
   createPolicy,
   createTrigger,
+  type ReplacedParts,
   replacedParts,
   rlsChanges,
-  tablesWithReplacedKeys,
 } from "./table-statements.js";
 import { typeChanges } from "./type-changes.js";
 
@@ -48,15 +49,10 @@ function columnChanges(table: string, before: ColumnSnapshot, after: ColumnSnaps
  * policies. Parts that cannot be altered in place were dropped with the drops
  * (`replacedParts`); they are created here.
  */
-function tableChanges(
-  before: TableSnapshot,
-  after: TableSnapshot,
-  keysReplaced: ReadonlySet<string>,
-): { main: string[]; foreignKeys: string[] } {
+function tableChanges(before: TableSnapshot, after: TableSnapshot, replaced: ReplacedParts): { main: string[]; foreignKeys: string[] } {
   const name = qualified(after.schema, after.name);
   const main: string[] = [];
   const foreignKeys: string[] = [];
-  const replaced = replacedParts(before, after, keysReplaced);
   const columnsBefore = indexBy(before.columns, (column) => column.name);
   const inOrder = [...after.columns].sort((x, y) => x.position - y.position);
   for (const column of inOrder) {
@@ -101,7 +97,7 @@ function tableChanges(
  * policies likewise) and routines (CREATE OR REPLACE from pg_get_functiondef; aggregates after
  * the functions, with CREATE OR REPLACE AGGREGATE). Views are `viewStatements`'s.
  */
-export function alterStatements(from: Snapshot, to: Snapshot): string[] {
+export function alterStatements(from: Snapshot, to: Snapshot, replaced = allReplacedParts(from, to)): string[] {
   const out: string[] = [];
   const fromTypes = indexBy(from.types, keyOf);
   for (const type of to.types) {
@@ -138,11 +134,10 @@ export function alterStatements(from: Snapshot, to: Snapshot): string[] {
   }
   const foreignKeys: string[] = [];
   const fromTables = indexBy(from.tables, keyOf);
-  const keysReplaced = tablesWithReplacedKeys(from, to);
   for (const table of to.tables) {
     const was = fromTables.get(keyOf(table));
     if (!was) continue;
-    const changes = tableChanges(was, table, keysReplaced);
+    const changes = tableChanges(was, table, replaced.get(keyOf(was)) ?? replacedParts(was, table));
     out.push(...changes.main);
     foreignKeys.push(...changes.foreignKeys);
   }

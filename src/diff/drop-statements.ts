@@ -3,7 +3,7 @@ import { quoteIdent } from "../util/quote-ident.js";
 import { routineSignature, supportFunctionsOf } from "./aggregate-statements.js";
 import { needsRelations, orderTypes, orderViews, routineKeyword } from "./object-statements.js";
 import { destructive, mentionsAnyOf, orderByDependencies, qualified, regclassName } from "./sql-text.js";
-import { parentsOf, replacedParts, tablesWithReplacedKeys } from "./table-statements.js";
+import { allReplacedParts, parentsOf, type ReplacedParts } from "./table-statements.js";
 import { droppedAttributes } from "./type-changes.js";
 
 const keyOf = (object: { schema: string; name: string }): string => `${object.schema}.${object.name}`;
@@ -21,6 +21,8 @@ export interface DropStatementsOptions {
   recreatedRoutines?: ReadonlySet<string>;
   /** Leave out the destructive drops; the drops of rebuilt views and recreated routines stay. */
   safe?: boolean;
+  /** `allReplacedParts(from, to)`, when the caller has it. */
+  replaced?: ReadonlyMap<string, ReplacedParts>;
 }
 
 /**
@@ -31,19 +33,25 @@ export interface DropStatementsOptions {
  * unmarked: a view holds no data.
  */
 export function dropStatements(from: Snapshot, to: Snapshot, options: DropStatementsOptions = {}): string[] {
-  const all = allDrops(from, to, options.rebuiltViews ?? new Set(), options.recreatedRoutines ?? new Set());
+  const all = allDrops(from, to, {
+    rebuiltViews: options.rebuiltViews ?? new Set(),
+    recreatedRoutines: options.recreatedRoutines ?? new Set(),
+    replaced: options.replaced ?? allReplacedParts(from, to),
+  });
   return options.safe ? all.filter((statement) => !statement.startsWith("-- destructive:")) : all;
 }
 
-function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string>, recreatedRoutines: ReadonlySet<string>): string[] {
+function allDrops(
+  from: Snapshot,
+  to: Snapshot,
+  { rebuiltViews, recreatedRoutines, replaced }: Required<Omit<DropStatementsOptions, "safe">>,
+): string[] {
   const out: string[] = [];
   const toTables = new Map(to.tables.map((table) => [keyOf(table), table]));
   const kept = from.tables.flatMap((table): [TableSnapshot, TableSnapshot][] => {
     const after = toTables.get(keyOf(table));
     return after ? [[table, after]] : [];
   });
-  const keysReplaced = tablesWithReplacedKeys(from, to);
-  const replaced = new Map(kept.map(([before, after]) => [keyOf(before), replacedParts(before, after, keysReplaced)]));
   const partsOf = (table: TableSnapshot) => replaced.get(keyOf(table))!;
   for (const [before, after] of kept) {
     const name = qualified(before.schema, before.name);
@@ -132,10 +140,8 @@ function allDrops(from: Snapshot, to: Snapshot, rebuiltViews: ReadonlySet<string
     for (const column of columns) {
       const sql = `ALTER TABLE ${qualified(before.schema, before.name)} DROP COLUMN ${quoteIdent(column.name)};`;
       if (!keeps.has(column.name)) out.push(destructive(`column ${keyOf(before)}.${column.name} and its data`, sql));
-      else if (partsOf(before).columns.has(column.name)) {
-        // Added again with its new expression: computed values are computed again, others are lost.
-        out.push(column.generated ? sql : destructive(`column ${keyOf(before)}.${column.name}'s values, which become generated`, sql));
-      }
+      // Added again with its new expression; its values are computed again.
+      else if (partsOf(before).columns.has(column.name)) out.push(sql);
     }
   }
   // Routines whose arguments or result name a dropped table's row type go before the table

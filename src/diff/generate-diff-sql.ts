@@ -20,13 +20,13 @@ import { routinesToRecreate } from "./routines-to-recreate.js";
 import { indexIfNotExists, mentionedAmong, mentionsAnyOf, orderByDependencies, qualified, regclassName } from "./sql-text.js";
 import {
   addConstraint,
+  allReplacedParts,
   createPolicy,
   createTable,
   createTrigger,
   ownConstraints,
   parentsOf,
   partitionColumnChanges,
-  regeneratedColumns,
   rlsChanges,
 } from "./table-statements.js";
 
@@ -80,17 +80,16 @@ function lateRoutines(routines: readonly FunctionSnapshot[], relations: readonly
  */
 export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateDiffSqlOptions = {}): string[] {
   const out: string[] = [];
-  const rebuilt = viewsToRebuild(from, to);
+  const replaced = allReplacedParts(from, to);
+  const rebuilt = viewsToRebuild(from, to, replaced);
   const recreated = routinesToRecreate(from, to);
   // A rebuilt view or recreated routine is created like a new one: its owner, grants and
   // comments went with the DROP.
-  const toTables = new Map(to.tables.map((table) => [keyOf(table), table]));
   const kept: Snapshot = {
     ...from,
     // So are regenerated columns (dropped and added again), their grants and comments.
     tables: from.tables.map((table) => {
-      const after = toTables.get(keyOf(table));
-      const regenerated = after ? regeneratedColumns(table, after) : new Set<string>();
+      const regenerated = replaced.get(keyOf(table))?.columns ?? new Set<string>();
       return regenerated.size === 0 ? table : { ...table, columns: table.columns.filter((column) => !regenerated.has(column.name)) };
     }),
     views: from.views.filter((view) => !rebuilt.has(keyOf(view))),
@@ -157,8 +156,8 @@ export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateD
     for (const index of table.indexes) if (index.constraint === null) out.push(indexIfNotExists(index.definition));
   }
   out.push(
-    ...dropStatements(from, to, { rebuiltViews: rebuilt, recreatedRoutines: recreated, safe: options.safe }),
-    ...alterStatements(from, to),
+    ...dropStatements(from, to, { rebuiltViews: rebuilt, recreatedRoutines: recreated, safe: options.safe, replaced }),
+    ...alterStatements(from, to, replaced),
   );
   // After the changes to existing tables: a new table's key may reference a column or a
   // unique constraint they add.

@@ -4,7 +4,7 @@ import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
 import { createAggregate } from "./aggregate-statements.js";
 import { indexBy } from "./index-by.js";
 import { indexIfNotExists, mentionedAmong, mentionsAnyOf, orderByDependencies, qualified } from "./sql-text.js";
-import { regeneratedColumns } from "./table-statements.js";
+import { allReplacedParts } from "./table-statements.js";
 
 /** CREATE TYPE / CREATE DOMAIN for one type of the snapshot. */
 export function createType(type: TypeSnapshot): string[] {
@@ -129,7 +129,7 @@ function extendsColumns(before: readonly ColumnSnapshot[], after: readonly Colum
  * loses a column may still use it (DROP COLUMN refuses that). Views naming a rebuilt view go too,
  * since DROP VIEW refuses while they exist. Keys are `schema.name`.
  */
-export function viewsToRebuild(from: Snapshot, to: Snapshot): Set<string> {
+export function viewsToRebuild(from: Snapshot, to: Snapshot, replaced = allReplacedParts(from, to)): Set<string> {
   const toViews = new Map(to.views.map((view) => [keyOf(view), view]));
   const fromTables = indexBy(from.tables, keyOf);
   const toTables = indexBy(to.tables, keyOf);
@@ -142,7 +142,7 @@ export function viewsToRebuild(from: Snapshot, to: Snapshot): Set<string> {
       const is = columns.get(column.name);
       return is !== undefined && (is.type !== column.type || is.collation !== column.collation);
     });
-    return retyped || regeneratedColumns(was, table).size > 0;
+    return retyped || (replaced.get(keyOf(was))?.columns.size ?? 0) > 0;
   });
   const shrunkTables = from.tables.filter((table) => {
     const is = toTables.get(keyOf(table));

@@ -127,32 +127,50 @@ export interface ReplacedParts {
 }
 
 /**
- * Tables both sides have (as `::regclass` names) that lose or replace a primary key, a unique
- * constraint or a unique index: DROP CONSTRAINT and DROP INDEX refuse while a foreign key depends
- * on one, so the foreign keys that reference these tables are replaced too (`replacedParts`),
- * dropped before the keys and added again after them.
+ * `replacedParts` of every table both sides have, by `schema.name`, computed once for the drops
+ * and the changes. A table that loses or replaces its primary key, a unique constraint or a
+ * unique index also replaces the foreign keys that reference it (on any table): DROP CONSTRAINT
+ * and DROP INDEX refuse while a foreign key depends on the key, so those foreign keys are dropped
+ * before it and added again after it.
  */
-export function tablesWithReplacedKeys(from: Snapshot, to: Snapshot): Set<string> {
-  const toTables = indexBy(to.tables, (table) => `${table.schema}.${table.name}`);
-  const tables = new Set<string>();
+export function allReplacedParts(from: Snapshot, to: Snapshot): Map<string, ReplacedParts> {
+  const keyOf = (table: TableSnapshot) => `${table.schema}.${table.name}`;
+  const toTables = indexBy(to.tables, keyOf);
+  const parts = new Map<string, ReplacedParts>();
+  const keysReplaced = new Set<string>();
   for (const before of from.tables) {
-    const after = toTables.get(`${before.schema}.${before.name}`);
+    const after = toTables.get(keyOf(before));
     if (!after) continue;
-    const parts = replacedParts(before, after);
-    const constraintsAfter = new Set(after.constraints.map((constraint) => constraint.name));
-    const indexesAfter = new Set(after.indexes.map((index) => index.name));
-    const keyGoes =
-      before.constraints.some(
-        (constraint) =>
-          (constraint.type === "primary key" || constraint.type === "unique") &&
-          (parts.constraints.has(constraint.name) || !constraintsAfter.has(constraint.name)),
-      ) ||
-      before.indexes.some(
-        (index) => index.is_unique && index.constraint === null && (parts.indexes.has(index.name) || !indexesAfter.has(index.name)),
-      );
-    if (keyGoes) tables.add(regclassName(before.schema, before.name));
+    const own = replacedParts(before, after);
+    parts.set(keyOf(before), own);
+    if (losesKey(before, after, own)) keysReplaced.add(regclassName(before.schema, before.name));
   }
-  return tables;
+  if (keysReplaced.size === 0) return parts;
+  for (const before of from.tables) {
+    const own = parts.get(keyOf(before));
+    const after = toTables.get(keyOf(before));
+    if (!own || !after) continue;
+    for (const constraint of before.constraints) {
+      const kept = after.constraints.some((other) => other.name === constraint.name);
+      if (kept && constraint.foreign_key && keysReplaced.has(constraint.foreign_key.table)) own.constraints.add(constraint.name);
+    }
+  }
+  return parts;
+}
+
+function losesKey(before: TableSnapshot, after: TableSnapshot, parts: ReplacedParts): boolean {
+  const constraintsAfter = new Set(after.constraints.map((constraint) => constraint.name));
+  const indexesAfter = new Set(after.indexes.map((index) => index.name));
+  return (
+    before.constraints.some(
+      (constraint) =>
+        (constraint.type === "primary key" || constraint.type === "unique") &&
+        (parts.constraints.has(constraint.name) || !constraintsAfter.has(constraint.name)),
+    ) ||
+    before.indexes.some(
+      (index) => index.is_unique && index.constraint === null && (parts.indexes.has(index.name) || !indexesAfter.has(index.name)),
+    )
+  );
 }
 
 /** The columns of a table both sides have whose type or collation changes. */
@@ -166,17 +184,18 @@ function retypedColumns(before: TableSnapshot, after: TableSnapshot): ColumnSnap
 
 /**
  * Generated columns both sides have that must be dropped and added again: PostgreSQL 15 cannot
- * change a generation expression in place (`SET EXPRESSION` came in 17), nor make a plain column
- * generated, and refuses `ALTER COLUMN TYPE` of a column a generated column is computed from.
- * Added again, the column comes last.
+ * change a generation expression in place (`SET EXPRESSION` came in 17) and refuses `ALTER
+ * COLUMN TYPE` of a column a generated column is computed from. Their values are computed again,
+ * so nothing is lost; added again, the column comes last. A plain column that becomes generated
+ * is not one of them: its values would be lost (docs/diff.md).
  */
-export function regeneratedColumns(before: TableSnapshot, after: TableSnapshot): Set<string> {
+function regeneratedColumns(before: TableSnapshot, after: TableSnapshot): Set<string> {
   const columnsBefore = indexBy(before.columns, (column) => column.name);
   const retyped = retypedColumns(before, after);
   return new Set(
     after.columns.flatMap((column) => {
       const was = columnsBefore.get(column.name);
-      if (!was || !column.generated) return [];
+      if (!was?.generated || !column.generated) return [];
       const changed = !isDeepStrictEqual(was.generated, column.generated);
       const fromRetyped = retyped.some(
         (other) => other.name !== column.name && mentionsColumn(column.generated?.expression ?? "", other.name),
@@ -193,7 +212,7 @@ export function regeneratedColumns(before: TableSnapshot, after: TableSnapshot):
  * dropped with the drops, before any column is (the old definition may use a dropped column),
  * and created again with the other changes.
  */
-export function replacedParts(before: TableSnapshot, after: TableSnapshot, keysReplaced: ReadonlySet<string> = new Set()): ReplacedParts {
+export function replacedParts(before: TableSnapshot, after: TableSnapshot): ReplacedParts {
   const sameBut = <T extends { comment: string | null }>(x: T, y: T) => isDeepStrictEqual({ ...x, comment: null }, { ...y, comment: null });
   const retyped = retypedColumns(before, after);
   const regenerated = regeneratedColumns(before, after);
@@ -215,10 +234,7 @@ export function replacedParts(before: TableSnapshot, after: TableSnapshot, keysR
     constraints: names(
       before.constraints,
       after.constraints,
-      (was, is) =>
-        was.definition !== is.definition ||
-        usesRegenerated(was.definition) ||
-        (was.foreign_key !== null && keysReplaced.has(was.foreign_key.table)),
+      (was, is) => was.definition !== is.definition || usesRegenerated(was.definition),
     ),
     indexes: names(
       before.indexes.filter((index) => index.constraint === null),
