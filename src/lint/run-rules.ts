@@ -59,8 +59,8 @@ export class RuleRun {
   private readonly active: readonly Rule[];
   private readonly knownIds: ReadonlySet<string>;
   private readonly allowsByFile = new Map<string, Map<string, string>>();
-  /** Each linted file's lines, for the findings' source lines. */
-  private readonly sources = new Map<string, string[]>();
+  /** Each linted file's text, split into lines only once a finding needs its source line. */
+  private readonly sources = new Map<string, string | string[]>();
 
   constructor(private readonly settings: RuleRunSettings) {
     this.active = settings.rules.filter((rule) => settings.overrides?.[rule.id] !== "off");
@@ -74,7 +74,7 @@ export class RuleRun {
     const script = known.script ?? (await parseSql(migration.up.file, migration.up.sql));
     const directives = known.analysis?.directives ?? readDirectives(migration.up.file, migration.up.sql);
     if (shouldLint) {
-      this.sources.set(migration.up.file, migration.up.sql.split("\n"));
+      this.sources.set(migration.up.file, migration.up.sql);
       this.allowsByFile.set(migration.up.file, allowsOf(migration, directives.allow, this.knownIds, this.findings));
     }
     const statements = analysesOf(script, known.analysis?.statements, settings);
@@ -136,6 +136,14 @@ export class RuleRun {
     );
   }
 
+  private linesOf(file: string): readonly string[] {
+    const source = this.sources.get(file) ?? [];
+    if (typeof source !== "string") return source;
+    const lines = source.split("\n");
+    this.sources.set(file, lines);
+    return lines;
+  }
+
   private emit(rule: Rule, file: string, line: number, column: number, report: RuleReport): void {
     const reason = this.allowsByFile.get(file)?.get(rule.id);
     const at = report.line ?? line;
@@ -151,7 +159,7 @@ export class RuleRun {
       alternative: report.alternative ?? rule.alternative,
       suppressed: reason !== undefined,
       ...(reason !== undefined ? { suppression_reason: reason } : {}),
-      source_line: this.sources.get(file)?.[at - 1] ?? "",
+      source_line: this.linesOf(file)[at - 1] ?? "",
     });
   }
 }
