@@ -8,7 +8,14 @@ describe("index-not-concurrent", () => {
       before: ["CREATE TABLE users (email text);"],
     });
     expect(found).toMatchObject([
-      { rule: "index-not-concurrent", severity: "error", line: 2, column: 1, message: expect.stringContaining("public.users") },
+      {
+        rule: "index-not-concurrent",
+        severity: "error",
+        line: 2,
+        column: 1,
+        message: expect.stringContaining("public.users"),
+        source_line: "CREATE INDEX users_email ON users (email);",
+      },
     ]);
   });
 
