@@ -81,8 +81,8 @@ function lateRoutines(routines: readonly FunctionSnapshot[], relations: readonly
 export function generateDiffSql(from: Snapshot, to: Snapshot, options: GenerateDiffSqlOptions = {}): string[] {
   const out: string[] = [];
   const replaced = allReplacedParts(from, to);
-  const rebuilt = viewsToRebuild(from, to, replaced);
   const recreated = routinesToRecreate(from, to);
+  const rebuilt = viewsToRebuild(from, to, replaced, recreated);
   // A rebuilt view or recreated routine is created like a new one: its owner, grants and
   // comments went with the DROP.
   const kept: Snapshot = {

@@ -125,11 +125,17 @@ function extendsColumns(before: readonly ColumnSnapshot[], after: readonly Colum
  * `CREATE OR REPLACE VIEW` can only add columns at the end (it refuses to drop, rename or
  * retype one), a materialized view cannot be replaced at all, `ALTER COLUMN TYPE` refuses a
  * column a view uses (so every view naming a table with a retyped or regenerated column goes, which may be
- * more than PostgreSQL's per-column dependencies need), and a changed view naming a table that
- * loses a column may still use it (DROP COLUMN refuses that). Views naming a rebuilt view go too,
+ * more than PostgreSQL's per-column dependencies need), a changed view naming a table that
+ * loses a column may still use it (DROP COLUMN refuses that), and a view calling a routine that is
+ * dropped and created again (`routinesToRecreate`) would keep DROP FUNCTION from running. Views naming a rebuilt view go too,
  * since DROP VIEW refuses while they exist. Keys are `schema.name`.
  */
-export function viewsToRebuild(from: Snapshot, to: Snapshot, replaced = allReplacedParts(from, to)): Set<string> {
+export function viewsToRebuild(
+  from: Snapshot,
+  to: Snapshot,
+  replaced = allReplacedParts(from, to),
+  recreatedRoutines: ReadonlySet<string> = new Set(),
+): Set<string> {
   const toViews = new Map(to.views.map((view) => [keyOf(view), view]));
   const fromTables = indexBy(from.tables, keyOf);
   const toTables = indexBy(to.tables, keyOf);
@@ -152,6 +158,8 @@ export function viewsToRebuild(from: Snapshot, to: Snapshot, replaced = allRepla
   });
   const namesRetyped = mentionsAnyOf(retypedTables);
   const namesShrunk = mentionsAnyOf(shrunkTables);
+  // DROP FUNCTION refuses a routine a view calls.
+  const namesRecreated = mentionsAnyOf(from.functions.filter((fn) => recreatedRoutines.has(fn.signature)));
   const rebuilt = new Set<string>();
   for (const was of from.views) {
     const view = toViews.get(keyOf(was));
@@ -162,6 +170,7 @@ export function viewsToRebuild(from: Snapshot, to: Snapshot, replaced = allRepla
       (view.kind === "materialized view" && changed) ||
       !extendsColumns(was.columns, view.columns) ||
       namesRetyped(was.definition) ||
+      namesRecreated(was.definition) ||
       // The old query may use a column that goes (renamed, say): DROP COLUMN refuses that.
       (changed && namesShrunk(was.definition))
     ) {

@@ -226,6 +226,7 @@ describe("generateDiffSql round trip", () => {
       CREATE FUNCTION shop.rows() RETURNS TABLE (${rows}) LANGUAGE sql AS $$SELECT 1${rows.includes(",") ? ", 'a'" : ""}$$;
       CREATE ${tidy} LANGUAGE sql AS 'SELECT 1';
       CREATE FUNCTION shop.same(a integer) RETURNS integer LANGUAGE sql AS '${same}';
+      CREATE VIEW shop.big AS SELECT x FROM generate_series(1, 3) AS x WHERE shop.total(x) > 1;
       REVOKE EXECUTE ON FUNCTION shop.total(integer) FROM PUBLIC;
       GRANT EXECUTE ON FUNCTION shop.total(integer) TO pg_monitor;
       COMMENT ON FUNCTION shop.total(integer) IS 'order total';`;
@@ -236,8 +237,10 @@ describe("generateDiffSql round trip", () => {
       routines("bigint", "order_id integer, p_prefix text", "id integer, name text", "PROCEDURE shop.tidy()", "SELECT a + 1"),
       ["shop"],
     );
-    // shop.same only changed its body: CREATE OR REPLACE is enough.
+    // shop.same only changed its body: CREATE OR REPLACE is enough. shop.big, which calls
+    // shop.total, goes first and comes back.
     expect(statements.filter((statement) => statement.startsWith("DROP"))).toEqual([
+      'DROP VIEW "shop"."big";',
       "DROP FUNCTION shop.label(integer,text);",
       "DROP FUNCTION shop.rows();",
       "DROP FUNCTION shop.tidy();",
