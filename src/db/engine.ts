@@ -62,6 +62,11 @@ export async function readServerVersion(engine: Engine): Promise<ServerVersion> 
   const [row] = await engine.query<{ num: string; text: string }>(
     "SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text",
   );
+  return serverVersionOf(row);
+}
+
+/** A server version from `server_version_num` and `server_version` as read (text, absent when unread). */
+export function serverVersionOf(row: { num: string; text: string } | undefined): ServerVersion {
   const num = Number(row?.num ?? 0);
   return { num, major: Math.floor(num / 10000), text: row?.text ?? "unknown" };
 }

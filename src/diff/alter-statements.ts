@@ -12,7 +12,6 @@ import {
   createPolicy,
   createTrigger,
   type ReplacedParts,
-  replacedParts,
   rlsChanges,
 } from "./table-statements.js";
 import { typeChanges } from "./type-changes.js";
@@ -137,7 +136,8 @@ export function alterStatements(from: Snapshot, to: Snapshot, replaced = allRepl
   for (const table of to.tables) {
     const was = fromTables.get(keyOf(table));
     if (!was) continue;
-    const changes = tableChanges(was, table, replaced.get(keyOf(was)) ?? replacedParts(was, table));
+    // allReplacedParts holds every table both sides have.
+    const changes = tableChanges(was, table, replaced.get(keyOf(was))!);
     out.push(...changes.main);
     foreignKeys.push(...changes.foreignKeys);
   }

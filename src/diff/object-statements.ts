@@ -4,7 +4,8 @@ import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
 import { createAggregate } from "./aggregate-statements.js";
 import { indexBy } from "./index-by.js";
 import { indexIfNotExists, mentionedAmong, mentionsAnyOf, orderByDependencies, qualified } from "./sql-text.js";
-import { allReplacedParts } from "./table-statements.js";
+import { allReplacedParts, retypedColumns } from "./table-statements.js";
+import { attributesInOrder, attributeType } from "./type-changes.js";
 
 /** CREATE TYPE / CREATE DOMAIN for one type of the snapshot. */
 export function createType(type: TypeSnapshot): string[] {
@@ -15,9 +16,7 @@ export function createType(type: TypeSnapshot): string[] {
     case "range":
       return [`CREATE TYPE ${name} AS RANGE (SUBTYPE = ${type.subtype});`];
     case "composite": {
-      const attributes = [...type.attributes]
-        .sort((x, y) => x.position - y.position)
-        .map((a) => `${quoteIdent(a.name)} ${a.type}${a.collation ? ` COLLATE ${a.collation}` : ""}`);
+      const attributes = attributesInOrder(type.attributes).map((attribute) => `${quoteIdent(attribute.name)} ${attributeType(attribute)}`);
       return [`CREATE TYPE ${name} AS (${attributes.join(", ")});`];
     }
     case "domain": {
@@ -143,12 +142,7 @@ export function viewsToRebuild(
   const retypedTables = to.tables.filter((table) => {
     const was = fromTables.get(keyOf(table));
     if (!was) return false;
-    const columns = indexBy(table.columns, (column) => column.name);
-    const retyped = was.columns.some((column) => {
-      const is = columns.get(column.name);
-      return is !== undefined && (is.type !== column.type || is.collation !== column.collation);
-    });
-    return retyped || (replaced.get(keyOf(was))?.columns.size ?? 0) > 0;
+    return retypedColumns(was, table).length > 0 || (replaced.get(keyOf(was))?.columns.size ?? 0) > 0;
   });
   const shrunkTables = from.tables.filter((table) => {
     const is = toTables.get(keyOf(table));

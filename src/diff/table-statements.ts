@@ -174,7 +174,7 @@ function losesKey(before: TableSnapshot, after: TableSnapshot, parts: ReplacedPa
 }
 
 /** The columns of a table both sides have whose type or collation changes. */
-function retypedColumns(before: TableSnapshot, after: TableSnapshot): ColumnSnapshot[] {
+export function retypedColumns(before: TableSnapshot, after: TableSnapshot): ColumnSnapshot[] {
   const columnsBefore = indexBy(before.columns, (column) => column.name);
   return after.columns.filter((column) => {
     const was = columnsBefore.get(column.name);

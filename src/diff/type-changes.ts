@@ -44,7 +44,7 @@ function domainChanges(was: DomainSnapshot, domain: DomainSnapshot): string[] {
 export function droppedAttributes(was: TypeSnapshot, type: TypeSnapshot): string[] {
   if (was.kind !== "composite" || type.kind !== "composite" || !canAlter(was, type)) return [];
   const afterNames = new Set(type.attributes.map((attribute) => attribute.name));
-  return inOrder(was.attributes)
+  return attributesInOrder(was.attributes)
     .filter((attribute) => !afterNames.has(attribute.name))
     .map((attribute) =>
       destructive(
@@ -56,13 +56,18 @@ export function droppedAttributes(was: TypeSnapshot, type: TypeSnapshot): string
 
 type Attribute = CompositeTypeSnapshot["attributes"][number];
 
-const inOrder = (attributes: readonly Attribute[]): Attribute[] => [...attributes].sort((x, y) => x.position - y.position);
+/** A composite type's attributes in their order. */
+export const attributesInOrder = (attributes: readonly Attribute[]): Attribute[] => [...attributes].sort((x, y) => x.position - y.position);
+
+/** An attribute's type as CREATE TYPE and ALTER ATTRIBUTE write it, with its collation. */
+export const attributeType = (attribute: Attribute): string =>
+  `${attribute.type}${attribute.collation ? ` COLLATE ${attribute.collation}` : ""}`;
 
 /** ADD ATTRIBUTE appends: `to` must keep the surviving attributes in their order, new ones last. */
 function canAlter(was: CompositeTypeSnapshot, type: CompositeTypeSnapshot): boolean {
-  const after = inOrder(type.attributes).map((attribute) => attribute.name);
+  const after = attributesInOrder(type.attributes).map((attribute) => attribute.name);
   const afterNames = new Set(after);
-  const kept = inOrder(was.attributes)
+  const kept = attributesInOrder(was.attributes)
     .map((attribute) => attribute.name)
     .filter((name) => afterNames.has(name));
   return isDeepStrictEqual(kept, after.slice(0, kept.length));
@@ -72,11 +77,12 @@ function canAlter(was: CompositeTypeSnapshot, type: CompositeTypeSnapshot): bool
 function compositeChanges(was: CompositeTypeSnapshot, type: CompositeTypeSnapshot): string[] {
   if (!canAlter(was, type)) return [];
   const before = new Map(was.attributes.map((attribute) => [attribute.name, attribute]));
-  const typed = (attribute: Attribute) => `${attribute.type}${attribute.collation ? ` COLLATE ${attribute.collation}` : ""}`;
-  const changes = inOrder(type.attributes).flatMap((attribute) => {
+  const changes = attributesInOrder(type.attributes).flatMap((attribute) => {
     const old = before.get(attribute.name);
-    if (!old) return [`ADD ATTRIBUTE ${quoteIdent(attribute.name)} ${typed(attribute)}`];
-    return typed(old) === typed(attribute) ? [] : [`ALTER ATTRIBUTE ${quoteIdent(attribute.name)} TYPE ${typed(attribute)}`];
+    if (!old) return [`ADD ATTRIBUTE ${quoteIdent(attribute.name)} ${attributeType(attribute)}`];
+    return attributeType(old) === attributeType(attribute)
+      ? []
+      : [`ALTER ATTRIBUTE ${quoteIdent(attribute.name)} TYPE ${attributeType(attribute)}`];
   });
   return changes.length > 0 ? [`ALTER TYPE ${qualified(type.schema, type.name)} ${changes.join(", ")} CASCADE;`] : [];
 }

@@ -1,4 +1,4 @@
-import type { Engine, ServerVersion } from "../db/engine.js";
+import { type Engine, type ServerVersion, serverVersionOf } from "../db/engine.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
 import { assembleSnapshot, type CatalogRows, compareText } from "./assemble-snapshot.js";
@@ -178,9 +178,8 @@ async function readVersionAndApplySettings(engine: Engine): Promise<{ version: S
                FROM unnest($1::text[], $2::text[]) AS t(name, value) OFFSET 0) AS s`,
     [names, names.map((name) => readingSettings[name] ?? "")],
   );
-  const num = Number(rows[0]?.num ?? 0);
   return {
-    version: { num, major: Math.floor(num / 10000), text: rows[0]?.text ?? "unknown" },
+    version: serverVersionOf(rows[0]),
     previous: Object.fromEntries(rows.map((row) => [row.name, row.previous])),
   };
 }

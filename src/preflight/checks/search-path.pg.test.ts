@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runPreflightCheck } from "../../../test/support/preflight-context.js";
 import { useTestDatabase } from "../../../test/support/test-database.js";
-import { searchPath, splitSearchPath } from "./search-path.js";
+import { searchPath } from "./search-path.js";
 
 describe("preflight.search_path", () => {
   const db = useTestDatabase();
@@ -61,13 +61,5 @@ describe("preflight.search_path", () => {
       summary: "unqualified objects would go nowhere: none of its schemas exists, but the plan puts them in public",
       observed: { session_creates_in: null },
     });
-  });
-});
-
-describe("search_path parsing", () => {
-  it("reads names as PostgreSQL does: quoted ones as written, unquoted ones folded", () => {
-    expect(splitSearchPath('"$user", public')).toEqual(["$user", "public"]);
-    expect(splitSearchPath('App,"My ""Schema""" ,  extensions')).toEqual(["app", 'My "Schema"', "extensions"]);
-    expect(splitSearchPath("")).toEqual([]);
   });
 });

@@ -1,24 +1,12 @@
 import { NameResolver } from "../../analyze/name-resolver.js";
 import type { CheckResult } from "../../model/check.js";
+import { splitIdentifierList } from "../../util/identifier-list.js";
 import type { PreflightCheck } from "../preflight-check.js";
 
 const id = "preflight.search_path";
 
 /** Schemas an unqualified CREATE never lands in, though they may be listed. */
 const notForCreating = (schema: string) => schema === "pg_catalog" || schema.startsWith("pg_temp");
-
-/**
- * A `search_path` setting as PostgreSQL reads it (`SplitIdentifierString`): comma-separated
- * names, unquoted ones folded to lower case, `""` inside quotes standing for one quote.
- */
-export function splitSearchPath(setting: string): string[] {
-  const names: string[] = [];
-  const pattern = /\s*(?:"((?:[^"]|"")*)"|([^,\s]+))\s*(?:,|$)/gy;
-  for (let match = pattern.exec(setting); match && match[0] !== ""; match = pattern.exec(setting)) {
-    names.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : (match[2] ?? "").toLowerCase());
-  }
-  return names;
-}
 
 /**
  * Where unqualified names go. The plan, and the verification of what it says is created,
@@ -44,7 +32,7 @@ export const searchPath: PreflightCheck = {
       ...(row?.schemas ?? []),
       ...created.filter((object) => object.kind === "schema").map((object) => object.name),
     ]);
-    const sessionPath = splitSearchPath(setting).map((schema) => (schema === "$user" ? role : schema));
+    const sessionPath = splitIdentifierList(setting).map((schema) => (schema === "$user" ? role : schema));
     const sessionSchema = sessionPath.find((schema) => !notForCreating(schema) && willExist.has(schema)) ?? null;
     // Where the analysis puts them (NameResolver skips $user and pg_catalog).
     const plannedSchema = new NameResolver([...config.project.search_path]).creationSchema;

@@ -3,6 +3,7 @@ import { openEngine } from "../../db/open-engine.js";
 import { ServerError } from "../../db/server-error.js";
 import type { Target } from "../../db/target-url.js";
 import { EnvironmentError } from "../../errors/drydock-error.js";
+import { splitIdentifierList } from "../../util/identifier-list.js";
 import { quoteIdent, quoteLiteral } from "../../util/quote-ident.js";
 import {
   type Environment,
@@ -234,9 +235,7 @@ async function copySettings(admin: Engine, name: string, source: SourceDatabase)
   const warnings: string[] = [];
   for (const setting of source.settings ?? []) {
     const [key = "", value = ""] = setting.split(/=(.*)/s);
-    const values = listSettings.has(key.toLowerCase())
-      ? (value.match(/"(?:[^"]|"")*"|[^,\s]+/g) ?? []).map((item) => item.replace(/^"(.*)"$/s, "$1").replace(/""/g, '"'))
-      : [value];
+    const values = listSettings.has(key.toLowerCase()) ? splitIdentifierList(value) : [value];
     const sql = `ALTER DATABASE ${quoteIdent(name)} SET ${quoteIdent(key)} TO ${values.map(quoteLiteral).join(", ") || "''"}`;
     await admin.exec(sql).catch((error: unknown) => {
       warnings.push(`the database setting ${key} was not copied: ${error instanceof Error ? error.message : String(error)}`);
