@@ -6,7 +6,8 @@
 //        [--url postgres://postgres@127.0.0.1:5432/postgres] [--tools drydock,psql-single-tx]
 //        [--timeout 600]
 //
-// Needs `cd bench && npm install` (peers) and, for drydock, `npm run build` at the repository root.
+// Needs `cd bench && npm install` (peers) and, for drydock, `npm run build` at the repository root
+// (drydock runs from dist/bundle/main.js, the `drydock` of package.json).
 // Each apply is timed as the wall time of a child process (spawn to exit). Before it the script
 // creates bench_<tool>_<run> and runs CHECKPOINT; after it, it asserts exit code 0 and that the
 // database holds every generated table, the expected total row count and the last migration's
@@ -14,18 +15,17 @@
 // Markdown table and to bench/.work/apply-results.json.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { atLeast, integer, namesOf, parseCommandLine, text } from "./command-line.mjs";
-import { drydockVersion, gitHead, hostFacts, loadAverages, pkgVersion, resolveIn } from "./environment.mjs";
+import { describeDrydock, drydockBundle as drydockMain, hostFacts, loadAverages, pkgVersion, resolveIn } from "./environment.mjs";
 import { generateProject, writeProject } from "./generate-migrations.mjs";
 import { childEnv, databaseUrl, defaultDatabaseUrl, interruptible, log, median, redactUrl, rotate, tail, timedSpawn } from "./lib.mjs";
 import { fmtMs, fmtRatio, recordRun, sampleStats, toolTable, writeResults } from "./results.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-const repoDir = resolve(benchDir, "..");
 const workDir = join(benchDir, ".work");
 
 const LOWER_BOUND = "psql-single-tx";
@@ -79,7 +79,7 @@ log(
 // ---- tools ------------------------------------------------------------------------------------
 
 const node = process.execPath;
-const drydockMain = join(repoDir, "dist", "cli", "main.js");
+// The bundle that `npx drydock` runs (package.json bin), as in the other benchmarks.
 const drydockMissing = () => (existsSync(drydockMain) ? null : `${drydockMain} not found (run npm run build at the repository root)`);
 const dbmateBin = resolveIn(`@dbmate/${process.platform}-${process.arch}/bin/dbmate${process.platform === "win32" ? ".exe" : ""}`);
 const nodePgMigrateBin = (() => {
@@ -95,19 +95,15 @@ const TOOL_DEFS = {
     version: () => spawnSync("psql", ["--version"], { encoding: "utf8" }).stdout?.trim() || null,
   },
   drydock: {
-    describe: "node dist/cli/main.js apply --url URL --dir .work/project --quiet",
+    describe: "node dist/bundle/main.js apply --url URL --dir .work/project --quiet",
     command: (url, dir = projectDir) => [node, [drydockMain, "apply", "--url", url, "--dir", dir, "--quiet"]],
     unavailable: drydockMissing,
-    version: () => {
-      // dist/ is built from the working tree: record what it was built next to.
-      const built = existsSync(drydockMain) ? statSync(drydockMain).mtime.toISOString() : "not built";
-      return `${drydockVersion()} (HEAD ${gitHead() || "?"}, dist/cli/main.js built ${built})`;
-    },
+    version: describeDrydock,
   },
   // The same apply without the verification suite after it (no before/after snapshots, no
   // checks): what drydock's safety net costs on top of applying.
   "drydock-no-verify": {
-    describe: "node dist/cli/main.js apply --url URL --dir .work/project --quiet --no-verify",
+    describe: "node dist/bundle/main.js apply --url URL --dir .work/project --quiet --no-verify",
     command: (url, dir = projectDir) => [node, [drydockMain, "apply", "--url", url, "--dir", dir, "--quiet", "--no-verify"]],
     unavailable: drydockMissing,
     version: () => "as drydock",
@@ -252,7 +248,7 @@ try {
         results.drydock.status = "unavailable";
         results.drydock.reason =
           r.code === 0
-            ? `apply exited 0 but created nothing: dist/cli/main.js does not implement apply yet (output: ${JSON.stringify(said)})`
+            ? `apply exited 0 but created nothing: dist/bundle/main.js does not implement apply yet (output: ${JSON.stringify(said)})`
             : `apply of a one-migration probe exited ${r.code ?? r.signal}: ${said}`;
       }
     } finally {
