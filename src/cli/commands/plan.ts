@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { InputError } from "../../errors/drydock-error.js";
 import { ExitCode } from "../../errors/exit-code.js";
+import type { PlanFinding } from "../../model/plan.js";
 import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
 import type { CliIo } from "../io.js";
 
@@ -19,18 +20,27 @@ export function registerPlan(program: Command, io: CliIo, run: CommandRunner): v
           throw new InputError(`unknown plan format "${options.format}"`, { hint: `Use one of: ${formats.join(", ")}.` });
         }
         const { loadProject } = await import("../../api/load-project.js");
-        const { plan } = await import("../../api/plan.js");
-        const { renderPlanDot, renderPlanMermaid } = await import("../../report/render-plan-graph.js");
-        const { renderPlanText } = await import("../../report/render-plan-text.js");
+        const { plan, planJson } = await import("../../api/plan.js");
         const project = await loadProject(projectOptions(flags, io));
-        const result = await plan(project, { ...targetOptions(flags), ...(options.all ? { all: true } : {}), cache: options.cache });
+        const planOptions = { ...targetOptions(flags), ...(options.all ? { all: true } : {}), cache: options.cache };
         const format = flags.json ? "json" : options.format;
-        if (format === "json") io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        else if (format === "mermaid") io.stdout.write(`${renderPlanMermaid(result)}\n`);
-        else if (format === "dot") io.stdout.write(`${renderPlanDot(result)}\n`);
-        else output.human(renderPlanText(result, result.target ? `against ${result.target.url_redacted}` : "from empty (no target)"));
-        const hasCycle = result.findings.some((finding) => finding.kind === "dependency-cycle");
-        const hasError = result.findings.some((finding) => finding.severity === "error");
+        let findings: PlanFinding[];
+        if (format === "json") {
+          // As text: a plan served from the cache is printed as stored, without parsing it.
+          const printed = await planJson(project, planOptions);
+          io.stdout.write(`${printed.text}\n`);
+          findings = printed.findings;
+        } else {
+          const { renderPlanDot, renderPlanMermaid } = await import("../../report/render-plan-graph.js");
+          const { renderPlanText } = await import("../../report/render-plan-text.js");
+          const result = await plan(project, planOptions);
+          if (format === "mermaid") io.stdout.write(`${renderPlanMermaid(result)}\n`);
+          else if (format === "dot") io.stdout.write(`${renderPlanDot(result)}\n`);
+          else output.human(renderPlanText(result, result.target ? `against ${result.target.url_redacted}` : "from empty (no target)"));
+          findings = result.findings;
+        }
+        const hasCycle = findings.some((finding) => finding.kind === "dependency-cycle");
+        const hasError = findings.some((finding) => finding.severity === "error");
         output.exitWith(hasCycle ? ExitCode.BadInput : hasError ? ExitCode.No : ExitCode.Ok);
       }),
     );
