@@ -2,6 +2,7 @@ import { setFlagsFromString } from "node:v8";
 import type { ParseResult } from "libpg-query";
 import { LineIndex } from "../util/line-index.js";
 import { checkPlpgsqlBodies } from "./check-plpgsql-bodies.js";
+import type { ParseAhead } from "./parse-ahead.js";
 import { SqlSyntaxError } from "./sql-syntax-error.js";
 
 /** One statement of a script, with where it stands in the file. */
@@ -77,20 +78,25 @@ const metaCommandLine = /^[ \t]*(\\[a-zA-Z!?]+)/m;
  * `SqlSyntaxError` at its file:line:column. `\set ON_ERROR_STOP` lines are ignored: drydock
  * always stops at the first error.
  */
-export async function parseSql(file: string, text: string): Promise<ParsedScript> {
+export async function parseSql(file: string, text: string, ahead?: ParseAhead | null): Promise<ParsedScript> {
   await loadParser();
-  return parseSqlLoaded(file, text);
+  return parseSqlLoaded(file, text, ahead);
 }
 
-/** `parseSql` once `loadParser()` has resolved: synchronous. */
-export function parseSqlLoaded(file: string, text: string): ParsedScript {
+/** The text the parser is given for a script: without its `\set ON_ERROR_STOP` lines. */
+export function parserInputOf(text: string): string {
   // The pattern is slow over a whole file; a file without a backslash cannot match it.
-  const sql = text.includes("\\") ? text.replace(onErrorStopLine, "") : text;
+  return text.includes("\\") ? text.replace(onErrorStopLine, "") : text;
+}
+
+/** `parseSql` once `loadParser()` has resolved: synchronous. `ahead` may hold the parse already. */
+export function parseSqlLoaded(file: string, text: string, ahead?: ParseAhead | null): ParsedScript {
+  const sql = parserInputOf(text);
   const lines = new LineIndex(sql);
   if (sql.trim() === "") return { file, statements: [], lines }; // the parser refuses an empty string
   let tree: ParseResult;
   try {
-    tree = loadedParser().parseSync(sql);
+    tree = ahead?.take(sql) ?? loadedParser().parseSync(sql);
   } catch (error) {
     throw syntaxErrorOf(error, file, lines);
   }

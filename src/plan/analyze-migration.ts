@@ -1,6 +1,7 @@
 import { type AnalyzedStatement, analyzeStatement } from "../analyze/analyze-statement.js";
 import { NameResolver } from "../analyze/name-resolver.js";
 import type { Migration } from "../model/migration.js";
+import type { ParseAhead } from "../parse/parse-ahead.js";
 import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
 import { type AnalysisSettings, analysisKey } from "./analysis-key.js";
 import { type Directives, readDirectives } from "./directives.js";
@@ -24,18 +25,19 @@ export interface AnalysisStore {
 /**
  * Parses and analyses one migration's up script. Throws its syntax error (file:line:column).
  * When it parses, `onParsed` gets the script, so a later stage (lint) need not parse it again;
- * a cached analysis has no script.
+ * a cached analysis has no script. `ahead` may have parsed it already (`ParseAhead`).
  */
 export async function analyzeMigration(
   migration: Migration,
   settings: AnalysisSettings,
   store?: AnalysisStore,
   onParsed?: (script: ParsedScript) => void,
+  ahead?: ParseAhead | null,
 ): Promise<MigrationAnalysis> {
   const key = store ? analysisKey(migration, settings) : "";
   const cached = store?.get(key);
   if (cached) return cached;
-  const script = await parseSql(migration.up.file, migration.up.sql);
+  const script = await parseSql(migration.up.file, migration.up.sql, ahead);
   onParsed?.(script);
   const resolver = new NameResolver([...settings.searchPath]);
   const statements = script.statements.map((statement) => analyzeStatement(statement, resolver, { serverMajor: settings.serverMajor }));

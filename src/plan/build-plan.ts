@@ -5,8 +5,10 @@ import type { LockMode, ObjectRef, RelationLock } from "../model/analysis.js";
 import { lockModes } from "../model/analysis.js";
 import type { Migration } from "../model/migration.js";
 import type { Plan, PlanFinding, PlannedMigration } from "../model/plan.js";
-import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
+import { ParseAhead } from "../parse/parse-ahead.js";
+import { type ParsedScript, parserInputOf, parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
+import { type AnalysisSettings, analysisKey } from "./analysis-key.js";
 import { type AnalysisStore, analyzeMigration, type MigrationAnalysis } from "./analyze-migration.js";
 import { dependencyGroups, findCycles } from "./dependency-groups.js";
 import { type KnownObject, keyOf, type ObjectOrigin, ObjectRegistry } from "./object-registry.js";
@@ -32,6 +34,11 @@ export interface BuildPlanInput {
   serverMajor?: number;
   /** Analyses kept between runs (`.drydock/cache/`); none: analyse every migration. */
   store?: AnalysisStore;
+  /**
+   * From how many characters of SQL to parse a second thread parses ahead of the analysis
+   * (`ParseAhead`); default its measured break-even, `Infinity` never.
+   */
+  parseAheadFrom?: number;
   /**
    * Called for each migration in order as soon as it is analysed, with its script when it was
    * parsed (not for a cached analysis), so a later stage (lint) can use both while they are fresh.
@@ -83,19 +90,16 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const settings = { searchPath: input.searchPath, ...(input.serverMajor !== undefined ? { serverMajor: input.serverMajor } : {}) };
   const analyses = new Map<string, MigrationAnalysis>();
   const firstCreator = new Map<string, { version: string; index: number; line: number }>();
-  for (const [index, migration] of input.migrations.entries()) {
-    let script: ParsedScript | undefined;
-    const analysis = await analyzeMigration(migration, settings, input.store, (parsed) => {
-      script = parsed;
-    });
-    analyses.set(migration.version, analysis);
-    await input.onAnalyzed?.(migration, analysis, script);
-    for (const facts of analysis.statements) {
-      for (const created of facts.creates) {
-        const key = keyOf(stripSignature(created));
-        if (!firstCreator.has(key)) firstCreator.set(key, { version: migration.version, index, line: facts.line });
-      }
-    }
+  const ahead = ParseAhead.start(
+    input.migrations
+      .filter((migration) => !input.store?.get(analysisKey(migration, settings)))
+      .map((migration) => parserInputOf(migration.up.sql)),
+    input.parseAheadFrom,
+  );
+  try {
+    await analyzeAll(input, settings, ahead, analyses, firstCreator);
+  } finally {
+    ahead?.close();
   }
 
   const findings: PlanFinding[] = [];
@@ -337,4 +341,34 @@ export function planHash(pending: readonly Migration[], targetFingerprint: strin
   return sha256(
     JSON.stringify({ migrations: pending.map((migration) => [migration.version, migration.checksum]), target: targetFingerprint }),
   );
+}
+
+/** First pass: analyses each migration and notes which migration first creates each object. */
+async function analyzeAll(
+  input: BuildPlanInput,
+  settings: AnalysisSettings,
+  ahead: ParseAhead | null,
+  analyses: Map<string, MigrationAnalysis>,
+  firstCreator: Map<string, { version: string; index: number; line: number }>,
+): Promise<void> {
+  for (const [index, migration] of input.migrations.entries()) {
+    let script: ParsedScript | undefined;
+    const analysis = await analyzeMigration(
+      migration,
+      settings,
+      input.store,
+      (parsed) => {
+        script = parsed;
+      },
+      ahead,
+    );
+    analyses.set(migration.version, analysis);
+    await input.onAnalyzed?.(migration, analysis, script);
+    for (const facts of analysis.statements) {
+      for (const created of facts.creates) {
+        const key = keyOf(stripSignature(created));
+        if (!firstCreator.has(key)) firstCreator.set(key, { version: migration.version, index, line: facts.line });
+      }
+    }
+  }
 }

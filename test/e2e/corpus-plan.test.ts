@@ -28,6 +28,11 @@ describe.skipIf(!hasCorpus)("plan on the real corpus sets", () => {
     if (set.up.length > 1) expect(plan.migrations.some((migration) => migration.requires.length > 0)).toBe(true);
   });
 
+  it.each(["langfuse", "tastybytes-graphile"])("%s plans the same with its scripts parsed ahead on a second thread", async (name) => {
+    const set = readCorpusSet(name);
+    expect(await planCorpusSet(set, { parseAheadFrom: 0 })).toEqual(await planCorpusSet(set, { parseAheadFrom: Number.POSITIVE_INFINITY }));
+  });
+
   it.each([
     ["onlook", "table auth.users"],
     ["tastybytes-graphile", "type app_public.citext"],

@@ -14,7 +14,7 @@ export const corpusSearchPaths: Record<string, string[]> = {
 };
 
 /** Plans a whole corpus set from empty, with its documented prelude and variables. */
-export async function planCorpusSet(set: CorpusSet): Promise<Plan> {
+export async function planCorpusSet(set: CorpusSet, options: { parseAheadFrom?: number } = {}): Promise<Plan> {
   const migrationsDir = join(set.dir, "migrations");
   const { migrations, format } = await discoverMigrations({ projectRoot: set.dir, migrationsDir, variables: set.psql_vars });
   const preludes = await Promise.all(set.prelude.map(async (file) => ({ file, sql: await readFile(join(set.dir, file), "utf8") })));
@@ -24,5 +24,6 @@ export async function planCorpusSet(set: CorpusSet): Promise<Plan> {
     preludes,
     searchPath: corpusSearchPaths[set.name] ?? ["public"],
     ...(format === "sqitch" ? { declaredRequires: await readSqitchRequires(migrationsDir, set.dir) } : {}),
+    ...options,
   });
 }
