@@ -18,7 +18,7 @@ export { type InitResult, initProject } from "./api/init-project.js";
 export { type LintOptions, type LintResult, lint } from "./api/lint.js";
 export { type LoadProjectOptions, loadProject } from "./api/load-project.js";
 export { type NewMigrationResult, newMigration } from "./api/new-migration.js";
-export { type PlanOptions, type PlanResult, plan } from "./api/plan.js";
+export { type PlanJson, type PlanOptions, type PlanResult, plan, planJson } from "./api/plan.js";
 export { type RehearseEvent, type RehearseOptions, type RehearseResult, rehearse } from "./api/rehearse.js";
 export { renderReport } from "./api/report.js";
 export { type RollbackOptions, type RollbackResult, rollback } from "./api/rollback.js";

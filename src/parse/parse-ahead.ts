@@ -39,6 +39,9 @@ parser.loadModule().then(() => {
 });
 `;
 
+/** Characters of SQL to parse from which a second thread pays (`ParseAhead.start`). */
+export const parseAheadMinimum = 500_000;
+
 /** What `take` sleeps on between looks at the port (nothing ever wakes it: a timed pause). */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -72,7 +75,7 @@ export class ParseAhead {
    * own copy of the parser cost more than they save: measured break-even about 400,000
    * characters (1,000 of the benchmark's migrations), bench/RESULTS.md.
    */
-  static start(scripts: readonly string[], minimumLength = 500_000): ParseAhead | null {
+  static start(scripts: readonly string[], minimumLength = parseAheadMinimum): ParseAhead | null {
     const unique = [...new Set(scripts)];
     if (unique.reduce((length, script) => length + script.length, 0) < minimumLength) return null;
     try {

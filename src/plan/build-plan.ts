@@ -5,7 +5,7 @@ import type { LockMode, ObjectRef, RelationLock } from "../model/analysis.js";
 import { lockModes } from "../model/analysis.js";
 import type { Migration } from "../model/migration.js";
 import type { Plan, PlanFinding, PlannedMigration } from "../model/plan.js";
-import { ParseAhead } from "../parse/parse-ahead.js";
+import { ParseAhead, parseAheadMinimum } from "../parse/parse-ahead.js";
 import { type ParsedScript, parserInputOf, parseSql } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
 import { type AnalysisSettings, analysisKey } from "./analysis-key.js";
@@ -90,12 +90,17 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const settings = { searchPath: input.searchPath, ...(input.serverMajor !== undefined ? { serverMajor: input.serverMajor } : {}) };
   const analyses = new Map<string, MigrationAnalysis>();
   const firstCreator = new Map<string, { version: string; index: number; line: number }>();
-  const ahead = ParseAhead.start(
-    input.migrations
-      .filter((migration) => !input.store?.get(analysisKey(migration, settings)))
-      .map((migration) => parserInputOf(migration.up.sql)),
-    input.parseAheadFrom,
-  );
+  // Which scripts need parsing is asked of the cache only when there could be enough of them.
+  const parseAheadFrom = input.parseAheadFrom ?? parseAheadMinimum;
+  const ahead =
+    input.migrations.reduce((length, migration) => length + migration.up.sql.length, 0) < parseAheadFrom
+      ? null
+      : ParseAhead.start(
+          input.migrations
+            .filter((migration) => !input.store?.get(analysisKey(migration, settings)))
+            .map((migration) => parserInputOf(migration.up.sql)),
+          parseAheadFrom,
+        );
   try {
     await analyzeAll(input, settings, ahead, analyses, firstCreator);
   } finally {
