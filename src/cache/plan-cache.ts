@@ -62,14 +62,9 @@ export class PlanCache {
   }
 
   /** `getByStamps` without parsing the plan: its JSON text and its findings. */
-  textByStamps(stamps: string): { text: string; findings: PlanFinding[]; lintFindings?: LintFinding[] } | undefined {
+  textByStamps(stamps: string): { text: string; findings: PlanFinding[] } | undefined {
     const stored = this.read();
-    if (stored?.header.stamps !== stamps) return undefined;
-    return {
-      text: stored.text,
-      findings: stored.header.findings,
-      ...(stored.header.lintFindings ? { lintFindings: stored.header.lintFindings } : {}),
-    };
+    return stored?.header.stamps === stamps ? { text: stored.text, findings: stored.header.findings } : undefined;
   }
 
   /**
