@@ -59,8 +59,8 @@ export class RuleRun {
   private readonly active: readonly Rule[];
   private readonly knownIds: ReadonlySet<string>;
   private readonly allowsByFile = new Map<string, Map<string, string>>();
-  /** Each linted file's text, split into lines only once a finding needs its source line. */
-  private readonly sources = new Map<string, string | string[]>();
+  /** Each linted file's text, for the source lines of its findings. */
+  private readonly sources = new Map<string, string>();
 
   constructor(private readonly settings: RuleRunSettings) {
     this.active = settings.rules.filter((rule) => settings.overrides?.[rule.id] !== "off");
@@ -136,14 +136,6 @@ export class RuleRun {
     );
   }
 
-  private linesOf(file: string): readonly string[] {
-    const source = this.sources.get(file) ?? [];
-    if (typeof source !== "string") return source;
-    const lines = source.split("\n");
-    this.sources.set(file, lines);
-    return lines;
-  }
-
   private emit(rule: Rule, file: string, line: number, column: number, report: RuleReport): void {
     const reason = this.allowsByFile.get(file)?.get(rule.id);
     const at = report.line ?? line;
@@ -159,7 +151,7 @@ export class RuleRun {
       alternative: report.alternative ?? rule.alternative,
       suppressed: reason !== undefined,
       ...(reason !== undefined ? { suppression_reason: reason } : {}),
-      source_line: this.linesOf(file)[at - 1] ?? "",
+      source_line: lineOf(this.sources.get(file) ?? "", at),
     });
   }
 }
@@ -206,4 +198,20 @@ function allowsOf(
     allowed.set(allow.rule, allow.reason.trim());
   }
   return allowed;
+}
+
+/**
+ * Line `line` (1-based) of `text`, or "" past its end. Found by scanning rather than by splitting
+ * the file: a finding needs one line, and most files of a large project have a finding or two.
+ */
+function lineOf(text: string, line: number): string {
+  if (line < 1) return "";
+  let start = 0;
+  for (let current = 1; current < line; current++) {
+    const end = text.indexOf("\n", start);
+    if (end < 0) return "";
+    start = end + 1;
+  }
+  const end = text.indexOf("\n", start);
+  return text.slice(start, end < 0 ? text.length : end);
 }

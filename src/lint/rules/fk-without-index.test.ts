@@ -15,6 +15,8 @@ describe("fk-without-index", () => {
         line: 2,
         column: 3,
         message: "foreign key on public.projects (org_id) has no index leading with that column",
+        // The file's last line, which has no line break after it.
+        source_line: "  ALTER TABLE projects ADD CONSTRAINT projects_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id);",
       },
     ]);
   });
@@ -23,6 +25,10 @@ describe("fk-without-index", () => {
     ["an inline REFERENCES in CREATE TABLE", "CREATE TABLE members (id int PRIMARY KEY, org_id int REFERENCES orgs);"],
     ["an index whose leading column is another", "CREATE TABLE t (a int, b int REFERENCES orgs);\nCREATE INDEX t_a_b ON t (a, b);"],
     ["an index on an expression of the column", "CREATE TABLE t (b int REFERENCES orgs);\nCREATE INDEX t_b ON t ((b + 0));"],
+    [
+      "an index on the same column of another table",
+      "CREATE TABLE t (b int REFERENCES orgs);\nCREATE TABLE u (b int);\nCREATE INDEX u_b ON u (b);",
+    ],
     [
       "a composite key whose index covers only one column",
       "CREATE TABLE t (a int, b int, FOREIGN KEY (a, b) REFERENCES pairs (x, y));\nCREATE INDEX ON t (a);",

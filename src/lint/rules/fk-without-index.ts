@@ -18,8 +18,9 @@ export const fkWithoutIndex = defineRule({
   alternative:
     "CREATE INDEX CONCURRENTLY on the referencing columns (in the key's order) in a -- drydock:no-transaction migration, or start an existing index with them.",
   finish({ project, reportAt }) {
+    const hasIndexLeadingWith = project.indexLeadingWith();
     for (const key of project.foreignKeys) {
-      if (key.columns.length === 0 || project.hasIndexLeadingWith(key.table, key.columns)) continue;
+      if (key.columns.length === 0 || hasIndexLeadingWith(key.table, key.columns)) continue;
       const columns = key.columns.join(", ");
       reportAt(key.file, key.line, key.column, {
         message: `foreign key on ${key.table} (${columns}) has no index leading with ${key.columns.length === 1 ? "that column" : "those columns"}`,
