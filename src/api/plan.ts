@@ -164,8 +164,8 @@ async function makePlan(project: Project, options: PlanOptions, asText: boolean)
   });
   const built = await buildPlan({
     ...planInput,
-    onAnalyzed: (migration, analysis, script) =>
-      ruleRun.add(migration, { script: script ?? options.parsedScripts?.get(migration.version), analysis }),
+    onAnalyzed: (migration, analysis, script) => ruleRun.add(migration, { script, analysis }),
+    ...(options.parsedScripts ? { knownScripts: options.parsedScripts } : {}),
     ...(cache ? { store: cache } : {}),
   });
   const findings = ruleRun.finish();

@@ -5,6 +5,8 @@ import { expect, it } from "vitest";
 import { useTempProjects } from "../../test/support/temp-project.js";
 import { loadProject } from "../api/load-project.js";
 import { plan } from "../api/plan.js";
+import type { ParsedScript } from "../parse/parse-sql.js";
+import type { MigrationAnalysis } from "../plan/analyze-migration.js";
 import { toolVersion } from "../version.js";
 import { AnalysisCache } from "./analysis-cache.js";
 
@@ -41,6 +43,52 @@ it("serves unchanged migrations from the cache, re-analyses edited ones, and giv
   const edited = await plan(await loadProject({ dir, environment: {} }));
   expect(edited.migrations[1]?.inventory.index).toBe(1); // the edit misses the plan cache
   expect(await plan(loaded, { cache: false })).toEqual(edited);
+});
+
+it.each([
+  ["on this thread", Number.POSITIVE_INFINITY],
+  ["on the parse-ahead thread", 0],
+])("gives lint the scripts of migrations whose analyses are cached, parsed %s", async (_, parseAheadFrom) => {
+  const sql = [
+    "CREATE TABLE a (id int PRIMARY KEY);\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;\n",
+    "CREATE TABLE b (a_id int REFERENCES a (id));\n",
+  ];
+  const migrations = sql.map((text, index) => ({
+    version: String(index + 1),
+    name: "",
+    kind: "versioned" as const,
+    format: "plain" as const,
+    up: { file: `migrations/${index + 1}.sql`, sql: text, formatAllowsTransaction: true },
+    down: null,
+    checksum: String(index),
+  }));
+  const entries = new Map<string, MigrationAnalysis>();
+  const store = {
+    get: (key: string) => entries.get(key),
+    set: (key: string, analysis: MigrationAnalysis) => void entries.set(key, analysis),
+  };
+  const { buildPlan } = await import("../plan/build-plan.js");
+  const seen = async (known: "fresh" | "cached") => {
+    const scripts: ParsedScript[] = [];
+    const plan = await buildPlan({
+      migrations,
+      pending: null,
+      searchPath: ["public"],
+      store,
+      parseAheadFrom,
+      onAnalyzed: async (_migration, _analysis, script) => void scripts.push(script),
+    });
+    expect(entries.size, known).toBe(2);
+    return { plan, scripts };
+  };
+  const fresh = await seen("fresh");
+  const cached = await seen("cached");
+  expect(cached.plan).toEqual(fresh.plan);
+  // The same statements, less the PL/pgSQL trees: a cached script's bodies were checked when it was analysed.
+  expect(cached.scripts).toEqual(
+    fresh.scripts.map((script) => ({ ...script, statements: script.statements.map(({ plpgsqlTree: _, ...statement }) => statement) })),
+  );
+  expect(fresh.scripts[0]?.statements[1]?.plpgsqlTree).toBeDefined();
 });
 
 it("starts a new file for a new tool version and removes the old one", async () => {

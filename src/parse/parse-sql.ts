@@ -89,8 +89,17 @@ export function parserInputOf(text: string): string {
   return text.includes("\\") ? text.replace(onErrorStopLine, "") : text;
 }
 
-/** `parseSql` once `loadParser()` has resolved: synchronous. `ahead` may hold the parse already. */
-export function parseSqlLoaded(file: string, text: string, ahead?: ParseAhead | null): ParsedScript {
+/**
+ * `parseSql` once `loadParser()` has resolved: synchronous. `ahead` may hold the parse already.
+ * `checkBodies: false` skips the PL/pgSQL check (`checkPlpgsqlBodies`), for a script whose
+ * bodies were checked before (its analysis is cached): its statements then have no `plpgsqlTree`.
+ */
+export function parseSqlLoaded(
+  file: string,
+  text: string,
+  ahead?: ParseAhead | null,
+  { checkBodies = true }: { checkBodies?: boolean } = {},
+): ParsedScript {
   const sql = parserInputOf(text);
   const lines = new LineIndex(sql);
   if (sql.trim() === "") return { file, statements: [], lines }; // the parser refuses an empty string
@@ -116,7 +125,7 @@ export function parseSqlLoaded(file: string, text: string, ahead?: ParseAhead | 
       node: (raw.stmt ?? {}) as Record<string, unknown>,
     };
   });
-  checkPlpgsqlBodies(file, statements, lines);
+  if (checkBodies) checkPlpgsqlBodies(file, statements, lines);
   return { file, statements, lines };
 }
 

@@ -6,7 +6,7 @@ import { lockModes } from "../model/analysis.js";
 import type { Migration } from "../model/migration.js";
 import type { Plan, PlanFinding, PlannedMigration } from "../model/plan.js";
 import { ParseAhead, parseAheadMinimum } from "../parse/parse-ahead.js";
-import { type ParsedScript, parserInputOf, parseSql } from "../parse/parse-sql.js";
+import { loadParser, type ParsedScript, parserInputOf, parseSql, parseSqlLoaded } from "../parse/parse-sql.js";
 import { sha256 } from "../util/hash.js";
 import { type AnalysisSettings, analysisKey } from "./analysis-key.js";
 import { type AnalysisStore, analyzeMigration, type MigrationAnalysis } from "./analyze-migration.js";
@@ -40,10 +40,13 @@ export interface BuildPlanInput {
    */
   parseAheadFrom?: number;
   /**
-   * Called for each migration in order as soon as it is analysed, with its script when it was
-   * parsed (not for a cached analysis), so a later stage (lint) can use both while they are fresh.
+   * Called for each migration in order as soon as it is analysed, with its script, so a later
+   * stage (lint) can use both while they are fresh. A migration whose analysis is cached is
+   * parsed for it too (on the second thread with the others, when there are many).
    */
-  onAnalyzed?: (migration: Migration, analysis: MigrationAnalysis, script: ParsedScript | undefined) => Promise<void>;
+  onAnalyzed?: (migration: Migration, analysis: MigrationAnalysis, script: ParsedScript) => Promise<void>;
+  /** Scripts the caller parsed already (a rehearsal parses every migration first), by version. */
+  knownScripts?: ReadonlyMap<string, ParsedScript>;
 }
 
 /** Kinds whose absence PostgreSQL reports when the statement runs; the others are matched by derived names, so only soft. */
@@ -97,7 +100,10 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
       ? null
       : ParseAhead.start(
           input.migrations
-            .filter((migration) => !input.store?.get(analysisKey(migration, settings)))
+            .filter((migration) =>
+              // With lint (onAnalyzed), a script whose analysis is cached is parsed all the same.
+              input.onAnalyzed ? !input.knownScripts?.has(migration.version) : !input.store?.get(analysisKey(migration, settings)),
+            )
             .map((migration) => parserInputOf(migration.up.sql)),
           parseAheadFrom,
         );
@@ -356,6 +362,7 @@ async function analyzeAll(
   analyses: Map<string, MigrationAnalysis>,
   firstCreator: Map<string, { version: string; index: number; line: number }>,
 ): Promise<void> {
+  if (input.onAnalyzed) await loadParser(); // lint parses even the migrations whose analyses are cached
   for (const [index, migration] of input.migrations.entries()) {
     let script: ParsedScript | undefined;
     const analysis = await analyzeMigration(
@@ -368,7 +375,13 @@ async function analyzeAll(
       ahead,
     );
     analyses.set(migration.version, analysis);
-    await input.onAnalyzed?.(migration, analysis, script);
+    if (input.onAnalyzed) {
+      // A cached analysis comes without its script. Its PL/pgSQL bodies passed the check when it
+      // was analysed (the cache key covers the SQL and drydock's version): not checked again.
+      script ??=
+        input.knownScripts?.get(migration.version) ?? parseSqlLoaded(migration.up.file, migration.up.sql, ahead, { checkBodies: false });
+      await input.onAnalyzed(migration, analysis, script);
+    }
     for (const facts of analysis.statements) {
       for (const created of facts.creates) {
         const key = keyOf(stripSignature(created));
