@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Plan benchmark: `drydock plan` of N generated migrations, cold (no analysis cache) and warm
-// (cache of the previous run kept), against squawk linting the same files, several runs, tools
-// interleaved per run.
+// Plan benchmark: `drydock plan` of N generated migrations, cold (no analysis cache), warm
+// (cache of the previous run kept) and after editing one migration, against squawk linting the
+// same files, several runs, tools interleaved per run.
 //
 //   node bench/plan-benchmark.mjs [--counts 300,3000] [--runs 7] [--warmup 1] [--seed 1] [--timeout 600]
 //
@@ -14,7 +14,7 @@
 // Markdown tables and to bench/.work/plan-results.json.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { atLeast, exitWithUsage, integer, integers, parseCommandLine } from "./command-line.mjs";
@@ -29,7 +29,7 @@ const outputDir = join(workDir, "plan-output");
 
 const REFERENCE = "squawk";
 const SECOND_REFERENCE = "squawk-npm";
-const TOOLS = ["squawk", "squawk-npm", "drydock-cold", "drydock-warm"];
+const TOOLS = ["squawk", "squawk-npm", "drydock-cold", "drydock-warm", "drydock-edit"];
 const GOALS = { count: 3000, "drydock-cold": 2, "drydock-warm": 0.5 };
 
 const USAGE = "usage: node bench/plan-benchmark.mjs [--counts 300,3000] [--runs 7] [--warmup 1] [--seed 1] [--timeout 600]";
@@ -147,7 +147,29 @@ const TOOL_DEFS = {
     unavailable: drydockMissing,
     check: checkDrydock,
   },
+  "drydock-edit": {
+    describe:
+      "a plan of the project as generated (untimed), then a comment appended to the middle migration (untimed); node dist/bundle/main.js plan --dir <dir> --format json; the file restored",
+    before: (w) => {
+      restoreEdited(w);
+      spawnSync(node, drydockArgs(w), { cwd: w.dir, env: childEnv(), stdio: "ignore" });
+      appendFileSync(editedFile(w), "-- edited by the plan benchmark\n");
+    },
+    after: restoreEdited,
+    command: (w) => [node, drydockArgs(w)],
+    unavailable: drydockMissing,
+    check: checkDrydock,
+  },
 };
+
+/** The migration drydock-edit changes: the middle one, so that half the project comes after it. */
+const editedFile = (w) => join(w.dir, w.files[Math.floor(w.files.length / 2)]);
+function restoreEdited(w) {
+  const file = editedFile(w);
+  const text = readFileSync(file, "utf8");
+  const marker = text.indexOf("-- edited by the plan benchmark\n");
+  if (marker >= 0) writeFileSync(file, text.slice(0, marker));
+}
 
 function toolVersions() {
   const squawk = squawkBin ? spawnSync(squawkBin, ["--version"], { encoding: "utf8" }).stdout?.trim() : null;
@@ -204,6 +226,7 @@ for (const count of opts.counts) {
       def.before?.(w);
       const [cmd, args] = def.command(w);
       const r = await timed(cmd, args, w.dir, join(outputDir, `${tool}-${count}.out`));
+      def.after?.(w);
       if (interruption.interrupted) break;
       const problems = r.spawnError ? [`could not start: ${r.spawnError}`] : def.check(r, w);
       const booked = recordRun(results[tool], { tool, run, ms: r.ms, problems, warmup: opts.warmup, runs: opts.runs, prefix: `${count} ` });
