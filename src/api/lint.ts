@@ -4,7 +4,7 @@ import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { rlsSchemasOf } from "../config/schema.js";
 import { readServerVersion } from "../db/engine.js";
 import { openEngine } from "../db/open-engine.js";
-import { discoverMigrations, discoverProjectMigrations } from "../discover/discover-migrations.js";
+import { discoverMigrations } from "../discover/discover-migrations.js";
 import { readMigrationFile } from "../discover/read-migration-file.js";
 import { InputError } from "../errors/drydock-error.js";
 import { findRule, rules } from "../lint/registry.js";
@@ -12,6 +12,7 @@ import { runRules } from "../lint/run-rules.js";
 import type { LintFinding } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
+import { plan } from "./plan.js";
 
 export interface LintOptions extends TargetChoice {
   /** Files and folders to lint instead of the project's migrations (no project needed). */
@@ -28,8 +29,9 @@ export interface LintResult {
 }
 
 /**
- * Lints the project's migrations, or the given files and folders (SPEC §6). A folder is read
- * as a migrations folder (its format detected); a file as one plain SQL migration.
+ * Lints the project's migrations, or the given files and folders (SPEC §6). The project's
+ * migrations are linted by the plan, which keeps the findings in its cache. A folder given is
+ * read as a migrations folder (its format detected); a file as one plain SQL migration.
  */
 export async function lint(project: Project, options: LintOptions = {}): Promise<LintResult> {
   const overrides = project.config.lint.rules;
@@ -39,16 +41,24 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
         hint: "See docs/rules/ or run drydock lint --explain <id> for the ids.",
       });
   }
-  const migrations =
-    options.paths && options.paths.length > 0 ? await migrationsAt(options.paths) : (await discoverProjectMigrations(project)).migrations;
   const serverMajor = options.serverVersion ?? (await targetMajor(project, options)) ?? project.config.lint.server_version;
-  const rlsSchemas = rlsSchemasOf(project.config);
+  if (!options.paths || options.paths.length === 0) {
+    // The project's migrations are linted as the plan lints them, with its caches and its
+    // parsing on a second thread: unchanged files are linted from the cache.
+    const lintSettings = { ...project.config.lint, server_version: serverMajor };
+    const planned = await plan(
+      { ...project, config: { ...project.config, lint: lintSettings } },
+      { all: true, useTarget: false, lintFindings: true },
+    );
+    return { findings: planned.lint_findings ?? [], server_version: serverMajor, files: planned.migrations.length };
+  }
+  const migrations = await migrationsAt(options.paths);
   const findings = await runRules({
     migrations,
     rules,
     overrides,
     serverMajor,
-    rlsSchemas,
+    rlsSchemas: rlsSchemasOf(project.config),
     searchPath: project.config.project.search_path,
   });
   return { findings, server_version: serverMajor, files: migrations.length };
