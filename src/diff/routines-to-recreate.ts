@@ -51,7 +51,10 @@ export function splitArguments(text: string): Argument[] {
     const char = text[i];
     if (quote) {
       // A doubled quote inside a quoted part is the quote itself; the part goes on.
-      if (char === quote) quote = text[i + 1] === quote ? (i++, quote) : null;
+      if (char === quote) {
+        if (text[i + 1] === quote) i++;
+        else quote = null;
+      }
       continue;
     }
     if (char === "'" || char === '"') quote = char;
