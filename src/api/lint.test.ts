@@ -43,6 +43,13 @@ it("lints the project's migrations as the rules do over them, and the same again
   expect(edited.findings).not.toEqual(first.findings);
 });
 
+it("leaves no cache behind with cache: false (lint --no-cache), and finds the same", async () => {
+  const dir = await project(files);
+  const result = await lint(await loadProject({ dir, environment: {} }), { cache: false });
+  expect(result.findings).toEqual(await rulesOver(dir, 15));
+  expect(existsSync(join(dir, ".drydock"))).toBe(false);
+});
+
 it("lints for the server version asked for, not from a cache made for another", async () => {
   const dir = await project(files);
   const loaded = await loadProject({ dir, environment: {} });

@@ -19,6 +19,8 @@ export interface LintOptions extends TargetChoice {
   paths?: string[];
   /** PostgreSQL major version for version-aware rules; else the target's, else `lint.server_version`. */
   serverVersion?: number;
+  /** Read and write the plan's caches in `.drydock/cache/` for the project's migrations (default true). */
+  cache?: boolean;
 }
 
 /** SPEC §4 `lint --format json`. */
@@ -48,7 +50,7 @@ export async function lint(project: Project, options: LintOptions = {}): Promise
     const lintSettings = { ...project.config.lint, server_version: serverMajor };
     const planned = await plan(
       { ...project, config: { ...project.config, lint: lintSettings } },
-      { all: true, useTarget: false, lintFindings: true },
+      { all: true, useTarget: false, lintFindings: true, cache: options.cache !== false },
     );
     return { findings: planned.lint_findings ?? [], server_version: serverMajor, files: planned.migrations.length };
   }

@@ -9,6 +9,7 @@ const formats = ["text", "json", "github", "sarif"] as const;
 
 interface LintFlags {
   format: string;
+  cache: boolean;
   failOn?: string;
   serverVersion?: string;
   explain?: string;
@@ -23,6 +24,7 @@ export function registerLint(program: Command, io: CliIo, run: CommandRunner): v
     .option("--fail-on <severity>", "error | warning | info (default: lint.fail_on)")
     .option("--server-version <major>", "PostgreSQL major version to assume (default: the target's, else lint.server_version)")
     .option("--explain <rule>", "print what a rule checks, why, and the safe alternative")
+    .option("--no-cache", "lint from the files: neither read nor write .drydock/cache (a one-off run, as in CI)")
     .action((paths: string[], options: LintFlags, command: Command) =>
       run(command, async (flags, output) => {
         const { findRule, rules } = await import("../../lint/registry.js");
@@ -52,7 +54,12 @@ export function registerLint(program: Command, io: CliIo, run: CommandRunner): v
         const { loadProject } = await import("../../api/load-project.js");
         const { lint } = await import("../../api/lint.js");
         const project = await loadProject(projectOptions(flags, io));
-        const result = await lint(project, { ...targetOptions(flags), paths, ...(serverVersion !== undefined ? { serverVersion } : {}) });
+        const result = await lint(project, {
+          ...targetOptions(flags),
+          paths,
+          cache: options.cache,
+          ...(serverVersion !== undefined ? { serverVersion } : {}),
+        });
         if (format === "json") io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
         else if (format === "github")
           io.stdout.write(`${(await import("../../report/render-lint-github.js")).renderLintGithub(result.findings)}\n`);
