@@ -100,9 +100,12 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
       ? null
       : ParseAhead.start(
           input.migrations
-            .filter((migration) =>
-              // With lint (onAnalyzed), a script whose analysis is cached is parsed all the same.
-              input.onAnalyzed ? !input.knownScripts?.has(migration.version) : !input.store?.get(analysisKey(migration, settings)),
+            .filter(
+              (migration) =>
+                // What the analysis parses, and with lint (onAnalyzed) what it parses when the
+                // analysis is cached and the caller holds no script.
+                !input.store?.get(analysisKey(migration, settings)) ||
+                (input.onAnalyzed !== undefined && !input.knownScripts?.has(migration.version)),
             )
             .map((migration) => parserInputOf(migration.up.sql)),
           parseAheadFrom,
