@@ -46,9 +46,9 @@ it("serves unchanged migrations from the cache, re-analyses edited ones, and giv
 });
 
 it.each([
-  ["on this thread", Number.POSITIVE_INFINITY],
-  ["on the parse-ahead thread", 0],
-])("gives lint the scripts of migrations whose analyses are cached, parsed %s", async (_, parseAheadFrom) => {
+  ["without a second thread", Number.POSITIVE_INFINITY],
+  ["with the parse-ahead thread started", 0],
+])("gives lint the scripts of migrations whose analyses are cached, %s", async (_, parseAheadFrom) => {
   const sql = [
     "CREATE TABLE a (id int PRIMARY KEY);\nCREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;\n",
     "CREATE TABLE b (a_id int REFERENCES a (id));\n",

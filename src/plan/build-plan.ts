@@ -102,10 +102,10 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
           input.migrations
             .filter(
               (migration) =>
-                // What the analysis parses, and with lint (onAnalyzed) what it parses when the
-                // analysis is cached and the caller holds no script.
-                !input.store?.get(analysisKey(migration, settings)) ||
-                (input.onAnalyzed !== undefined && !input.knownScripts?.has(migration.version)),
+                // With lint (onAnalyzed) every script the caller does not hold, cached analysis or
+                // not; without, what the analysis parses. The cache is asked only then.
+                (input.onAnalyzed !== undefined && !input.knownScripts?.has(migration.version)) ||
+                !input.store?.get(analysisKey(migration, settings)),
             )
             .map((migration) => parserInputOf(migration.up.sql)),
           parseAheadFrom,
