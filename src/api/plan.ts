@@ -1,5 +1,6 @@
 import { AnalysisCache } from "../cache/analysis-cache.js";
 import { projectFileStamps } from "../cache/file-stamps.js";
+import { LintCheckpointCache, type StoredCheckpoint } from "../cache/lint-checkpoint-cache.js";
 import { type CachedPlan, PlanCache } from "../cache/plan-cache.js";
 import { type ProjectSqlFile, readProjectFiles } from "../config/read-project-files.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
@@ -10,6 +11,7 @@ import { openEngine } from "../db/open-engine.js";
 import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
 import { type Discovery, discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { readSqitchRequires } from "../discover/formats/sqitch.js";
+import type { RuleRun } from "../lint/run-rules.js";
 import type { ObjectRef } from "../model/analysis.js";
 import type { LintFinding } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
@@ -152,6 +154,10 @@ async function makePlan(project: Project, options: PlanOptions, asText: boolean)
     import("../lint/run-rules.js"),
   ]);
   const cache = useCache ? AnalysisCache.open(project.root, toolVersion) : undefined;
+  // Lint is resumed only when it covers every migration (no target, or --all): the developer's
+  // loop. Against a target the pending set changes with every apply, so a checkpoint would
+  // rarely serve again and would cost the apply its writing.
+  const lintCache = useCache && planInput.pending === null ? LintCheckpointCache.open(project.root, toolVersion) : undefined;
   // Each migration is linted as soon as the plan has analysed it: its syntax tree is dropped
   // right after, instead of all of them being held until the end.
   const ruleRun = new RuleRun({
@@ -162,9 +168,17 @@ async function makePlan(project: Project, options: PlanOptions, asText: boolean)
     rlsSchemas: rlsSchemasOf(project.config),
     searchPath: settings.search_path,
   });
+  // The migrations a saved lint run covered, unchanged and first in order, are not linted again.
+  const resumed = resumeLongest(ruleRun, lintCache?.read() ?? [], migrations);
+  const last = migrations[migrations.length - 1];
+  let beforeLast = resumed.covered === migrations.length - 1 ? resumed.from : undefined;
   const built = await buildPlan({
     ...planInput,
-    onAnalyzed: (migration, analysis, script) => ruleRun.add(migration, { script, analysis }),
+    onAnalyzed: (migration, analysis, script) => {
+      if (migration === last && !beforeLast && migrations.length > 1) beforeLast = LintCheckpointCache.store(ruleRun.checkpoint());
+      return ruleRun.add(migration, { script, analysis });
+    },
+    onAnalyzedFrom: resumed.covered,
     ...(options.parsedScripts ? { knownScripts: options.parsedScripts } : {}),
     ...(cache ? { store: cache } : {}),
   });
@@ -172,10 +186,27 @@ async function makePlan(project: Project, options: PlanOptions, asText: boolean)
   const withLint: Plan = { ...built, lint: summarizeLint(findings) };
   // A read-only project folder only costs speed.
   await cache?.save().catch(() => undefined);
+  if (lintCache && resumed.covered < migrations.length) {
+    const checkpoints = [...(beforeLast ? [beforeLast] : []), LintCheckpointCache.store(ruleRun.checkpoint())];
+    await lintCache.write(checkpoints).catch(() => undefined);
+  }
   const kept = { ...(stamps ? { stamps } : {}), ...(options.lintFindings ? { lintFindings: findings } : {}) };
   const text = await planCache?.set(inputKey, withLint, kept).catch(() => undefined);
   const result = { ...withLint, target, ...(options.lintFindings ? { lint_findings: findings } : {}) };
   return { result, ...(text !== undefined ? { text } : {}) };
+}
+
+/**
+ * Resumes a lint run from the saved checkpoint that covers the most of the first migrations;
+ * how many it covers (0 when none does) and which checkpoint it was.
+ */
+function resumeLongest(ruleRun: RuleRun, stored: readonly StoredCheckpoint[], migrations: readonly Migration[]) {
+  const usable = stored.filter((checkpoint) => ruleRun.covers(checkpoint, migrations));
+  for (const from of usable.sort((a, b) => b.migrations.length - a.migrations.length)) {
+    const checkpoint = LintCheckpointCache.restore(from);
+    if (checkpoint) return { covered: ruleRun.resume(checkpoint, migrations), from };
+  }
+  return { covered: 0, from: undefined };
 }
 
 /** A cached plan as `plan` returns it; null when the caller wants lint findings it does not hold. */

@@ -20,7 +20,7 @@ it("serves unchanged migrations from the cache, re-analyses edited ones, and giv
   const loaded = await loadProject({ dir, environment: {} });
   const cold = await plan(loaded);
   const cacheDir = join(dir, ".drydock", "cache");
-  expect(readdirSync(cacheDir).sort()).toEqual([`analysis-${toolVersion}.json`, `plan-${toolVersion}.json`]);
+  expect(readdirSync(cacheDir).sort()).toEqual([`analysis-${toolVersion}.json`, `lint-${toolVersion}.bin`, `plan-${toolVersion}.json`]);
   expect(await plan(loaded)).toEqual(cold);
 
   const cache = AnalysisCache.open(dir, toolVersion);

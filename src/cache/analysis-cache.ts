@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AnalysisStore, MigrationAnalysis } from "../plan/analyze-migration.js";
+import { replaceCacheFile } from "./cache-file.js";
 
 /**
  * Migration analyses kept in `.drydock/cache/analysis-<tool version>.json`, keyed by what the
@@ -50,14 +50,7 @@ export class AnalysisCache implements AnalysisStore {
   /** Writes the entries used in this run (so edited migrations do not pile up), atomically. */
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.entries.size) return;
-    const dir = join(this.file, "..");
-    await mkdir(dir, { recursive: true });
     const kept = Object.fromEntries([...this.entries].filter(([key]) => this.used.has(key)));
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(kept));
-    await rename(temporary, this.file);
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith("analysis-") && join(dir, name) !== this.file && !name.endsWith(".tmp")) rmSync(join(dir, name), { force: true });
-    }
+    await replaceCacheFile(this.file, JSON.stringify(kept));
   }
 }

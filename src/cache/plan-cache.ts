@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LintFinding } from "../model/lint.js";
 import type { Plan, PlanFinding } from "../model/plan.js";
+import { replaceCacheFile } from "./cache-file.js";
 
 /**
  * The last plan of a project, in `.drydock/cache/plan-<tool version>.json`, with the key of
@@ -90,15 +90,8 @@ export class PlanCache {
   }
 
   private async write(stored: Stored): Promise<void> {
-    await mkdir(join(this.file, ".."), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify(stored.header)}\n${stored.text}`);
+    await replaceCacheFile(this.file, `${JSON.stringify(stored.header)}\n${stored.text}`);
     this.stored = stored;
-    await rename(temporary, this.file);
-    const dir = join(this.file, "..");
-    for (const name of readdirSync(dir)) {
-      if (name.startsWith("plan-") && name.endsWith(".json") && join(dir, name) !== this.file) rmSync(join(dir, name), { force: true });
-    }
   }
 
   private cachedPlan(stored: Stored): CachedPlan | undefined {

@@ -34,15 +34,52 @@ export interface IndexState {
   partial: boolean;
 }
 
+/** The whole of a `LintProjectState` as plain data (Maps, Sets, arrays, objects): what a lint checkpoint keeps. */
+export interface LintProjectData {
+  tables: Map<string, TableState>;
+  foreignKeys: ForeignKeyState[];
+  indexes: IndexState[];
+  ruleStates: Map<string, unknown>;
+}
+
 /**
  * What the migrations linted so far created, for rules that judge the project as a whole:
- * every table with its RLS switches and policies, every foreign key, every index's columns.
- * Updated after each statement, so a statement's rules see the state before it.
+ * every table with its RLS switches and policies, every foreign key, every index's columns, and
+ * what each rule keeps for itself (`ruleState`). Updated after each statement, so a statement's
+ * rules see the state before it. It is plain data throughout, so that a lint run can be saved
+ * after its last migration and carried on from there (`data`, `fromData`).
  */
 export class LintProjectState {
-  readonly tables = new Map<string, TableState>();
-  readonly foreignKeys: ForeignKeyState[] = [];
-  readonly indexes: IndexState[] = [];
+  readonly tables: Map<string, TableState>;
+  readonly foreignKeys: ForeignKeyState[];
+  readonly indexes: IndexState[];
+  private readonly ruleStates: Map<string, unknown>;
+
+  constructor(data?: LintProjectData) {
+    this.tables = data?.tables ?? new Map();
+    this.foreignKeys = data?.foreignKeys ?? [];
+    this.indexes = data?.indexes ?? [];
+    this.ruleStates = data?.ruleStates ?? new Map();
+  }
+
+  /** The state as plain data, shared, not copied: serialise it before the run goes on. */
+  data(): LintProjectData {
+    return { tables: this.tables, foreignKeys: this.foreignKeys, indexes: this.indexes, ruleStates: this.ruleStates };
+  }
+
+  /**
+   * What one rule remembers across statements and migrations (a map of column types, say),
+   * created on first use. It must stay plain data (no functions, no syntax trees) and depend only
+   * on the statements seen: it is saved with the run and restored instead of re-linting.
+   */
+  ruleState<T>(ruleId: string, create: () => T): T {
+    let state = this.ruleStates.get(ruleId) as T | undefined;
+    if (state === undefined) {
+      state = create();
+      this.ruleStates.set(ruleId, state);
+    }
+    return state;
+  }
 
   /** Applies one analysed statement. `qualify` resolves RangeVars as the migration does. */
   update(node: AstNode, facts: AnalyzedStatement, at: SourcePosition, qualify: (relation: unknown) => string): void {

@@ -67,6 +67,12 @@ export interface Rule {
   alternative: string;
   /** Runs for every statement of every linted migration. */
   check?(context: StatementContext): void;
+  /**
+   * Runs for every statement of every migration, linted or only replayed (already applied in
+   * the target), after the checks: to remember in `project.ruleState` what later statements'
+   * checks need (a column's type, a function's volatility). Reports nothing.
+   */
+  observe?(context: StatementContext): void;
   /** Runs once at the end, over what the whole project created (e.g. RLS on every table). */
   finish?(context: FinishContext): void;
 }

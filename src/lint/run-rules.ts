@@ -3,10 +3,11 @@ import { NameResolver } from "../analyze/name-resolver.js";
 import type { LintFinding, Severity } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
 import { type ParsedScript, parseSql } from "../parse/parse-sql.js";
+import { type AnalysisSettings, analysisKey } from "../plan/analysis-key.js";
 import type { MigrationAnalysis } from "../plan/analyze-migration.js";
 import { readDirectives } from "../plan/directives.js";
 import { decideTransactionMode } from "../plan/transaction-mode.js";
-import { LintProjectState } from "./project-state.js";
+import { type LintProjectData, LintProjectState } from "./project-state.js";
 import type { MigrationContext, Rule, RuleReport } from "./rule.js";
 
 /** What a lint run needs besides the migrations. */
@@ -32,6 +33,21 @@ export interface KnownMigration {
   analysis?: Pick<MigrationAnalysis, "statements" | "directives" | "mode">;
 }
 
+/**
+ * A lint run saved after its last migration, to be carried on when migrations are added after
+ * them: the project state (rules' own included), the statement findings so far and the
+ * suppressions of each linted file. Plain data, for `v8.serialize`.
+ */
+export interface LintCheckpoint {
+  /** The run's settings: a checkpoint serves only a run with the same. */
+  settings: string;
+  /** The key of each migration it covers, in order (`RuleRun.keyOf`). */
+  migrations: string[];
+  state: LintProjectData;
+  findings: LintFinding[];
+  allows: Array<[file: string, allowed: Array<[rule: string, reason: string]>]>;
+}
+
 /** Id of the finding for a `-- drydock:allow` without a reason or naming no rule. */
 export const invalidSuppression = "invalid-suppression";
 
@@ -54,23 +70,89 @@ export async function runRules(input: RunRulesInput): Promise<LintFinding[]> {
  * anyway (the plan) lints each as it goes and lets go of its syntax tree.
  */
 export class RuleRun {
-  private readonly findings: LintFinding[] = [];
-  private readonly project = new LintProjectState();
+  /** Findings of the statements' checks (and of bad suppressions); `finish` adds the project's. */
+  private findings: LintFinding[] = [];
+  private project = new LintProjectState();
   private readonly active: readonly Rule[];
   private readonly knownIds: ReadonlySet<string>;
   private readonly allowsByFile = new Map<string, Map<string, string>>();
   /** Each linted file's text, for the source lines of its findings. */
   private readonly sources = new Map<string, string>();
+  /** The keys of the migrations a resumed checkpoint covered, then the migrations added since. */
+  private covered: string[] = [];
+  private readonly added: Migration[] = [];
+  private readonly settingsKey: string;
 
   constructor(private readonly settings: RuleRunSettings) {
     this.active = settings.rules.filter((rule) => settings.overrides?.[rule.id] !== "off");
     this.knownIds = new Set(settings.rules.map((rule) => rule.id));
+    // The rules' code is covered by the tool version, which names the cache file.
+    this.settingsKey = JSON.stringify([
+      this.active.map((rule) => rule.id),
+      settings.overrides ?? {},
+      settings.serverMajor,
+      settings.rlsSchemas,
+      settings.searchPath,
+    ]);
+  }
+
+  /**
+   * What a migration's findings and its effect on the project state depend on, besides the
+   * migrations before it and the run's settings: its file (findings name it), its SQL and what
+   * its analysis depends on (`analysisKey`), and whether this run lints it or only replays it.
+   */
+  keyOf(migration: Migration): string {
+    const settings: AnalysisSettings = { searchPath: this.settings.searchPath, serverMajor: this.settings.serverMajor };
+    return `${migration.up.file}\n${analysisKey(migration, settings)}\n${this.shouldLint(migration) ? "lint" : "replay"}`;
+  }
+
+  /**
+   * Whether a checkpoint was taken by a run with this run's settings after exactly the first
+   * migrations of `migrations` (same files, same SQL, same lint or replay), so it can be resumed.
+   */
+  covers(checkpoint: Pick<LintCheckpoint, "settings" | "migrations">, migrations: readonly Migration[]): boolean {
+    const covered = checkpoint.migrations;
+    if (checkpoint.settings !== this.settingsKey || covered.length === 0 || covered.length > migrations.length) return false;
+    return covered.every((key, index) => this.keyOf(migrations[index] as Migration) === key);
+  }
+
+  /**
+   * Carries on from a checkpoint that `covers` the first migrations: its state and findings are
+   * taken over, and the caller adds only the migrations after them. Returns how many it covers
+   * (0, and nothing taken over, when it does not or migrations were added already).
+   */
+  resume(checkpoint: LintCheckpoint, migrations: readonly Migration[]): number {
+    if (this.added.length + this.covered.length > 0 || !this.covers(checkpoint, migrations)) return 0;
+    const covered = checkpoint.migrations;
+    this.project = new LintProjectState(checkpoint.state);
+    this.findings = checkpoint.findings;
+    for (const [file, allowed] of checkpoint.allows) this.allowsByFile.set(file, new Map(allowed));
+    for (const migration of migrations.slice(0, covered.length)) {
+      if (this.shouldLint(migration)) this.sources.set(migration.up.file, migration.up.sql);
+    }
+    this.covered = covered;
+    return covered.length;
+  }
+
+  /**
+   * The run so far, to resume later (`resume`). Shares the run's objects: serialise it before
+   * adding more migrations.
+   */
+  checkpoint(): LintCheckpoint {
+    return {
+      settings: this.settingsKey,
+      migrations: [...this.covered, ...this.added.map((migration) => this.keyOf(migration))],
+      state: this.project.data(),
+      findings: this.findings,
+      allows: [...this.allowsByFile].map(([file, allowed]) => [file, [...allowed]]),
+    };
   }
 
   /** Lints one migration (the next in apply order), with what the caller already made of it. */
   async add(migration: Migration, known: KnownMigration = {}): Promise<void> {
     const { settings, project } = this;
-    const shouldLint = settings.lint === undefined || settings.lint.has(migration.version);
+    const shouldLint = this.shouldLint(migration);
+    this.added.push(migration);
     const script = known.script ?? (await parseSql(migration.up.file, migration.up.sql));
     const directives = known.analysis?.directives ?? readDirectives(migration.up.file, migration.up.sql);
     if (shouldLint) {
@@ -91,28 +173,30 @@ export class RuleRun {
       // Keep the qualifier's search_path in step with the statements (only SET changes it).
       if (parsed.node.VariableSetStmt) analyzeStatement(parsed, qualifier, { serverMajor: settings.serverMajor });
       const qualify = (relation: unknown) => qualifier.relationName(relation as { schemaname?: string; relname?: string });
+      let current: Rule | undefined;
+      const statementContext = {
+        node: parsed.node,
+        parsed,
+        facts,
+        migration: context,
+        project,
+        serverMajor: settings.serverMajor,
+        rlsSchemas: settings.rlsSchemas,
+        isCreatedInThisMigration: (relation: string) => createdHere.has(relation),
+        existedBefore: (relation: string) => project.tables.has(relation) && !createdHere.has(relation),
+        qualify,
+        report: (report: RuleReport) => {
+          if (current) this.emit(current, migration.up.file, parsed.line, parsed.column, report);
+        },
+      };
       if (shouldLint) {
-        let current: Rule | undefined;
-        const statementContext = {
-          node: parsed.node,
-          parsed,
-          facts,
-          migration: context,
-          project,
-          serverMajor: settings.serverMajor,
-          rlsSchemas: settings.rlsSchemas,
-          isCreatedInThisMigration: (relation: string) => createdHere.has(relation),
-          existedBefore: (relation: string) => project.tables.has(relation) && !createdHere.has(relation),
-          qualify,
-          report: (report: RuleReport) => {
-            if (current) this.emit(current, migration.up.file, parsed.line, parsed.column, report);
-          },
-        };
         for (const rule of this.active) {
           current = rule;
           rule.check?.(statementContext);
         }
       }
+      current = undefined; // observing reports nothing
+      for (const rule of this.active) rule.observe?.(statementContext);
       project.update(parsed.node, facts, { file: migration.up.file, line: parsed.line, column: parsed.column }, qualify);
       for (const created of facts.creates) createdHere.add(created.name);
       // A table created here and renamed is still this migration's own.
@@ -120,27 +204,38 @@ export class RuleRun {
     }
   }
 
-  /** Runs each rule's `finish` over the whole project; the findings in file, line, column order. */
+  /**
+   * Runs each rule's `finish` over the whole project; all the findings in file, line, column
+   * order. The run can still be checkpointed afterwards: the project's findings are not kept.
+   */
   finish(): LintFinding[] {
+    const findings = [...this.findings];
     for (const rule of this.active) {
       rule.finish?.({
         project: this.project,
         rlsSchemas: this.settings.rlsSchemas,
         reportAt: (file, line, column, report) => {
-          if (this.allowsByFile.has(file) || this.settings.lint === undefined) this.emit(rule, file, line, column, report);
+          if (this.allowsByFile.has(file) || this.settings.lint === undefined)
+            findings.push(this.findingOf(rule, file, line, column, report));
         },
       });
     }
-    return this.findings.sort(
-      (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule),
-    );
+    return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  }
+
+  private shouldLint(migration: Migration): boolean {
+    return this.settings.lint === undefined || this.settings.lint.has(migration.version);
   }
 
   private emit(rule: Rule, file: string, line: number, column: number, report: RuleReport): void {
+    this.findings.push(this.findingOf(rule, file, line, column, report));
+  }
+
+  private findingOf(rule: Rule, file: string, line: number, column: number, report: RuleReport): LintFinding {
     const reason = this.allowsByFile.get(file)?.get(rule.id);
     const at = report.line ?? line;
     const override = this.settings.overrides?.[rule.id];
-    this.findings.push({
+    return {
       rule: rule.id,
       severity: override && override !== "off" ? override : rule.severity,
       file,
@@ -152,7 +247,7 @@ export class RuleRun {
       suppressed: reason !== undefined,
       ...(reason !== undefined ? { suppression_reason: reason } : {}),
       source_line: lineOf(this.sources.get(file) ?? "", at),
-    });
+    };
   }
 }
 

@@ -45,6 +45,11 @@ export interface BuildPlanInput {
    * parsed for it too (on the second thread with the others, when there are many).
    */
   onAnalyzed?: (migration: Migration, analysis: MigrationAnalysis, script: ParsedScript) => Promise<void>;
+  /**
+   * Index of the first migration `onAnalyzed` is called for (default 0): the caller has what it
+   * needs of the ones before (a lint checkpoint), so they are not parsed for it.
+   */
+  onAnalyzedFrom?: number;
   /** Scripts the caller parsed already (a rehearsal parses every migration first), by version. */
   knownScripts?: ReadonlyMap<string, ParsedScript>;
 }
@@ -95,17 +100,17 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const firstCreator = new Map<string, { version: string; index: number; line: number }>();
   // Which scripts need parsing is asked of the cache only when there could be enough of them.
   const parseAheadFrom = input.parseAheadFrom ?? parseAheadMinimum;
+  const lintedFrom = input.onAnalyzed ? (input.onAnalyzedFrom ?? 0) : input.migrations.length;
   const ahead =
     input.migrations.reduce((length, migration) => length + migration.up.sql.length, 0) < parseAheadFrom
       ? null
       : ParseAhead.start(
           input.migrations
             .filter(
-              (migration) =>
-                // With lint (onAnalyzed) every script the caller does not hold, cached analysis or
-                // not; without, what the analysis parses. The cache is asked only then.
-                (input.onAnalyzed !== undefined && !input.knownScripts?.has(migration.version)) ||
-                !input.store?.get(analysisKey(migration, settings)),
+              (migration, index) =>
+                // With lint (onAnalyzed) every script it gets that the caller does not hold, cached
+                // analysis or not; else what the analysis parses. The cache is asked only then.
+                (index >= lintedFrom && !input.knownScripts?.has(migration.version)) || !input.store?.get(analysisKey(migration, settings)),
             )
             .map((migration) => parserInputOf(migration.up.sql)),
           parseAheadFrom,
@@ -365,7 +370,9 @@ async function analyzeAll(
   analyses: Map<string, MigrationAnalysis>,
   firstCreator: Map<string, { version: string; index: number; line: number }>,
 ): Promise<void> {
-  if (input.onAnalyzed) await loadParser(); // lint parses even the migrations whose analyses are cached
+  const lintedFrom = input.onAnalyzedFrom ?? 0;
+  // Lint parses even the migrations whose analyses are cached.
+  if (input.onAnalyzed && lintedFrom < input.migrations.length) await loadParser();
   for (const [index, migration] of input.migrations.entries()) {
     let script: ParsedScript | undefined;
     const analysis = await analyzeMigration(
@@ -378,7 +385,7 @@ async function analyzeAll(
       ahead,
     );
     analyses.set(migration.version, analysis);
-    if (input.onAnalyzed) {
+    if (input.onAnalyzed && index >= lintedFrom) {
       // A cached analysis comes without its script. Its PL/pgSQL bodies passed the check when it
       // was analysed (the cache key covers the SQL and drydock's version): not checked again.
       script ??=

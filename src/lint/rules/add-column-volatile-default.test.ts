@@ -47,6 +47,13 @@ describe("add-column-volatile-default", () => {
     ]);
   });
 
+  it("accepts a function declared STABLE by a migration that was only replayed (applied already)", async () => {
+    const applied = [...before, "CREATE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE AS 'select 1';"];
+    expect(await lintSql(addColumnVolatileDefault, "ALTER TABLE users ADD COLUMN t int DEFAULT tenant();", { before: applied })).toEqual(
+      [],
+    );
+  });
+
   it("reports any non-null default before PostgreSQL 11", async () => {
     const found = await lintSql(addColumnVolatileDefault, "ALTER TABLE users ADD COLUMN active boolean DEFAULT true;", {
       before,

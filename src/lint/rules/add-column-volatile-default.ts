@@ -36,7 +36,9 @@ const extensionFunctions: ReadonlySet<string> = new Set(Object.values(extensionO
 const serialTypes: ReadonlySet<string> = new Set(["smallserial", "serial", "bigserial", "serial2", "serial4", "serial8"]);
 
 /** Volatility of the functions this run has seen created (`CREATE FUNCTION` defaults to VOLATILE), by bare and qualified name. */
-const declaredByRun = new WeakMap<LintProjectState, Map<string, string>>();
+function declaredOf(project: LintProjectState): Map<string, string> {
+  return project.ruleState("add-column-volatile-default", () => new Map<string, string>());
+}
 
 /** Why a default rewrites the table, or null when it does not. */
 type Verdict = { reason: "volatile" | "undeclared" | "sequence" | "generated" | "any-default"; detail: string } | null;
@@ -58,10 +60,8 @@ export const addColumnVolatileDefault = defineRule({
   why: "PostgreSQL rewrites the table and all its indexes to store a value in every row, holding ACCESS EXCLUSIVE: every read and write waits until it finishes.",
   alternative:
     "Add the column without a default (or with a constant one), set the default with ALTER COLUMN … SET DEFAULT, and backfill existing rows in batches.",
-  check(context) {
-    reportRewrites(context);
-    remember(context);
-  },
+  check: reportRewrites,
+  observe: remember,
 });
 
 function reportRewrites({ node, qualify, isCreatedInThisMigration, serverMajor, project, report }: StatementContext): void {
@@ -72,7 +72,7 @@ function reportRewrites({ node, qualify, isCreatedInThisMigration, serverMajor, 
   for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {
     const [definitionKind, column] = unwrap(command.def);
     if (command.subtype !== "AT_AddColumn" || definitionKind !== "ColumnDef") continue;
-    const verdict = judgeColumn(column, serverMajor, declaredByRun.get(project));
+    const verdict = judgeColumn(column, serverMajor, declaredOf(project));
     if (!verdict) continue;
     const name = String(column.colname ?? "");
     const messages: Record<NonNullable<Verdict>["reason"], string> = {
@@ -152,8 +152,7 @@ function remember({ node, project, qualify }: StatementContext): void {
     .map((entry) => unwrap(entry)[1])
     .find((option) => option.defname === "volatility");
   const volatility = (unwrap(option?.arg)[1].sval as string | undefined) ?? "volatile";
-  const declared = declaredByRun.get(project) ?? new Map<string, string>();
-  declaredByRun.set(project, declared);
+  const declared = declaredOf(project);
   declared.set(bare, volatility);
   declared.set(qualify({ schemaname: parts.length > 1 ? parts[parts.length - 2] : undefined, relname: bare }), volatility);
 }

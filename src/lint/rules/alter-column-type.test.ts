@@ -25,7 +25,7 @@ async function lintProject(files: string[], serverMajor = 15) {
 }
 
 describe("alter-column-type", () => {
-  it("reports a type change on an existing table", async () => {
+  it("reports a type change on an existing table, knowing its type from a migration that was only replayed", async () => {
     const found = await lintSql(alterColumnType, "\n\tALTER TABLE users ALTER COLUMN id TYPE bigint;", { before });
     expect(found).toMatchObject([
       {
@@ -33,7 +33,7 @@ describe("alter-column-type", () => {
         severity: "error",
         line: 2,
         column: 2,
-        message: expect.stringMatching(/id TYPE int8 rewrites public\.users/),
+        message: "ALTER COLUMN id TYPE int8 (from int4) rewrites public.users while holding ACCESS EXCLUSIVE",
       },
     ]);
   });

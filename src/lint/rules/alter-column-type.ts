@@ -12,7 +12,9 @@ interface ColumnType {
 }
 
 /** Column types per table, as the migrations this run has checked left them. */
-const columnsByRun = new WeakMap<LintProjectState, Map<string, Map<string, ColumnType>>>();
+function columnsOf(project: LintProjectState): Map<string, Map<string, ColumnType>> {
+  return project.ruleState("alter-column-type", () => new Map<string, Map<string, ColumnType>>());
+}
 
 /** Types whose values are stored the same way, so a change between them needs no rewrite. */
 const stringTypes: ReadonlySet<string> = new Set(["varchar", "text"]);
@@ -66,10 +68,8 @@ export const alterColumnType = defineRule({
   why: "PostgreSQL rewrites every row and rebuilds every index of the table while holding ACCESS EXCLUSIVE: all reads and writes wait until it finishes.",
   alternative:
     "Add a column of the new type, fill it from a trigger and a batched backfill, then switch readers and drop the old column; widening varchar or numeric needs none of this.",
-  check(context) {
-    reportRewrites(context);
-    remember(context);
-  },
+  check: reportRewrites,
+  observe: remember,
 });
 
 function reportRewrites(context: StatementContext): void {
@@ -78,7 +78,7 @@ function reportRewrites(context: StatementContext): void {
   if (alter?.objtype !== "OBJECT_TABLE") return;
   const table = qualify(alter.relation);
   if (isCreatedInThisMigration(table)) return;
-  const known = columnsByRun.get(project)?.get(table);
+  const known = columnsOf(project).get(table);
   for (const command of listOf(alter.cmds).map((entry) => unwrap(entry)[1])) {
     const [definitionKind, definition] = unwrap(command.def);
     if (command.subtype !== "AT_AlterColumnType" || definitionKind !== "ColumnDef") continue;
@@ -202,8 +202,7 @@ function format(type: ColumnType): string {
 
 /** Follows CREATE TABLE, ADD/DROP/ALTER COLUMN, renames and drops, so later statements know each column's type. */
 function remember({ node, qualify, project }: StatementContext): void {
-  const tables = columnsByRun.get(project) ?? new Map<string, Map<string, ColumnType>>();
-  columnsByRun.set(project, tables);
+  const tables = columnsOf(project);
   const [kind, fields] = unwrap(node);
   if (kind === "CreateStmt") {
     const columns = new Map<string, ColumnType>();

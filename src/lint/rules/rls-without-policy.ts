@@ -3,11 +3,13 @@ import type { LintProjectState, SourcePosition } from "../project-state.js";
 import { defineRule } from "../rule.js";
 
 /**
- * Where each table's RLS was switched on by a linted statement, per lint run (the run's project
- * state is the key, so runs never share it). The finding points there: that is the statement a
- * reviewer reads, and the file where `-- drydock:allow` can record that deny-all is intended.
+ * Where each table's RLS was switched on by a linted statement, kept in the run's project state.
+ * The finding points there: that is the statement a reviewer reads, and the file where
+ * `-- drydock:allow` can record that deny-all is intended.
  */
-const enabledAt = new WeakMap<LintProjectState, Map<string, SourcePosition>>();
+function enabledAt(project: LintProjectState): Map<string, SourcePosition> {
+  return project.ruleState("rls-without-policy", () => new Map<string, SourcePosition>());
+}
 
 /**
  * With row-level security enabled and no policy, PostgreSQL applies a default-deny policy: every
@@ -26,10 +28,10 @@ export const rlsWithoutPolicy = defineRule({
   alternative:
     "CREATE POLICY for each role that should see or change rows; if only the owner or a BYPASSRLS service role uses the table, keep deny-all and say so with -- drydock:allow rls-without-policy <reason>.",
   check({ node, facts, parsed, migration, project, qualify }) {
-    let positions = enabledAt.get(project);
+    const positions = enabledAt(project);
     for (const rename of facts.renames) {
-      const position = rename.kind === "table" ? positions?.get(rename.from) : undefined;
-      if (positions && position) {
+      const position = rename.kind === "table" ? positions.get(rename.from) : undefined;
+      if (position) {
         positions.delete(rename.from);
         positions.set(rename.to, position);
       }
@@ -38,17 +40,13 @@ export const rlsWithoutPolicy = defineRule({
     if (!alter) return;
     const commands = listOf(alter.cmds).map((entry) => unwrap(entry)[1]);
     if (!commands.some((command) => command.subtype === "AT_EnableRowSecurity")) return;
-    if (!positions) {
-      positions = new Map();
-      enabledAt.set(project, positions);
-    }
     positions.set(qualify(alter.relation), { file: migration.migration.up.file, line: parsed.line, column: parsed.column });
   },
   finish({ project, reportAt }) {
-    const positions = enabledAt.get(project);
+    const positions = enabledAt(project);
     for (const table of project.tables.values()) {
       if (!table.rlsEnabled || table.policies.size > 0) continue;
-      const at = positions?.get(table.name) ?? table;
+      const at = positions.get(table.name) ?? table;
       const who = table.rlsForced ? "every role, the owner included (RLS is forced)," : "every role but the owner";
       reportAt(at.file, at.line, at.column, {
         message: `${table.name} has row-level security enabled and no policy: ${who} sees no rows and can write none`,

@@ -52,6 +52,15 @@ describe("set-not-null", () => {
     ["DROP NOT NULL", "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;"],
   ])("accepts %s", async (_, sql) => expect(await lintSql(setNotNull, sql, { before })).toEqual([]));
 
+  it("accepts a CHECK proof added and validated by migrations that were only replayed (applied already)", async () => {
+    const applied = [
+      ...before,
+      "ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;",
+      "ALTER TABLE users VALIDATE CONSTRAINT email_nn;",
+    ];
+    expect(await lintSql(setNotNull, "ALTER TABLE users ALTER COLUMN email SET NOT NULL;", { before: applied })).toEqual([]);
+  });
+
   it("accepts ADD CONSTRAINT … NOT NULL … NOT VALID (PostgreSQL 18)", async () => {
     expect(
       await lintSql(setNotNull, "ALTER TABLE users ADD CONSTRAINT email_nn NOT NULL email NOT VALID;", { before, serverMajor: 18 }),

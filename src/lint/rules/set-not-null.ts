@@ -10,7 +10,9 @@ interface NotNullProof {
 }
 
 /** Per table, the constraints this run has seen added, by name. */
-const proofsByRun = new WeakMap<LintProjectState, Map<string, Map<string, NotNullProof>>>();
+function proofsOf(project: LintProjectState): Map<string, Map<string, NotNullProof>> {
+  return project.ruleState("set-not-null", () => new Map<string, Map<string, NotNullProof>>());
+}
 
 const checkPattern =
   "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; in a later migration VALIDATE CONSTRAINT c, then SET NOT NULL (no scan) and DROP CONSTRAINT c.";
@@ -32,10 +34,8 @@ export const setNotNull = defineRule({
   summary: "SET NOT NULL on an existing table scans every row while holding ACCESS EXCLUSIVE",
   why: "PostgreSQL reads the whole table to check for NULLs while holding ACCESS EXCLUSIVE: every read and write waits until the scan ends.",
   alternative: checkPattern,
-  check(context) {
-    reportScans(context);
-    remember(context);
-  },
+  check: reportScans,
+  observe: remember,
 });
 
 function reportScans(context: StatementContext): void {
@@ -68,7 +68,7 @@ function reportScans(context: StatementContext): void {
 
 /** A validated proof this run has seen, or a VALIDATE CONSTRAINT on the table earlier in this migration. */
 function isProvenNotNull({ project, parsed, migration, qualify }: StatementContext, table: string, column: string): boolean {
-  const proofs = proofsByRun.get(project)?.get(table);
+  const proofs = proofsOf(project).get(table);
   if ([...(proofs?.values() ?? [])].some((proof) => proof.column === column && proof.validated)) return true;
   return migration.statements
     .filter((statement) => statement.parsed.index < parsed.index)
@@ -103,8 +103,7 @@ function provenColumn(expression: unknown): string | null {
 
 /** Follows constraints added, validated and dropped, noting which prove a column NOT NULL. */
 function remember({ node, qualify, project }: StatementContext): void {
-  const tables = proofsByRun.get(project) ?? new Map<string, Map<string, NotNullProof>>();
-  proofsByRun.set(project, tables);
+  const tables = proofsOf(project);
   const [kind, fields] = unwrap(node);
   if (kind === "CreateStmt") tables.delete(qualify(fields.relation));
   if (kind !== "AlterTableStmt" || fields.objtype !== "OBJECT_TABLE") return;
