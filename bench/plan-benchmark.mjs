@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Plan benchmark: `drydock plan` of N generated migrations, cold (no analysis cache), warm
-// (cache of the previous run kept) and after editing one migration, against squawk linting the
-// same files, several runs, tools interleaved per run.
+// (cache of the previous run kept), after editing one migration in the middle and after adding
+// one at the end, against squawk linting the same files, several runs, tools interleaved per run.
 //
 //   node bench/plan-benchmark.mjs [--counts 300,3000] [--runs 7] [--warmup 1] [--seed 1] [--timeout 600]
 //
@@ -29,7 +29,7 @@ const outputDir = join(workDir, "plan-output");
 
 const REFERENCE = "squawk";
 const SECOND_REFERENCE = "squawk-npm";
-const TOOLS = ["squawk", "squawk-npm", "drydock-cold", "drydock-warm", "drydock-edit"];
+const TOOLS = ["squawk", "squawk-npm", "drydock-cold", "drydock-warm", "drydock-edit", "drydock-append"];
 const GOALS = { count: 3000, "drydock-cold": 2, "drydock-warm": 0.5 };
 
 const USAGE = "usage: node bench/plan-benchmark.mjs [--counts 300,3000] [--runs 7] [--warmup 1] [--seed 1] [--timeout 600]";
@@ -101,7 +101,8 @@ function checkSquawk(r, w) {
   return [];
 }
 
-function checkDrydock(r, w) {
+/** `added`: migrations the tool's `before` wrote after the generated ones (removed again by its `after`). */
+function checkDrydock(r, w, added = 0) {
   if (r.code !== 0) return [`exit ${r.code ?? r.signal}: ${tail(`${r.stdout}\n${r.stderr}`)}`];
   let plan;
   try {
@@ -110,7 +111,8 @@ function checkDrydock(r, w) {
     return [`stdout is not JSON (${e.message}): ${tail(r.stdout, 300)}`];
   }
   const n = plan?.migrations?.length;
-  if (n !== w.count) return [`plan has ${n} migrations, expected ${w.count}`];
+  const expected = w.count + added;
+  if (n !== expected) return [`plan has ${n} migrations, expected ${expected}`];
   r.facts = { migrations: n, findings: plan.findings?.length ?? null, output_bytes: Buffer.byteLength(r.stdout) };
   return [];
 }
@@ -160,7 +162,28 @@ const TOOL_DEFS = {
     unavailable: drydockMissing,
     check: checkDrydock,
   },
+  "drydock-append": {
+    describe:
+      "a plan of the project as generated (untimed), then a new migration after the last one (untimed); node dist/bundle/main.js plan --dir <dir> --format json; the new file removed",
+    before: (w) => {
+      removeAppended(w);
+      spawnSync(node, drydockArgs(w), { cwd: w.dir, env: childEnv(), stdio: "ignore" });
+      writeFileSync(appendedFile(w), "CREATE TABLE added_by_the_plan_benchmark (id bigint PRIMARY KEY, tenant_id bigint NOT NULL REFERENCES tenants);\n");
+    },
+    after: removeAppended,
+    command: (w) => [node, drydockArgs(w)],
+    unavailable: drydockMissing,
+    check: (r, w) => checkDrydock(r, w, 1),
+  },
 };
+
+/** The migration drydock-append adds after the generated ones. */
+function appendedFile(w) {
+  return join(w.dir, "migrations", "99999_added_by_the_plan_benchmark.sql");
+}
+function removeAppended(w) {
+  rmSync(appendedFile(w), { force: true });
+}
 
 /** The migration drydock-edit changes: the middle one, so that half the project comes after it. */
 const editedFile = (w) => join(w.dir, w.files[Math.floor(w.files.length / 2)]);

@@ -78,3 +78,17 @@ it("ignores a torn checkpoint file and lints every migration", async () => {
   expect(await lintFindingsOf(dir)).toEqual(await lintFindingsOf(dir, { cache: false }));
   expect(savedCoverage(dir)).toEqual([3, 4]);
 });
+
+it("writes the findings once, for checkpoints whose findings are the first of the longest's, and leaves out one that does not share them", async () => {
+  const dir = await project(files);
+  await lintFindingsOf(dir);
+  const cache = LintCheckpointCache.open(dir, toolVersion);
+  const [beforeLast, last] = cache.read();
+  if (!beforeLast || !last) throw new Error("two checkpoints expected");
+  expect(beforeLast.findings.length).toBeLessThan(last.findings.length);
+  expect(last.findings.slice(0, beforeLast.findings.length)).toEqual(beforeLast.findings);
+
+  const foreign = { ...beforeLast, findings: beforeLast.findings.map((finding) => ({ ...finding })) };
+  await cache.write([foreign, last]);
+  expect(cache.read().map((checkpoint) => checkpoint.migrations.length)).toEqual([3]);
+});
