@@ -175,7 +175,9 @@ async function makePlan(project: Project, options: PlanOptions, asText: boolean)
   const built = await buildPlan({
     ...planInput,
     onAnalyzed: (migration, analysis, script) => {
-      if (migration === last && !beforeLast && migrations.length > 1) beforeLast = LintCheckpointCache.store(ruleRun.checkpoint());
+      if (lintCache && migration === last && !beforeLast && migrations.length > 1) {
+        beforeLast = LintCheckpointCache.store(ruleRun.checkpoint());
+      }
       return ruleRun.add(migration, { script, analysis });
     },
     onAnalyzedFrom: resumed.covered,
