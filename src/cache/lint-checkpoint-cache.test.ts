@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -91,4 +91,13 @@ it("writes the findings once, for checkpoints whose findings are the first of th
   const foreign = { ...beforeLast, findings: beforeLast.findings.map((finding) => ({ ...finding })) };
   await cache.write([foreign, last]);
   expect(cache.read().map((checkpoint) => checkpoint.migrations.length)).toEqual([3]);
+});
+
+it("keeps no checkpoint for a plan against a target, whose pending migrations change with every apply", async () => {
+  const dir = await project(files);
+  const planned = await plan(await loadProject({ dir, environment: {} }), { url: "pglite:memory", lintFindings: true });
+  expect(planned.target?.engine).toBe("pglite");
+  expect(planned.lint_findings?.length).toBeGreaterThan(0);
+  expect(existsSync(join(dir, ".drydock", "cache", `analysis-${toolVersion}.json`))).toBe(true);
+  expect(existsSync(join(dir, ".drydock", "cache", `lint-${toolVersion}.bin`))).toBe(false);
 });
