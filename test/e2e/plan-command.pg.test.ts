@@ -85,5 +85,30 @@ describe("drydock plan", () => {
       const fromEmpty = JSON.parse((await runDrydock(["plan", "--dir", full, "--format", "json"])).stdout);
       expect(json.hash).not.toBe(fromEmpty.hash);
     });
+
+    it("lints the pending migrations knowing what the applied ones did, as a plan from empty does", async () => {
+      target = await createTarget("postgres");
+      const applied = {
+        "migrations/0001_users.sql":
+          "CREATE TABLE users (id int, email text);\nCREATE FUNCTION tenant() RETURNS int LANGUAGE sql STABLE AS 'select 1';\nALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT email_nn;\n",
+      };
+      const dir = await project(applied);
+      expect((await runDrydock(["apply", "--dir", dir, "--url", target.url])).code).toBe(0);
+      const full = await project({
+        ...applied,
+        "migrations/0002_columns.sql":
+          "ALTER TABLE users ADD COLUMN t int DEFAULT tenant();\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n",
+      });
+      const lintOf = async (args: string[]) =>
+        JSON.parse((await runDrydock(["plan", "--dir", full, "--format", "json", ...args])).stdout).lint;
+      const againstTarget = await lintOf(["--url", target.url]);
+      // No false error for a default calling a STABLE function, no scan warning for a proven column.
+      expect(againstTarget.rules).not.toHaveProperty("add-column-volatile-default");
+      expect(againstTarget.rules).not.toHaveProperty("set-not-null");
+      expect(againstTarget.error).toBe(0);
+      const fromEmpty = await lintOf([]);
+      expect(fromEmpty.rules).not.toHaveProperty("add-column-volatile-default");
+      expect(fromEmpty.rules).not.toHaveProperty("set-not-null");
+    });
   });
 });
