@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { testMigration as migration } from "../../test/support/lint-sql.js";
 import { LintCheckpointCache } from "../cache/lint-checkpoint-cache.js";
 import type { Migration } from "../model/migration.js";
-import { checksumOf } from "../util/hash.js";
 import { rules } from "./registry.js";
 import { RuleRun, type RuleRunSettings, runRules } from "./run-rules.js";
-
-function migration(version: string, sql: string): Migration {
-  return {
-    version,
-    name: "test",
-    kind: "versioned",
-    format: "plain",
-    up: { file: `migrations/${version}_test.sql`, sql, formatAllowsTransaction: true },
-    down: null,
-    checksum: checksumOf(sql),
-  };
-}
 
 /**
  * Migrations whose later findings depend on what earlier ones left: column types

@@ -14,7 +14,8 @@ export interface LintSqlOptions {
   noTransaction?: boolean;
 }
 
-function migration(version: string, sql: string, formatAllowsTransaction = true): Migration {
+/** A plain-format migration `migrations/<version>_test.sql` holding `sql`, as discovery would give it. */
+export function testMigration(version: string, sql: string, formatAllowsTransaction = true): Migration {
   const file = `migrations/${version}_test.sql`;
   return {
     version,
@@ -32,8 +33,8 @@ function migration(version: string, sql: string, formatAllowsTransaction = true)
  * migrations are `before`. The linted file is `migrations/9999_test.sql`.
  */
 export async function lintSql(rules: Rule | Rule[], sql: string, options: LintSqlOptions = {}): Promise<LintFinding[]> {
-  const earlier = (options.before ?? []).map((text, index) => migration(String(index + 1).padStart(4, "0"), text));
-  const linted = migration("9999", sql, !options.noTransaction);
+  const earlier = (options.before ?? []).map((text, index) => testMigration(String(index + 1).padStart(4, "0"), text));
+  const linted = testMigration("9999", sql, !options.noTransaction);
   return runRules({
     migrations: [...earlier, linted],
     lint: new Set(["9999"]),

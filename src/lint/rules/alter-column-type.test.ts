@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lintSql } from "../../../test/support/lint-sql.js";
-import type { Migration } from "../../model/migration.js";
+import { lintSql, testMigration } from "../../../test/support/lint-sql.js";
 import { runRules } from "../run-rules.js";
 import { alterColumnType } from "./alter-column-type.js";
 
@@ -8,18 +7,7 @@ const before = ["CREATE TABLE users (id int, name varchar(50), email text, price
 
 /** Lints every migration of a project (so the rule sees how the columns were created), keeping the last file's findings. */
 async function lintProject(files: string[], serverMajor = 15) {
-  const migrations: Migration[] = files.map((sql, index) => {
-    const version = String(index + 1).padStart(4, "0");
-    return {
-      version,
-      name: "test",
-      kind: "versioned",
-      format: "plain",
-      up: { file: `migrations/${version}_test.sql`, sql, formatAllowsTransaction: true },
-      down: null,
-      checksum: version,
-    };
-  });
+  const migrations = files.map((sql, index) => testMigration(String(index + 1).padStart(4, "0"), sql));
   const findings = await runRules({ migrations, rules: [alterColumnType], serverMajor, rlsSchemas: [], searchPath: ["public"] });
   return findings.filter((finding) => finding.file === migrations[migrations.length - 1]?.up.file);
 }
