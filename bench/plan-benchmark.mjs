@@ -168,7 +168,10 @@ const TOOL_DEFS = {
     before: (w) => {
       removeAppended(w);
       spawnSync(node, drydockArgs(w), { cwd: w.dir, env: childEnv(), stdio: "ignore" });
-      writeFileSync(appendedFile(w), "CREATE TABLE added_by_the_plan_benchmark (id bigint PRIMARY KEY, tenant_id bigint NOT NULL REFERENCES tenants);\n");
+      writeFileSync(
+        appendedFile(w),
+        "CREATE TABLE added_by_the_plan_benchmark (id bigint PRIMARY KEY, tenant_id bigint NOT NULL REFERENCES tenants);\n",
+      );
     },
     after: removeAppended,
     command: (w) => [node, drydockArgs(w)],

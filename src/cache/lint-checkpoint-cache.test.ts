@@ -104,3 +104,12 @@ it("reads back the findings it wrote, texts and all", async () => {
   for (const finding of last?.findings() ?? []) expect(findings).toContainEqual(finding);
   expect(last?.findings().length).toBeGreaterThan(0);
 });
+
+it("keeps no checkpoint for a plan against a target, whose pending migrations change with every apply", async () => {
+  const dir = await project(files);
+  const planned = await plan(await loadProject({ dir, environment: {} }), { url: "pglite:memory", lintFindings: true });
+  expect(planned.target?.engine).toBe("pglite");
+  expect(planned.lint_findings?.length).toBeGreaterThan(0);
+  expect(existsSync(join(dir, ".drydock", "cache", `analysis-${toolVersion}.json`))).toBe(true);
+  expect(existsSync(join(dir, ".drydock", "cache", `lint-${toolVersion}.bin`))).toBe(false);
+});
