@@ -149,36 +149,44 @@ const TOOL_DEFS = {
     unavailable: drydockMissing,
     check: checkDrydock,
   },
-  "drydock-edit": {
-    describe:
-      "a plan of the project as generated (untimed), then a comment appended to the middle migration (untimed); node dist/bundle/main.js plan --dir <dir> --format json; the file restored",
-    before: (w) => {
-      restoreEdited(w);
-      spawnSync(node, drydockArgs(w), { cwd: w.dir, env: childEnv(), stdio: "ignore" });
-      appendFileSync(editedFile(w), "-- edited by the plan benchmark\n");
-    },
-    after: restoreEdited,
-    command: (w) => [node, drydockArgs(w)],
-    unavailable: drydockMissing,
-    check: checkDrydock,
-  },
-  "drydock-append": {
-    describe:
-      "a plan of the project as generated (untimed), then a new migration after the last one (untimed); node dist/bundle/main.js plan --dir <dir> --format json; the new file removed",
-    before: (w) => {
-      removeAppended(w);
-      spawnSync(node, drydockArgs(w), { cwd: w.dir, env: childEnv(), stdio: "ignore" });
+  "drydock-edit": replanAfter({
+    change: "a comment appended to the middle migration",
+    undo: "the file restored",
+    apply: (w) => appendFileSync(editedFile(w), "-- edited by the plan benchmark\n"),
+    revert: restoreEdited,
+  }),
+  "drydock-append": replanAfter({
+    change: "a new migration after the last one",
+    undo: "the new file removed",
+    apply: (w) =>
       writeFileSync(
         appendedFile(w),
         "CREATE TABLE added_by_the_plan_benchmark (id bigint PRIMARY KEY, tenant_id bigint NOT NULL REFERENCES tenants);\n",
-      );
+      ),
+    revert: removeAppended,
+    added: 1,
+  }),
+};
+
+/**
+ * A drydock tool timing a plan after one change to the project: untimed, the change undone (if
+ * an interrupted run left it) and a plan of the project as generated, so the caches hold it,
+ * then the change; timed, the plan; then the change undone.
+ */
+function replanAfter({ change, undo, apply, revert, added = 0 }) {
+  return {
+    describe: `a plan of the project as generated (untimed), then ${change} (untimed); node dist/bundle/main.js plan --dir <dir> --format json; ${undo}`,
+    before: (w) => {
+      revert(w);
+      spawnSync(node, drydockArgs(w), { cwd: w.dir, env: childEnv(), stdio: "ignore" });
+      apply(w);
     },
-    after: removeAppended,
+    after: revert,
     command: (w) => [node, drydockArgs(w)],
     unavailable: drydockMissing,
-    check: (r, w) => checkDrydock(r, w, 1),
-  },
-};
+    check: (r, w) => checkDrydock(r, w, added),
+  };
+}
 
 /** The migration drydock-append adds after the generated ones. */
 function appendedFile(w) {

@@ -47,7 +47,7 @@ export interface LintProjectData {
  * every table with its RLS switches and policies, every foreign key, every index's columns, and
  * what each rule keeps for itself (`ruleState`). Updated after each statement, so a statement's
  * rules see the state before it. It is plain data throughout, so that a lint run can be saved
- * after its last migration and carried on from there (`data`, `fromData`).
+ * after its last migration and carried on from there (`data`, and the constructor).
  */
 export class LintProjectState {
   readonly tables: Map<string, TableState>;

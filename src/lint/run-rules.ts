@@ -82,6 +82,8 @@ export class RuleRun {
   private covered: string[] = [];
   private readonly added: Migration[] = [];
   private readonly settingsKey: string;
+  /** `keyOf` by migration: a resume compares each key with every checkpoint, and saves them again. */
+  private readonly keys = new WeakMap<Migration, string>();
 
   constructor(private readonly settings: RuleRunSettings) {
     this.active = settings.rules.filter((rule) => settings.overrides?.[rule.id] !== "off");
@@ -102,8 +104,13 @@ export class RuleRun {
    * its analysis depends on (`analysisKey`), and whether this run lints it or only replays it.
    */
   keyOf(migration: Migration): string {
-    const settings: AnalysisSettings = { searchPath: this.settings.searchPath, serverMajor: this.settings.serverMajor };
-    return `${migration.up.file}\n${analysisKey(migration, settings)}\n${this.shouldLint(migration) ? "lint" : "replay"}`;
+    let key = this.keys.get(migration);
+    if (key === undefined) {
+      const settings: AnalysisSettings = { searchPath: this.settings.searchPath, serverMajor: this.settings.serverMajor };
+      key = `${migration.up.file}\n${analysisKey(migration, settings)}\n${this.shouldLint(migration) ? "lint" : "replay"}`;
+      this.keys.set(migration, key);
+    }
+    return key;
   }
 
   /**

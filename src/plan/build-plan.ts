@@ -100,7 +100,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const firstCreator = new Map<string, { version: string; index: number; line: number }>();
   // Which scripts need parsing is asked of the cache only when there could be enough of them.
   const parseAheadFrom = input.parseAheadFrom ?? parseAheadMinimum;
-  const lintedFrom = input.onAnalyzed ? (input.onAnalyzedFrom ?? 0) : input.migrations.length;
+  const lintedFrom = firstLinted(input);
   const ahead =
     input.migrations.reduce((length, migration) => length + migration.up.sql.length, 0) < parseAheadFrom
       ? null
@@ -362,6 +362,11 @@ export function planHash(pending: readonly Migration[], targetFingerprint: strin
   );
 }
 
+/** Index of the first migration `onAnalyzed` gets (and so needs parsing for); past the end without one. */
+function firstLinted(input: BuildPlanInput): number {
+  return input.onAnalyzed ? (input.onAnalyzedFrom ?? 0) : input.migrations.length;
+}
+
 /** First pass: analyses each migration and notes which migration first creates each object. */
 async function analyzeAll(
   input: BuildPlanInput,
@@ -370,9 +375,9 @@ async function analyzeAll(
   analyses: Map<string, MigrationAnalysis>,
   firstCreator: Map<string, { version: string; index: number; line: number }>,
 ): Promise<void> {
-  const lintedFrom = input.onAnalyzedFrom ?? 0;
+  const lintedFrom = firstLinted(input);
   // Lint parses even the migrations whose analyses are cached.
-  if (input.onAnalyzed && lintedFrom < input.migrations.length) await loadParser();
+  if (lintedFrom < input.migrations.length) await loadParser();
   for (const [index, migration] of input.migrations.entries()) {
     let script: ParsedScript | undefined;
     const analysis = await analyzeMigration(
