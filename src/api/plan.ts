@@ -234,7 +234,11 @@ async function readPlanTarget(engine: Engine, migrations: readonly Migration[]) 
   const pending = new Set(
     states.filter((entry) => entry.state === "pending" || entry.state === "out-of-order").map((entry) => entry.version),
   );
-  const targetObjects = (await readCatalogNames(engine)).filter((object) => !object.name.startsWith("drydock."));
+  // drydock's own schema is not the project's: `approve` or a first apply creates it, and the
+  // plan they refer to must keep its hash.
+  const targetObjects = (await readCatalogNames(engine)).filter(
+    (object) => !object.name.startsWith("drydock.") && !(object.kind === "schema" && object.name === "drydock"),
+  );
   return {
     serverVersion: version.text,
     serverMajor: version.major,

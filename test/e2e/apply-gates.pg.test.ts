@@ -105,4 +105,28 @@ describe("apply gates: require_rehearsal and require_approval", () => {
     expect(runs.at(-1)).toEqual({ command: "apply", outcome: "applied", actor: "carol" });
     expect(runs.some((entry) => entry.command === "approve" && entry.actor === "alice")).toBe(true);
   });
+
+  it("keeps the plan hash of a database drydock never touched when approve creates its own schema there", async () => {
+    const root = await makeProject(files);
+    const planProduction = () => runDrydock(["plan", "--dir", root, "--env", "production", "--json"], environment);
+    const planned = await planProduction();
+    expect(planned.code).toBe(0);
+    const { hash } = JSON.parse(planned.stdout) as { hash: string };
+
+    const rehearsal = await drydock(root, "rehearse", "--env", "staging");
+    expect(rehearsal.code).toBe(0);
+    const approval = await runDrydock(["approve", "--dir", root, "--plan", hash, "--env", "production", "--by", "alice"], environment);
+    expect(approval.code).toBe(0);
+    expect(await production.query("SELECT count(*)::int AS approvals FROM drydock.approvals")).toEqual([{ approvals: 1 }]);
+
+    const again = await planProduction();
+    expect((JSON.parse(again.stdout) as { hash: string }).hash).toBe(hash);
+    const applied = await applyProduction(root);
+    expect({ code: applied.run.code, blocked: applied.result.blocked, hash: applied.result.plan_hash }).toEqual({
+      code: 0,
+      blocked: null,
+      hash,
+    });
+    expect(applied.result.applied.map((step) => step.version)).toEqual(["001"]);
+  });
 });
