@@ -12,7 +12,7 @@ import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { ChecksumMismatchError, DrydockError, InputError } from "../errors/drydock-error.js";
 import type { MigrationFailure } from "../execute/migration-failure.js";
 import { extensionsCreated, prepareMigrations, prepareMigrationsOnDemand } from "../execute/prepare-migrations.js";
-import { type PreparedMigration, prepareAhead } from "../execute/prepared-migration.js";
+import { type PreparedMigration, prepareAhead, prepareNow } from "../execute/prepared-migration.js";
 import { type AppliedStep, type RunEvent, runMigrations } from "../execute/run-migrations.js";
 import { undoRun } from "../execute/undo-run.js";
 import { checkGates } from "../gates/check-gates.js";
@@ -24,6 +24,7 @@ import type { Project } from "../model/project.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { loadParser } from "../parse/parse-sql.js";
 import { compareHistory } from "../plan/compare-history.js";
+import { refuseDependencyCycle } from "../plan/refuse-dependency-cycle.js";
 import { runPreflight } from "../preflight/run-preflight.js";
 import { applyReport } from "../report/apply-report.js";
 import { evidenceFolderName, writeEvidence } from "../report/evidence.js";
@@ -137,11 +138,12 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       : await prepareMigrationsOnDemand(pending);
     options.onEvent?.({ type: "plan", pending: pending.length, applied: migrations.length - pending.length });
     const planned = await plan(project, { engine, cache: options.cache !== false, discovery });
+    refuseDependencyCycle(planned);
     // A statement refused inside the file's own BEGIN … COMMIT is refused now, not when its turn comes.
     const refusedInBlock = new Set(
       planned.findings.filter((finding) => finding.kind === "concurrent-in-transaction").map((finding) => finding.version),
     );
-    for (const entry of prepared) if (refusedInBlock.has(entry.migration.version)) entry.mode;
+    for (const entry of prepared) if (refusedInBlock.has(entry.migration.version)) prepareNow(entry);
     const evidenceRoot = options.evidenceRoot ?? join(project.root, ".drydock", "evidence");
     const base = {
       target: targetInfo,

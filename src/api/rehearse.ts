@@ -14,6 +14,7 @@ import type { LintFinding } from "../model/lint.js";
 import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
 import type { Report, ReportLintFinding, ReportStage, RollbackDrill } from "../model/report.js";
+import { refuseDependencyCycle } from "../plan/refuse-dependency-cycle.js";
 import { applyMeasured } from "../rehearse/apply-measured.js";
 import { chooseBaseline } from "../rehearse/choose-baseline.js";
 import { decide } from "../rehearse/decide.js";
@@ -207,6 +208,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
         }),
       (result) => `${result.migrations.filter((entry) => entry.pending).length} pending, ${result.findings.length} findings`,
     );
+    refuseDependencyCycle(planned);
     const pendingVersions = new Set(planned.migrations.filter((entry) => entry.pending).map((entry) => entry.version));
     const pending = preparedAll.filter((prepared) => pendingVersions.has(prepared.migration.version));
     const lintFindings = await stage(

@@ -23,3 +23,11 @@ export function prepareAhead(next: PreparedMigration | undefined): void {
     // reported when `next` runs
   }
 }
+
+/**
+ * Parses a migration prepared on demand now, so that its problem (a statement PostgreSQL refuses
+ * inside the file's own transaction block) is thrown before anything runs instead of at its turn.
+ */
+export function prepareNow(entry: PreparedMigration): void {
+  void entry.mode;
+}

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runDrydock } from "../support/cli.js";
 import { useTempProjects } from "../support/temp-project.js";
@@ -57,6 +58,25 @@ describe("bad input gets exit 2 and a message that says what, where and what nex
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("psql meta-command \\i is not SQL");
     expect(run.stderr).toContain("migrations/0001_a.sql:2:1");
+  });
+
+  it("stops plan, apply and rehearse on a cycle in declared requirements, before anything is applied", async () => {
+    const dir = await project({
+      "migrations/001_accounts.sql": "-- drydock:requires 002\nCREATE TABLE accounts (id int PRIMARY KEY);\n",
+      "migrations/002_orders.sql": "-- drydock:requires 001\nCREATE TABLE orders (id int PRIMARY KEY);\n",
+    });
+    const database = `pglite:${join(dir, ".database")}`;
+    for (const args of [["plan"], ["apply", "--url", database], ["rehearse"]]) {
+      const run = await runDrydock([...args, "--dir", dir]);
+      expect({ command: args[0], code: run.code }).toEqual({ command: args[0], code: 2 });
+      if (args[0] !== "plan") {
+        expect(run.stderr).toContain("declared requirements form a cycle: 001 → 002");
+        expect(run.stderr).toContain("migrations/001_accounts.sql:1:1");
+        expect(run.stderr).toContain("Nothing was applied");
+      }
+    }
+    const status = await runDrydock(["status", "--dir", dir, "--url", database, "--json"]);
+    expect(JSON.parse(status.stdout).migrations.map((entry: { state: string }) => entry.state)).toEqual(["pending", "pending"]);
   });
 
   it("rejects an unknown command with usage", async () => {
