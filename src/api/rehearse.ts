@@ -20,6 +20,7 @@ import { chooseBaseline } from "../rehearse/choose-baseline.js";
 import { decide } from "../rehearse/decide.js";
 import { openSandbox, type Sandbox } from "../rehearse/open-sandbox.js";
 import { presetPreludes } from "../rehearse/presets/preset-sql.js";
+import { rollbackRoundtripCheck } from "../rehearse/rollback-roundtrip-check.js";
 import { runRollbackDrill } from "../rehearse/run-rollback-drill.js";
 import { runSqlFile } from "../rehearse/run-sql-file.js";
 import { evidenceFolderName, type LogEntry, writeEvidence } from "../report/evidence.js";
@@ -313,7 +314,11 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
         groups: planned.groups,
       },
       steps,
-      checks,
+      // The drill's own line among the checks (SPEC §7); the decision counts the drill once, as the drill.
+      checks: [
+        ...checks,
+        rollbackRoundtripCheck(rollback, { migrations: appliedUps.length, requireReversible: config.gates.require_reversible }),
+      ],
       rollback,
       stats: { before: statsOf(before.snapshot), after: statsOf(after) },
       decision,

@@ -46,6 +46,10 @@ for (const engine of ["pglite", "postgres"] as const) {
       expect(isolation?.status).toBe("pass");
       expect(report.checks.find((check) => check.id === "data.invariants")?.status).toBe("pass");
       expect(report.rollback.status).toBe("pass");
+      expect(report.checks.find((check) => check.id === "rollback.roundtrip")).toMatchObject({
+        status: "pass",
+        observed: { drill: "pass", migrations: 10, differences_after_down: 0, differences_after_up: 0 },
+      });
       expect(report.stats.after.tables).toBeGreaterThan(report.stats.before.tables);
       for (const file of ["report.json", "report.md", "report.html", "run.log.jsonl", "before.json", "after.json"]) {
         expect(existsSync(join(evidence_dir, file)), file).toBe(true);
