@@ -25,6 +25,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { loadParser } from "../parse/parse-sql.js";
 import { compareHistory } from "../plan/compare-history.js";
 import { refuseDependencyCycle } from "../plan/refuse-dependency-cycle.js";
+import { environmentCheckIds } from "../preflight/registry.js";
 import { runPreflight } from "../preflight/run-preflight.js";
 import { applyReport } from "../report/apply-report.js";
 import { evidenceFolderName, writeEvidence } from "../report/evidence.js";
@@ -164,6 +165,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
         skipped: skippedOf(migrations, toRun, prepared, [], null),
         failed: null,
         blocked: null,
+        blocked_by_environment: false,
         preflight: [],
         gates: [],
         backup: null,
@@ -203,13 +205,16 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       : [];
     options.onEvent?.({ type: "gates", checks: gates });
     const blocked = [...preflight, ...gates].filter((check) => check.status === "fail").map((check) => `${check.id}: ${check.summary}`);
+    let blockedByEnvironment = preflight.some((check) => check.status === "fail" && environmentCheckIds.has(check.id));
 
     let backup: BackupRecord | null = null;
     if (blocked.length === 0 && envConfig && envConfig.backup !== false) {
       backup = await takeBackup(engine, target, project, envName, serverVersion, now, options.verifyRestore === true);
       options.onEvent?.({ type: "backup", backup });
-      if (backup.status !== "done" && envConfig.backup === "required") blocked.push(`backup: ${backup.summary} (backup = "required")`);
-      else if (backup.status !== "done") warnings.push(`no backup: ${backup.summary}`);
+      if (backup.status !== "done" && envConfig.backup === "required") {
+        blocked.push(`backup: ${backup.summary} (backup = "required")`);
+        blockedByEnvironment = true;
+      } else if (backup.status !== "done") warnings.push(`no backup: ${backup.summary}`);
     }
     if (blocked.length > 0) {
       const result: ApplyResult = {
@@ -223,6 +228,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
         })),
         failed: null,
         blocked,
+        blocked_by_environment: blockedByEnvironment,
         preflight,
         gates,
         backup,
@@ -297,6 +303,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       skipped: skippedOf(migrations, toRun, prepared, result.applied, result.failed),
       failed: result.failed,
       blocked: null,
+      blocked_by_environment: false,
       preflight,
       gates,
       backup,

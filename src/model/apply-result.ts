@@ -41,6 +41,12 @@ export interface ApplyResult {
   failed: MigrationFailure | null;
   /** Why nothing was applied: failed pre-flight items, closed gates, a required backup that failed. */
   blocked: string[] | null;
+  /**
+   * What blocked it is the environment's (SPEC §4 exit 3): a pre-flight check of the connection,
+   * the server's extensions or the user's privileges failed, or a required backup could not be
+   * taken (pg_dump missing, too old, or failing). False when a gate or another check said no (exit 1).
+   */
+  blocked_by_environment: boolean;
   preflight: CheckResult[];
   gates: CheckResult[];
   backup: BackupRecord | null;

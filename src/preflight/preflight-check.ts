@@ -29,7 +29,8 @@ export interface PreflightContext {
 
 /**
  * One pre-flight item: a check with a status and the numbers it saw. `fail` blocks the apply
- * (exit 1, nothing changed); `warn` is reported and does not block.
+ * (nothing changed; exit 3 for the checks in `environmentCheckIds`, else 1); `warn` is
+ * reported and does not block.
  */
 export interface PreflightCheck {
   /** `preflight.<name>`, e.g. `preflight.blocking_sessions`. */

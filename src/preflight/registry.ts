@@ -25,3 +25,10 @@ export const preflightChecks: readonly PreflightCheck[] = [
   checksums,
   history,
 ];
+
+/**
+ * Pre-flight checks whose failure is the environment's (SPEC §4 exit 3: cannot connect to a
+ * writable primary, an extension the server lacks, permission denied), not a "not now": the
+ * others fail on sessions, transactions, replicas or the history, and mean exit 1.
+ */
+export const environmentCheckIds: ReadonlySet<string> = new Set([connection.id, extensions.id, privileges.id]);

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,6 +82,41 @@ describe("apply: pre-flight, gates, verification and automatic rollback", () => 
     expect((await db.query("SELECT version FROM drydock.migrations")).length).toBe(3);
   });
 
+  it("exits 3 with nothing applied when the environment blocks it: a required backup without pg_dump, a user without CREATE", async () => {
+    const root = await makeProject({ ...base, "drydock.toml": '[env.production]\nurl = "${PRODUCTION_URL}"\nbackup = "required"\n' });
+    const emptyBin = await mkdtemp(join(tmpdir(), "drydock-no-pg-bin-"));
+    const noTools = await runDrydock(["apply", "--dir", root, "--env", "production", "--evidence-dir", evidence, "--json"], {
+      PRODUCTION_URL: db.url,
+      DRYDOCK_PG_BIN: emptyBin,
+    });
+    await rm(emptyBin, { recursive: true, force: true });
+    const withoutBackup = JSON.parse(noTools.stdout) as ApplyResult;
+    expect({ code: noTools.code, byEnvironment: withoutBackup.blocked_by_environment, applied: withoutBackup.applied }).toEqual({
+      code: 3,
+      byEnvironment: true,
+      applied: [],
+    });
+    expect(withoutBackup.blocked).toEqual([expect.stringMatching(/^backup: pg_dump not found in DRYDOCK_PG_BIN/)]);
+
+    const role = `drydock_test_role_${randomBytes(4).toString("hex")}`;
+    const password = randomBytes(8).toString("hex");
+    await db.exec(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`); // PostgreSQL 15: no CREATE on public for PUBLIC
+    try {
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = password;
+      const denied = await applyCli(root, "--url", url.toString());
+      expect({ code: denied.run.code, byEnvironment: denied.result.blocked_by_environment }).toEqual({ code: 3, byEnvironment: true });
+      expect(denied.result.blocked).toEqual([expect.stringMatching(/^preflight\.privileges: /)]);
+      const privileges = denied.result.preflight.find((check) => check.id === "preflight.privileges");
+      expect(privileges?.details).toEqual([expect.stringContaining("no CREATE on schema public")]);
+      expect(denied.run.stdout).not.toContain(password);
+    } finally {
+      await db.exec(`DROP ROLE ${role}`);
+    }
+    expect(await db.query("SELECT to_regclass('public.accounts') AS accounts")).toEqual([{ accounts: null }]);
+  });
+
   it("pre-flight stops the apply while another session holds a conflicting lock, naming it; then it goes through", async () => {
     // Transactions younger than the lock_timeout (floor 1 s) are routine traffic the retries handle.
     const root = await makeProject({ ...base, "drydock.toml": '[apply]\nlock_timeout = "200ms"\nlock_retries = 0\n' });
@@ -96,7 +132,7 @@ describe("apply: pre-flight, gates, verification and automatic rollback", () => 
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const before = await stateOf(db);
     const blocked = await applyCli(root, "--url", db.url);
-    expect(blocked.run.code).toBe(1);
+    expect({ code: blocked.run.code, byEnvironment: blocked.result.blocked_by_environment }).toEqual({ code: 1, byEnvironment: false });
     expect(blocked.result.blocked?.join("\n")).toMatch(/preflight\.blocking_sessions/);
     const check = blocked.result.preflight.find((entry) => entry.id === "preflight.blocking_sessions");
     expect(check?.status).toBe("fail");

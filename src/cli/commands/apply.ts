@@ -52,7 +52,7 @@ export function registerApply(program: Command, io: CliIo, run: CommandRunner): 
             `${output.colors.red(output.colors.bold("blocked:"))} nothing was applied\n${result.blocked.map((reason) => `  - ${reason}`).join("\n")}`,
           );
           output.human(evidence.trim());
-          output.exitWith(ExitCode.No);
+          output.exitWith(result.blocked_by_environment ? ExitCode.Environment : ExitCode.No);
           return;
         }
         if (result.failed) {
