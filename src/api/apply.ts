@@ -28,7 +28,7 @@ import { refuseDependencyCycle } from "../plan/refuse-dependency-cycle.js";
 import { environmentCheckIds } from "../preflight/registry.js";
 import { runPreflight } from "../preflight/run-preflight.js";
 import { applyReport } from "../report/apply-report.js";
-import { evidenceFolderName, writeEvidence } from "../report/evidence.js";
+import { evidenceFolderName, type LogEntry, logEntryOf, writeEvidence } from "../report/evidence.js";
 import { compareSnapshots } from "../snapshot/compare-snapshots.js";
 import { takeSnapshot } from "../snapshot/take-snapshot.js";
 import { parseDurationMs } from "../util/duration.js";
@@ -84,6 +84,12 @@ export type ApplyEvent =
 export async function apply(project: Project, options: ApplyOptions = {}): Promise<ApplyResult> {
   const started = performance.now();
   const now = options.now ?? new Date();
+  // Every event of the run, with its time, for the evidence package's run.log.jsonl.
+  const log: LogEntry[] = [];
+  const emit = (event: ApplyEvent) => {
+    log.push(logEntryOf(event));
+    options.onEvent?.(event);
+  };
   // Compile the parser's WASM while the files are read and the connection opens.
   const parserLoading = loadParser().catch(() => undefined);
   const { target, envName } = resolveTarget(project, options);
@@ -99,14 +105,14 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
   try {
     const serverVersion = await readServerVersion(engine);
     const targetInfo = { engine: target.engine, server_version: serverVersion.text, url_redacted: target.urlRedacted };
-    options.onEvent?.({ type: "connected", engine: target.engine, url: target.urlRedacted, serverVersion: serverVersion.text });
+    emit({ type: "connected", engine: target.engine, url: target.urlRedacted, serverVersion: serverVersion.text });
     // A killed drydock must not leave its backend running a long statement while holding locks.
     const sessionSettings = engine.kind === "postgres" && serverVersion.major >= 14 ? ["SET client_connection_check_interval = 1000"] : [];
     for (const setting of sessionSettings) await engine.exec(setting);
     const settings = project.config.apply;
     await acquireApplyLock(engine, {
       waitMs: parseDurationMs(settings.lock_wait),
-      onWait: (holder) => options.onEvent?.({ type: "waiting-for-lock", holder: holder?.application_name ?? null }),
+      onWait: (holder) => emit({ type: "waiting-for-lock", holder: holder?.application_name ?? null }),
     });
     const history = await readHistory(engine);
     const statuses = compareHistory(migrations, history);
@@ -137,7 +143,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
     const prepared = preparedAll
       ? preparedAll.filter((entry) => toRun.has(entry.migration.version))
       : await prepareMigrationsOnDemand(pending);
-    options.onEvent?.({ type: "plan", pending: pending.length, applied: migrations.length - pending.length });
+    emit({ type: "plan", pending: pending.length, applied: migrations.length - pending.length });
     const planned = await plan(project, { engine, cache: options.cache !== false, discovery });
     refuseDependencyCycle(planned);
     // A statement refused inside the file's own BEGIN … COMMIT is refused now, not when its turn comes.
@@ -190,7 +196,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       history,
       now,
     });
-    options.onEvent?.({ type: "preflight", checks: preflight });
+    emit({ type: "preflight", checks: preflight });
     const gates = envConfig
       ? await checkGates({
           envName,
@@ -203,14 +209,14 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
           ...(project.configFile ? { configFile: relative(process.cwd(), project.configFile) || project.configFile } : {}),
         })
       : [];
-    options.onEvent?.({ type: "gates", checks: gates });
+    emit({ type: "gates", checks: gates });
     const blocked = [...preflight, ...gates].filter((check) => check.status === "fail").map((check) => `${check.id}: ${check.summary}`);
     let blockedByEnvironment = preflight.some((check) => check.status === "fail" && environmentCheckIds.has(check.id));
 
     let backup: BackupRecord | null = null;
     if (blocked.length === 0 && envConfig && envConfig.backup !== false) {
       backup = await takeBackup(engine, target, project, envName, serverVersion, now, options.verifyRestore === true);
-      options.onEvent?.({ type: "backup", backup });
+      emit({ type: "backup", backup });
       if (backup.status !== "done" && envConfig.backup === "required") {
         blocked.push(`backup: ${backup.summary} (backup = "required")`);
         blockedByEnvironment = true;
@@ -237,7 +243,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
         evidence_dir: null,
         duration_ms: Math.round(performance.now() - started),
       };
-      result.evidence_dir = await writeApplyEvidence(result, planned, null, null, now, options, evidenceRoot);
+      result.evidence_dir = await writeApplyEvidence(result, planned, { before: null, after: null, log }, now, options, evidenceRoot);
       // The attempt joins the audit trail when there is one; a database without it stays untouched.
       const [runs] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.runs') IS NOT NULL AS present");
       if (runs?.present) {
@@ -268,7 +274,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       runId,
       appliedBy: osUser(),
       sessionSettings,
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onEvent: emit,
     };
     const result = await runMigrations(engine, prepared, runOptions);
     let checks: CheckResult[] = [];
@@ -286,14 +292,14 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
         benchmarksBefore,
         purpose: "live",
       });
-      options.onEvent?.({ type: "verified", checks });
+      emit({ type: "verified", checks });
       if (checks.some((check) => check.status === "fail")) {
         const appliedNow = pending.filter((migration) => result.applied.some((step) => step.version === migration.version));
         rollback = await onVerifyFailure(engine, project, appliedNow, before, benchmarksBefore, {
           ...runOptions,
           transaction: "per-migration",
         });
-        options.onEvent?.({ type: "rollback", rollback });
+        emit({ type: "rollback", rollback });
       }
     }
     const report: ApplyResult = {
@@ -312,7 +318,7 @@ export async function apply(project: Project, options: ApplyOptions = {}): Promi
       evidence_dir: null,
       duration_ms: Math.round(performance.now() - started),
     };
-    report.evidence_dir = await writeApplyEvidence(report, planned, before, after, now, options, evidenceRoot);
+    report.evidence_dir = await writeApplyEvidence(report, planned, { before, after, log }, now, options, evidenceRoot);
     await finishRun(engine, runId, outcomeOf(report), report);
     return report;
   } finally {
@@ -470,8 +476,7 @@ async function takeBackup(
 async function writeApplyEvidence(
   result: ApplyResult,
   planned: Plan,
-  before: Snapshot | null,
-  after: Snapshot | null,
+  { before, after, log }: { before: Snapshot | null; after: Snapshot | null; log: readonly LogEntry[] },
   startedAt: Date,
   options: ApplyOptions,
   evidenceRoot: string,
@@ -479,8 +484,9 @@ async function writeApplyEvidence(
   if (options.noEvidence) return null;
   const report = applyReport(result, planned, before, after, startedAt);
   const folder = join(evidenceRoot, evidenceFolderName(startedAt, result.env, "apply"));
+  const outcome = logEntryOf({ type: "outcome", outcome: outcomeOf(result), verdict: report.decision.verdict });
   try {
-    return await writeEvidence(folder, { report, before, after, log: [] });
+    return await writeEvidence(folder, { report, before, after, log: [...log, outcome] });
   } catch (error) {
     result.warnings.push(
       `the evidence package could not be written to ${folder}: ${error instanceof Error ? error.message : String(error)}`,

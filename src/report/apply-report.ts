@@ -1,4 +1,5 @@
 import type { ApplyResult } from "../model/apply-result.js";
+import type { CheckResult } from "../model/check.js";
 import type { Plan } from "../model/plan.js";
 import type { Decision, Report, ReportStep, RollbackDrill } from "../model/report.js";
 import type { Snapshot } from "../model/snapshot.js";
@@ -42,7 +43,7 @@ export function applyReport(result: ApplyResult, plan: Plan, before: Snapshot | 
     target: result.target,
     plan: { hash: plan.hash, migrations: plan.migrations.filter((entry) => entry.pending), findings: plan.findings, groups: plan.groups },
     steps,
-    checks: [...result.preflight, ...result.gates, ...result.checks],
+    checks: [...result.preflight, ...result.gates, ...backupCheckOf(result), ...result.checks],
     rollback: rollbackOf(result),
     stats: { before: before ? statsOf(before) : emptyStats(stats), after: after ? statsOf(after) : emptyStats(stats) },
     decision: decisionOf(result),
@@ -53,6 +54,25 @@ export function applyReport(result: ApplyResult, plan: Plan, before: Snapshot | 
     stages: [],
     sandbox: { kind: "none", description: `applied to ${result.target.url_redacted} itself`, baseline: [], kept: false },
   };
+}
+
+/**
+ * The backup as a line among the checks (`apply.backup`), so that the report shows which file
+ * holds the database as it was and that it was read back: `pass` when taken and verified, `skip`
+ * when not taken, `fail` when a required one failed (the apply was blocked), else `warn`.
+ */
+function backupCheckOf(result: ApplyResult): CheckResult[] {
+  const { backup } = result;
+  if (!backup) return [];
+  const blocked = result.blocked?.some((reason) => reason.startsWith("backup: ")) === true;
+  const status = backup.status === "done" ? "pass" : backup.status === "skipped" ? "skip" : blocked ? "fail" : "warn";
+  const observed = {
+    file: backup.file,
+    size_bytes: backup.size_bytes,
+    tables: backup.tables,
+    restore_mismatches: backup.restore_mismatches?.length ?? null,
+  };
+  return [{ id: "apply.backup", status, summary: backup.summary, observed, details: backup.restore_mismatches ?? [] }];
 }
 
 function decisionOf(result: ApplyResult): Decision {

@@ -12,6 +12,12 @@ export interface LogEntry {
   [field: string]: unknown;
 }
 
+/** One line of `run.log.jsonl`: an event of the run, stamped with the time it happened. */
+export function logEntryOf<E extends { type: string }>(event: E, at = new Date()): LogEntry {
+  const { type, ...fields } = event;
+  return { at: at.toISOString(), event: type, ...fields };
+}
+
 export interface EvidencePackage {
   report: Report;
   before: Snapshot | null;

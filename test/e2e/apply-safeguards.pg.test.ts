@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openEngine } from "../../src/db/open-engine.js";
 import { parseTargetUrl } from "../../src/db/target-url.js";
 import type { ApplyResult } from "../../src/model/apply-result.js";
+import type { Report } from "../../src/model/report.js";
 import { takeSnapshot } from "../../src/snapshot/take-snapshot.js";
 import { runDrydock } from "../support/cli.js";
 import { useTempProjects, writeFiles } from "../support/temp-project.js";
@@ -80,6 +81,47 @@ describe("apply: pre-flight, gates, verification and automatic rollback", () => 
     expect(result.rollback.status).toBe("stopped");
     expect(result.rollback.details.join(" ")).toContain("drydock rollback --steps 3");
     expect((await db.query("SELECT version FROM drydock.migrations")).length).toBe(3);
+  });
+
+  it("takes and verifies a backup first, and its evidence package holds the backup and every event of the run", async () => {
+    const root = await makeProject({ ...base, "drydock.toml": '[env.production]\nurl = "${PRODUCTION_URL}"\nbackup = true\n' });
+    const run = await runDrydock(
+      ["apply", "--dir", root, "--env", "production", "--evidence-dir", evidence, "--verify-restore", "--json"],
+      {
+        PRODUCTION_URL: db.url,
+      },
+    );
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as ApplyResult;
+    expect(result.backup).toMatchObject({ status: "done", restore_mismatches: [] });
+    expect((await stat(result.backup?.file ?? "")).mode & 0o777).toBe(0o600);
+
+    const folder = result.evidence_dir ?? "";
+    const report = JSON.parse(await readFile(join(folder, "report.json"), "utf8")) as Report;
+    expect(report.checks.find((check) => check.id === "apply.backup")).toMatchObject({
+      status: "pass",
+      observed: { file: result.backup?.file, tables: result.backup?.tables, restore_mismatches: 0 },
+    });
+    expect(await readFile(join(folder, "report.md"), "utf8")).toContain("apply.backup");
+    const events = (await readFile(join(folder, "run.log.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { at: string; event: string });
+    expect(events.map((entry) => entry.event)).toEqual([
+      "connected",
+      "plan",
+      "preflight",
+      "gates",
+      "backup",
+      "start",
+      "applied",
+      "start",
+      "applied",
+      "verified",
+      "outcome",
+    ]);
+    expect(events.at(-1)).toMatchObject({ outcome: "applied", verdict: "GO" });
+    expect(events.every((entry) => !Number.isNaN(Date.parse(entry.at)))).toBe(true);
   });
 
   it("exits 3 with nothing applied when the environment blocks it: a required backup without pg_dump, a user without CREATE", async () => {
