@@ -49,6 +49,29 @@ describe("diff", () => {
 });
 
 describe("diff of extensions", () => {
+  it("does not bring a database built from the migrations to the embedded replay's extension versions", async () => {
+    const migrations = {
+      "0001_crypto.sql":
+        "CREATE EXTENSION IF NOT EXISTS pgcrypto;\nCREATE TABLE secrets (id bigint PRIMARY KEY, hash text DEFAULT crypt('x', gen_salt('bf')));\n",
+    };
+    const project = await tempProject(migrations);
+    const db = await createTestDatabase("drydock_diff_api");
+    try {
+      await db.exec(migrations["0001_crypto.sql"]);
+      const replayed = (await diff(project, "migrations", "migrations")).to;
+      const server = await snapshot(project, { url: db.url });
+      // The point of the test: the two engines ship different pgcrypto versions.
+      expect(replayed.extensions.find((extension) => extension.name === "pgcrypto")?.version).not.toBe(
+        server.extensions.find((extension) => extension.name === "pgcrypto")?.version,
+      );
+      expect((await diff(project, db.url, "migrations")).statements).toEqual([]);
+      expect((await diff(project, "migrations", db.url)).statements).toEqual([]);
+    } finally {
+      await db.drop();
+      await rm(project.root, { recursive: true, force: true });
+    }
+  });
+
   it("updates an extension to the other side's version and moves it to the other side's schema", async () => {
     const project = await tempProject({});
     const from = await createTestDatabase("drydock_diff_ext_from");

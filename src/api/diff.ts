@@ -28,9 +28,25 @@ export interface DiffResult {
  * (`postgres://…`, `pglite:…`), or the name of an environment of drydock.toml. Reads only.
  */
 export async function diff(project: Project, from: string, to: string, options: DiffOptions = {}): Promise<DiffResult> {
-  const before = await readSource(project, from);
-  const after = await readSource(project, to);
+  let before = await readSource(project, from);
+  let after = await readSource(project, to);
+  if (from === "migrations" && to !== "migrations") before = withExtensionVersionsOf(after, before);
+  if (to === "migrations" && from !== "migrations") after = withExtensionVersionsOf(before, after);
   return { statements: generateDiffSql(before, after, { safe: options.safe === true }), from: before, to: after };
+}
+
+/**
+ * The replayed migrations' extensions at the other side's versions: the replay runs in PGlite,
+ * whose builds of pgcrypto, pg_trgm… carry their own version numbers, which say nothing about
+ * the project. Without this, a database built from exactly those migrations would get an
+ * `ALTER EXTENSION … UPDATE TO` to PGlite's version.
+ */
+function withExtensionVersionsOf(other: Snapshot, replayed: Snapshot): Snapshot {
+  const versions = new Map(other.extensions.map((extension) => [extension.name, extension.version]));
+  return {
+    ...replayed,
+    extensions: replayed.extensions.map((extension) => ({ ...extension, version: versions.get(extension.name) ?? extension.version })),
+  };
 }
 
 async function readSource(project: Project, source: string): Promise<Snapshot> {
