@@ -11,6 +11,7 @@ import type { Snapshot } from "../model/snapshot.js";
 import { compareSnapshots } from "../snapshot/compare-snapshots.js";
 import { takeSnapshot } from "../snapshot/take-snapshot.js";
 import { quoteIdent } from "../util/quote-ident.js";
+import { redactUrl } from "../util/redact-url.js";
 import { createBackup } from "./create-backup.js";
 import { restoreBackup, restoredDatabaseName } from "./restore-backup.js";
 import { countRows, verifyBackup, verifyRestore } from "./verify-backup.js";
@@ -155,7 +156,7 @@ describe("restoreBackup", () => {
     );
     expect(restored.mode).toBe("new");
     expect(restored.database).toMatch(new RegExp(`^${db.current.name}_restored_\\d{14}$`));
-    expect(restored.url_redacted).toBe(databaseUrl(restored.database));
+    expect(restored.url_redacted).toBe(redactUrl(databaseUrl(restored.database)));
 
     expect(compareSnapshots(damaged.snapshot, await snapshotOf(db.current.engine))).toEqual([]);
     expect(await countRows(db.current.engine)).toEqual(damaged.rows);

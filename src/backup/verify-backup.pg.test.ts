@@ -162,8 +162,10 @@ describe("countRows", () => {
 
   it("fails rather than count fewer rows when row-level security would hide some", async () => {
     const role = `drydock_test_role_${randomBytes(4).toString("hex")}`;
+    // A password of its own: the embedded test server asks for one, the machine's trusts.
+    const password = randomBytes(8).toString("hex");
     await db.current.exec(`
-      CREATE ROLE ${role} LOGIN;
+      CREATE ROLE ${role} LOGIN PASSWORD '${password}';
       CREATE TABLE secrets (v int); INSERT INTO secrets VALUES (1), (2);
       ALTER TABLE secrets OWNER TO ${role};
       ALTER TABLE secrets ENABLE ROW LEVEL SECURITY; ALTER TABLE secrets FORCE ROW LEVEL SECURITY;`);
@@ -172,6 +174,7 @@ describe("countRows", () => {
     });
     const url = new URL(db.current.url);
     url.username = role;
+    url.password = password;
     const owner = await openEngine(parseTargetUrl(url.toString()));
     try {
       await expect(countRows(owner)).rejects.toThrow(/row-level security/);

@@ -3,9 +3,23 @@
 import "./tune-v8.js";
 import { runCli } from "./program.js";
 
+/**
+ * A stream whose reader may go away (`drydock snapshot … | head`): the write error (EPIPE) that
+ * follows is not a crash, and the command runs to its end (an apply finishes and records its
+ * run, a rehearsal writes its evidence); only what it would still print is dropped.
+ */
+function tolerantOfClosedReader(stream: NodeJS.WriteStream): { write(text: string): unknown } {
+  let readerGone = false;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    readerGone = true;
+  });
+  return { write: (text: string) => readerGone || stream.write(text) };
+}
+
 const io = {
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout: tolerantOfClosedReader(process.stdout),
+  stderr: tolerantOfClosedReader(process.stderr),
   environment: process.env,
   isTty: process.stdout.isTTY === true,
   exitCode: 0 as const,

