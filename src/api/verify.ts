@@ -1,8 +1,11 @@
 import { join } from "node:path";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
-import { readServerVersion } from "../db/engine.js";
+import { type Engine, readServerVersion } from "../db/engine.js";
+import { readHistory } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
-import { discoverProjectMigrations } from "../discover/discover-migrations.js";
+import { type Discovery, discoverProjectMigrations } from "../discover/discover-migrations.js";
+import { InputError } from "../errors/drydock-error.js";
+import type { Plan } from "../model/plan.js";
 import type { Project } from "../model/project.js";
 import type { Decision, Report } from "../model/report.js";
 import { evidenceFolderName, writeEvidence } from "../report/evidence.js";
@@ -10,8 +13,11 @@ import { statsOf } from "../report/report-stats.js";
 import { takeSnapshot } from "../snapshot/take-snapshot.js";
 import { runChecks } from "../verify/run-checks.js";
 import { toolVersion } from "../version.js";
+import { plan } from "./plan.js";
 
 export interface VerifyOptions extends TargetChoice {
+  /** Read and write the plan's caches in `.drydock/cache/` (default true). */
+  cache?: boolean;
   /** Parent folder of evidence packages; default `<project>/.drydock/evidence`. */
   evidenceRoot?: string;
   /** Write no evidence package (the result is still returned). */
@@ -27,7 +33,7 @@ export interface VerifyResult {
 /**
  * `drydock verify` (SPEC §4): the verification suite against a live database, read only. With
  * no "before" to compare with, the checks that compare (row counts, benchmark regression) say
- * so in their numbers, and `objects.expected` is skipped (no plan says what should exist).
+ * so in their numbers; `objects.expected` checks what the applied migrations create.
  * GO when no check fails; the evidence package has kind `verify`.
  */
 export async function verify(project: Project, options: VerifyOptions = {}): Promise<VerifyResult> {
@@ -36,8 +42,10 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
   const engine = await openEngine(target, { applicationName: "drydock verify" });
   try {
     const serverVersion = await readServerVersion(engine);
-    const { migrations } = await discoverProjectMigrations(project);
+    const discovery = await discoverProjectMigrations(project);
+    const { migrations } = discovery;
     const schemas = project.config.project.schemas;
+    const planned = await appliedPlan(project, engine, discovery, options.cache !== false);
     const started = performance.now();
     const after = await takeSnapshot(engine, { schemas, exactCounts: true });
     const snapshotMs = Math.round(performance.now() - started);
@@ -45,7 +53,7 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
       engine,
       config: project.config,
       migrations,
-      plan: null,
+      plan: planned,
       before: null,
       after,
       benchmarksBefore: null,
@@ -71,7 +79,14 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
       kind: "verify",
       env: envName,
       target: { engine: target.engine, server_version: serverVersion.text, url_redacted: target.urlRedacted },
-      plan: { hash: "", migrations: [], findings: [], groups: [] },
+      plan: planned
+        ? {
+            hash: planned.hash,
+            migrations: planned.migrations.filter((entry) => entry.pending),
+            findings: planned.findings,
+            groups: planned.groups,
+          }
+        : { hash: "", migrations: [], findings: [], groups: [] },
       steps: [],
       checks,
       rollback: { status: "skip", details: ["verify changes nothing: there is nothing to roll back"] },
@@ -99,4 +114,22 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * The plan of the project's migrations from empty, with the applied ones (by the target's
+ * history) marked as the ones that ran: `objects.expected` checks that what they create exists.
+ * Its hash is the plan of every migration from empty, which names the migration set. None when a
+ * migration file cannot be planned (a syntax error): the live database can still be checked.
+ */
+async function appliedPlan(project: Project, engine: Engine, discovery: Discovery, cache: boolean): Promise<Plan | null> {
+  const applied = new Set((await readHistory(engine)).map((entry) => entry.version));
+  let planned: Plan;
+  try {
+    planned = await plan(project, { all: true, useTarget: false, cache, discovery });
+  } catch (error) {
+    if (error instanceof InputError) return null;
+    throw error;
+  }
+  return { ...planned, migrations: planned.migrations.map((entry) => ({ ...entry, pending: applied.has(entry.version) })) };
 }

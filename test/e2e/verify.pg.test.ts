@@ -37,7 +37,10 @@ describe("drydock verify: the suite against a live database, read only", () => {
     const { run, report, evidence_dir } = await verify();
     expect({ code: run.code, verdict: report.decision.verdict, kind: report.kind }).toEqual({ code: 0, verdict: "GO", kind: "verify" });
     expect(report.checks.find((check) => check.id === "rls.isolation")?.status).toBe("pass");
-    expect(report.checks.find((check) => check.id === "objects.expected")?.status).toBe("skip");
+    // What the ten applied migrations create exists; the plan names them.
+    expect(report.checks.find((check) => check.id === "objects.expected")).toMatchObject({ status: "pass", observed: { missing: 0 } });
+    expect(report.plan.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.plan.migrations.map((entry) => entry.version)).toHaveLength(10);
     expect(existsSync(join(evidence_dir, "report.md"))).toBe(true);
     expect(existsSync(join(evidence_dir, "report.html"))).toBe(true);
     const after = await takeSnapshot(db.engine, { schemas: ["public", "platform", "drydock"], exactCounts: true });
@@ -45,6 +48,15 @@ describe("drydock verify: the suite against a live database, read only", () => {
     expect(after.statistics.relations.map((relation) => relation.row_count)).toEqual(
       before.statistics.relations.map((relation) => relation.row_count),
     );
+  });
+
+  it("fails objects.expected when an object an applied migration creates is gone", async () => {
+    await db.exec("DROP INDEX public.subscriptions_plan_id_idx");
+    const { run, report } = await verify();
+    expect(run.code).toBe(1);
+    const check = report.checks.find((entry) => entry.id === "objects.expected");
+    expect(check).toMatchObject({ status: "fail", observed: { missing: 1 } });
+    expect(check?.details).toEqual(["index public.subscriptions_plan_id_idx (created by 0003) does not exist"]);
   });
 
   it("fails, exit 1, when live data breaks an invariant", async () => {
