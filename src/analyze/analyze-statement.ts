@@ -85,8 +85,16 @@ function analyzeEmbedded(sql: string, resolver: NameResolver, options: AnalyzeOp
   return embedded;
 }
 
+/** Kinds named without a schema: one may share its name with an object of another such kind. */
+const bareNamedKinds = new Set(["schema", "extension", "role"]);
+
 function createdHere(ref: NamedRef, facts: FactsBuilder): boolean {
-  return facts.creates.some((created) => created.name === ref.name || created.name.startsWith(`${ref.name}(`));
+  return facts.creates.some((created) =>
+    // `CREATE SCHEMA app AUTHORIZATION app` creates the schema and needs the role of that name.
+    bareNamedKinds.has(ref.kind) || bareNamedKinds.has(created.kind)
+      ? created.kind === ref.kind && created.name === ref.name
+      : created.name === ref.name || created.name.startsWith(`${ref.name}(`),
+  );
 }
 
 function dedupe<T extends { kind: string; name: string }>(refs: T[]): T[] {

@@ -1,5 +1,5 @@
 import { type AstNode, names, type RangeVar, stringConstant } from "./ast.js";
-import type { NamedRef, NameResolver } from "./name-resolver.js";
+import { type NamedRef, type NameResolver, roleSpecRef } from "./name-resolver.js";
 
 /** Functions whose text argument PostgreSQL resolves to a relation when the statement is parsed. */
 const relationArgumentFunctions = new Set(["nextval", "currval", "setval", "pg_get_serial_sequence"]);
@@ -17,9 +17,10 @@ export interface CollectOptions {
 }
 
 /**
- * Every relation, function and type a statement's AST names, as references: RangeVars (minus
- * the statement's own CTE names), function calls, type names, `'name'::regclass` casts and
- * `nextval('seq')`. Columns are not tracked. Built-in names are already dropped by the resolver.
+ * Every relation, function, type and role a statement's AST names, as references: RangeVars
+ * (minus the statement's own CTE names), function calls, type names, `'name'::regclass` casts,
+ * `nextval('seq')` and RoleSpecs (grantees, policy roles, new owners, `AUTHORIZATION`, `FOR
+ * ROLE`…). Columns are not tracked. Built-in names are already dropped by the resolver.
  */
 export function collectReferences(root: unknown, resolver: NameResolver, options: CollectOptions = {}): NamedRef[] {
   const cteNames = new Set<string>();
@@ -46,6 +47,9 @@ export function collectReferences(root: unknown, resolver: NameResolver, options
         if (text) add(resolver.relationRef(splitQualifiedName(text)));
         return;
       }
+      case "RoleSpec":
+        add(roleSpecRef(fields));
+        return;
       case "TypeName":
         if (!fields.pct_type) add(resolver.typeRef(names(fields.names)));
         return;
@@ -81,9 +85,9 @@ export function collectReferences(root: unknown, resolver: NameResolver, options
 
 /**
  * Visits every node below `node`, parents before children: wrapped nodes `{ Kind: fields }`,
- * and the RangeVar and TypeName structs that libpg-query leaves unwrapped where the field's type
- * says what it holds (`CreateStmt.relation`, `ColumnDef.typeName`). A visit that returns `false`
- * skips the node's subtree.
+ * and the RangeVar, TypeName and RoleSpec structs that libpg-query leaves unwrapped where the
+ * field's type says what it holds (`CreateStmt.relation`, `ColumnDef.typeName`,
+ * `AlterTableCmd.newowner`). A visit that returns `false` skips the node's subtree.
  */
 export function walk(node: unknown, visit: (kind: string, fields: AstNode) => unknown): void {
   if (Array.isArray(node)) {
@@ -111,6 +115,7 @@ export function walk(node: unknown, visit: (kind: string, fields: AstNode) => un
 function unwrappedKind(fields: AstNode): string | null {
   if (typeof fields.relname === "string" && "inh" in fields) return "RangeVar";
   if (Array.isArray(fields.names) && "typemod" in fields) return "TypeName";
+  if (typeof fields.roletype === "string") return "RoleSpec";
   return null;
 }
 

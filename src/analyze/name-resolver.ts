@@ -71,3 +71,22 @@ export class NameResolver {
     return { kind, name: `${this.creationSchema}.${name}`, searchPath: [...this.searchPath] };
   }
 }
+
+/**
+ * A reference to a role, or null for a name no CREATE ROLE can make: PostgreSQL reserves
+ * `public`, `none` and `pg_*` (its predefined roles, present in every cluster). Roles are
+ * cluster-wide, so the name stands alone, as in the role's `creates` entry.
+ */
+export function roleRef(name: unknown): NamedRef | null {
+  if (typeof name !== "string" || name === "" || name === "public" || name === "none" || name.startsWith("pg_")) return null;
+  return { kind: "role", name };
+}
+
+/**
+ * The role a RoleSpec node names, or null for PUBLIC, CURRENT_USER, SESSION_USER and
+ * CURRENT_ROLE, which stand for whoever runs the statement (or everyone), not a role of their own.
+ */
+export function roleSpecRef(spec: unknown): NamedRef | null {
+  const fields = spec as { roletype?: unknown; rolename?: unknown } | undefined;
+  return fields?.roletype === "ROLESPEC_CSTRING" ? roleRef(fields.rolename) : null;
+}

@@ -236,15 +236,19 @@ async function readPlanTarget(engine: Engine, migrations: readonly Migration[]) 
   );
   // drydock's own schema is not the project's: `approve` or a first apply creates it, and the
   // plan they refer to must keep its hash.
-  const targetObjects = (await readCatalogNames(engine)).filter(
+  const databaseObjects = (await readCatalogNames(engine)).filter(
     (object) => !object.name.startsWith("drydock.") && !(object.kind === "schema" && object.name === "drydock"),
   );
+  // Roles are the cluster's: present for the plan (a pending migration may create one that
+  // exists already), but not in the fingerprint, so that staging and production, whose roles
+  // differ, can share a plan hash.
+  const roles = await engine.query<{ name: string }>("SELECT rolname::text AS name FROM pg_catalog.pg_roles WHERE rolname !~ '^pg_'");
   return {
     serverVersion: version.text,
     serverMajor: version.major,
     pending,
-    targetObjects,
-    targetFingerprint: fingerprintOf(targetObjects),
+    targetObjects: [...databaseObjects, ...roles.map((role): ObjectRef => ({ kind: "role", name: role.name }))],
+    targetFingerprint: fingerprintOf(databaseObjects),
   };
 }
 

@@ -1,11 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { useTempProjects } from "../../test/support/temp-project.js";
 import { discoverMigrations } from "../discover/discover-migrations.js";
-import { buildPlan } from "./build-plan.js";
+import { type BuildPlanInput, buildPlan } from "./build-plan.js";
 
 const project = useTempProjects();
 
-async function planOf(files: Record<string, string>, options: { singleTransaction?: boolean; external?: string[] } = {}) {
+async function planOf(
+  files: Record<string, string>,
+  options: Pick<BuildPlanInput, "singleTransaction" | "external" | "preludes" | "targetObjects"> = {},
+) {
   const dir = await project(files);
   const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
   return buildPlan({ migrations, pending: null, searchPath: ["public"], ...options });
@@ -173,5 +177,113 @@ describe("plan contents", () => {
     const plan = await buildPlan({ migrations, pending: null, searchPath: ["app", "public"] });
     expect(plan.findings).toEqual([]);
     expect(plan.migrations[1]?.references).toEqual([{ kind: "table", name: "app.keys" }]);
+  });
+});
+
+describe("roles in the dependency graph", () => {
+  const createsRole = { "migrations/0001_role.sql": "CREATE ROLE app_r NOLOGIN;\n", "migrations/0002_t.sql": "CREATE TABLE t (id int);\n" };
+
+  it.each([
+    ["a policy's TO", "CREATE POLICY p ON t TO app_r USING (true);"],
+    ["a GRANT on a table", "GRANT SELECT ON t TO app_r;"],
+    ["a REVOKE on a schema", "REVOKE USAGE ON SCHEMA public FROM app_r;"],
+    ["OWNER TO", "ALTER TABLE t OWNER TO app_r;"],
+    ["ALTER DEFAULT PRIVILEGES … TO", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO app_r;"],
+    ["ALTER DEFAULT PRIVILEGES FOR ROLE", "ALTER DEFAULT PRIVILEGES FOR ROLE app_r GRANT SELECT ON TABLES TO PUBLIC;"],
+    ["GRANT of the role", "GRANT app_r TO CURRENT_USER;"],
+    ["GRANT to the role", "CREATE ROLE other; GRANT other TO app_r;"],
+    ["SET ROLE", "SET ROLE app_r;"],
+    ["ALTER ROLE", "ALTER ROLE app_r SET statement_timeout = '5s';"],
+    ["DROP ROLE", "DROP ROLE app_r;"],
+    ["CREATE SCHEMA … AUTHORIZATION", "CREATE SCHEMA app_r AUTHORIZATION app_r;"],
+  ])("a migration that names a role created earlier requires its creator: %s", async (_, sql) => {
+    const plan = await planOf({ ...createsRole, "migrations/0003_use.sql": `${sql}\n` });
+    expect(plan.findings).toEqual([]);
+    expect(plan.migrations[2]?.requires).toContain("0001");
+    expect(plan.migrations[2]?.references).toContainEqual({ kind: "role", name: "app_r" });
+  });
+
+  it("follows a role's rename", async () => {
+    const plan = await planOf({
+      ...createsRole,
+      "migrations/0003_rename.sql": "ALTER ROLE app_r RENAME TO app_reader;\n",
+      "migrations/0004_grant.sql": "GRANT SELECT ON t TO app_reader;\n",
+    });
+    expect(plan.findings).toEqual([]);
+    expect(plan.migrations[3]?.requires).toEqual(["0002", "0001"]);
+  });
+
+  it("examples/saas: the policies of 0009 need the role 0008 creates, so 0009 comes after it", async () => {
+    const dir = fileURLToPath(new URL("../../examples/saas", import.meta.url));
+    const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
+    const plan = await buildPlan({ migrations, pending: null, searchPath: ["public"] });
+    expect(plan.findings).toEqual([]);
+    const rls = plan.migrations.find((migration) => migration.version === "0009");
+    expect(rls?.requires).toContain("0008");
+    expect(rls?.references).toContainEqual({ kind: "role", name: "app_user" });
+    const groupOf = (version: string) => plan.groups.findIndex((group) => group.includes(version));
+    expect(groupOf("0009")).toBeGreaterThan(groupOf("0008"));
+  });
+
+  it("a role no migration creates is no finding: roles are the cluster's, made by the platform or ops", async () => {
+    const plan = await planOf({
+      "migrations/0001_t.sql": "CREATE TABLE t (id int);\n",
+      "migrations/0002_use.sql":
+        "GRANT SELECT ON t TO authenticated, anon;\nCREATE POLICY p ON t TO service_role USING (true);\nALTER TABLE t OWNER TO postgres;\n",
+    });
+    expect(plan.findings).toEqual([]);
+    expect(plan.migrations[1]?.requires).toEqual(["0001"]);
+    expect(plan.migrations[1]?.references).toEqual([{ kind: "table", name: "public.t" }]);
+  });
+
+  it("a role dropped by an earlier migration is no finding either: it may have been made again outside", async () => {
+    const plan = await planOf({
+      ...createsRole,
+      "migrations/0003_drop.sql": "DROP ROLE app_r;\n",
+      "migrations/0004_use.sql": "GRANT SELECT ON t TO app_r;\n",
+    });
+    expect(plan.findings).toEqual([]);
+  });
+
+  it("ordering-violation: a role used before the migration that creates it", async () => {
+    const plan = await planOf({
+      "migrations/0001_t.sql": "CREATE TABLE t (id int);\n\nGRANT SELECT ON t TO app_r;\n",
+      "migrations/0002_role.sql": "CREATE ROLE app_r;\n",
+    });
+    expect(plan.findings).toEqual([
+      {
+        kind: "ordering-violation",
+        severity: "error",
+        file: "migrations/0001_t.sql",
+        line: 3,
+        column: 1,
+        version: "0001",
+        message: "role app_r is used here but created later, by migration 0002",
+      },
+    ]);
+    expect(plan.migrations[0]?.requires).toEqual(["0002"]);
+  });
+
+  it("no ordering-violation for DROP ROLE IF EXISTS before the role is created", async () => {
+    const plan = await planOf({
+      "migrations/0001_clean.sql": "DROP ROLE IF EXISTS app_r;\n",
+      "migrations/0002_role.sql": "CREATE ROLE app_r;\n",
+    });
+    expect(plan.findings).toEqual([]);
+  });
+
+  it("a role the prelude creates or the target holds is there before any migration", async () => {
+    const files = {
+      "migrations/0001_t.sql": "CREATE TABLE t (id int);\nGRANT SELECT ON t TO app_r;\n",
+      "migrations/0002_role.sql": "DO $$ BEGIN CREATE ROLE app_r; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n",
+    };
+    expect((await planOf(files)).findings).toMatchObject([{ kind: "ordering-violation", version: "0001" }]);
+    const withPrelude = await planOf(files, { preludes: [{ file: "prelude.sql", sql: "CREATE ROLE app_r;" }] });
+    expect(withPrelude.findings).toEqual([]);
+    expect(withPrelude.migrations[0]?.requires).toEqual([]);
+    expect(withPrelude.migrations[0]?.references).toContainEqual({ kind: "role", name: "app_r" });
+    const withTarget = await planOf(files, { targetObjects: [{ kind: "role", name: "app_r" }] });
+    expect(withTarget.findings).toEqual([]);
+    expect(withTarget.migrations[0]?.requires).toEqual([]);
   });
 });

@@ -68,6 +68,13 @@ const checkedKinds = new Set([
   "procedure",
   "extension",
 ]);
+/**
+ * Kinds that belong to the cluster, not the database: a project may use roles that no migration
+ * creates (Supabase's `authenticated`, `postgres`, roles made by ops), so a missing one is no
+ * `unknown-reference`. One that a later migration creates is an `ordering-violation`: the
+ * project itself says the role may not exist before then.
+ */
+const clusterKinds = new Set(["role"]);
 /** Kinds whose repeated creation is an error PostgreSQL raises and whose names are written out. */
 const duplicateKinds = new Set([...checkedKinds, "trigger", "policy", "column"]);
 
@@ -162,7 +169,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
           if (!isOwn && found.origin.source !== "preset") resolvedReferences.set(keyOf(found), { kind: found.kind, name: found.name });
           continue;
         }
-        if (!checkedKinds.has(ref.kind) || facts.tolerantDrop) continue;
+        if (!(checkedKinds.has(ref.kind) || clusterKinds.has(ref.kind)) || facts.tolerantDrop) continue;
         const creator = creatorOf(firstCreator, ref);
         if (creator && (creator.index > index || (creator.version === migration.version && creator.line > facts.line))) {
           const where = creator.version === migration.version ? `line ${creator.line} of this migration` : `migration ${creator.version}`;
@@ -173,7 +180,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
             message: `${describe(ref)} is used here but created later, by ${where}`,
           });
           if (creator.version !== migration.version) dependsOn.add(creator.version);
-        } else {
+        } else if (!clusterKinds.has(ref.kind)) {
           report({
             kind: "unknown-reference",
             severity: "error",

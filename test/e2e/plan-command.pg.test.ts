@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -84,6 +85,26 @@ describe("drydock plan", () => {
       expect(all.migrations).toHaveLength(3);
       const fromEmpty = JSON.parse((await runDrydock(["plan", "--dir", full, "--format", "json"])).stdout);
       expect(json.hash).not.toBe(fromEmpty.hash);
+    });
+
+    it("knows the roles the server holds, without letting them into the plan hash", async () => {
+      target = await createTarget("postgres");
+      const role = `drydock_test_role_${randomBytes(4).toString("hex")}`;
+      const dir = await project({
+        "migrations/0001_t.sql": `CREATE TABLE t (id int);\nGRANT SELECT ON t TO ${role};\n`,
+        "migrations/0002_role.sql": `DO $$ BEGIN CREATE ROLE ${role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n`,
+      });
+      const planOf = async () => JSON.parse((await runDrydock(["plan", "--dir", dir, "--url", target.url, "--format", "json"])).stdout);
+      const before = await planOf();
+      expect(before.findings).toEqual([expect.objectContaining({ kind: "ordering-violation", version: "0001" })]);
+      await target.query(`CREATE ROLE ${role}`);
+      try {
+        const after = await planOf();
+        expect(after.findings).toEqual([]);
+        expect(after.hash).toBe(before.hash);
+      } finally {
+        await target.query(`DROP ROLE ${role}`);
+      }
     });
 
     it("lints the pending migrations knowing what the applied ones did, as a plan from empty does", async () => {

@@ -165,30 +165,101 @@ describe("RENAME and SET SCHEMA", () => {
 });
 
 describe("GRANT and REVOKE", () => {
-  it("references the tables granted on", async () => {
+  const reader = named("role", "reader");
+
+  it("references the tables granted on, and the grantee", async () => {
     expect(await factsOf("GRANT SELECT, INSERT ON TABLE app.orders, users TO reader")).toEqual(
-      facts({ kind: "grant", references: [named("table", "app.orders"), onPath("table", "public.users")] }),
+      facts({ kind: "grant", references: [named("table", "app.orders"), onPath("table", "public.users"), reader] }),
     );
     expect(await factsOf("REVOKE ALL ON users FROM reader")).toEqual(
-      facts({ kind: "revoke", references: [onPath("table", "public.users")] }),
+      facts({ kind: "revoke", references: [onPath("table", "public.users"), reader] }),
     );
   });
 
   it("references a function by name", async () => {
     expect(await factsOf("GRANT EXECUTE ON FUNCTION add_user(int, text) TO reader")).toEqual(
-      facts({ kind: "grant", references: [onPath("function", "public.add_user")] }),
+      facts({ kind: "grant", references: [onPath("function", "public.add_user"), reader] }),
     );
   });
 
   it("references a schema", async () => {
-    expect(await factsOf("GRANT USAGE ON SCHEMA app TO reader")).toEqual(facts({ kind: "grant", references: [named("schema", "app")] }));
+    expect(await factsOf("GRANT USAGE ON SCHEMA app TO reader")).toEqual(
+      facts({ kind: "grant", references: [named("schema", "app"), reader] }),
+    );
     expect(await factsOf("GRANT SELECT ON ALL TABLES IN SCHEMA app, billing TO reader")).toEqual(
-      facts({ kind: "grant", references: [named("schema", "app"), named("schema", "billing")] }),
+      facts({ kind: "grant", references: [named("schema", "app"), named("schema", "billing"), reader] }),
     );
   });
 
-  it("grants a role", async () => {
-    expect(await factsOf("GRANT reader TO app_user")).toEqual(facts({ kind: "grant_role" }));
+  it.each([
+    ["a sequence", "GRANT USAGE, SELECT ON SEQUENCE app.ids TO reader, writer", [named("table", "app.ids")]],
+    ["a type", "GRANT USAGE ON TYPE app.mood TO reader, writer", []],
+    ["a database", "GRANT CONNECT ON DATABASE shop TO reader, writer", []],
+    ["a procedure", "REVOKE EXECUTE ON PROCEDURE app.archive(date) FROM reader, writer", [named("function", "app.archive")]],
+  ])("references every grantee of privileges on %s", async (_, sql, objects) => {
+    expect((await factsOf(sql)).references).toEqual(expect.arrayContaining([...objects, reader, named("role", "writer")]));
+  });
+
+  it("references the grantor of GRANTED BY", async () => {
+    expect(await factsOf("GRANT SELECT ON app.orders TO reader WITH GRANT OPTION GRANTED BY app_owner")).toEqual(
+      facts({ kind: "grant", references: [named("role", "app_owner"), reader, named("table", "app.orders")] }),
+    );
+  });
+
+  it.each([
+    "GRANT SELECT ON app.orders TO PUBLIC",
+    "GRANT SELECT ON app.orders TO CURRENT_USER, SESSION_USER, CURRENT_ROLE",
+    "REVOKE SELECT ON app.orders FROM public",
+    "GRANT SELECT ON app.orders TO pg_read_all_data",
+  ])("references no pseudo-role or predefined role: %s", async (sql) => {
+    expect((await factsOf(sql)).references).toEqual([named("table", "app.orders")]);
+  });
+
+  it("grants a role: both the granted role and the member must exist", async () => {
+    expect(await factsOf("GRANT reader TO app_user")).toEqual(
+      facts({ kind: "grant_role", references: [named("role", "app_user"), reader] }),
+    );
+    expect(await factsOf('REVOKE "Reader", writer FROM app_user GRANTED BY admin')).toEqual(
+      facts({
+        kind: "revoke_role",
+        references: [named("role", "admin"), named("role", "app_user"), named("role", "Reader"), named("role", "writer")],
+      }),
+    );
+  });
+
+  it("references the owner and the grantees of ALTER DEFAULT PRIVILEGES", async () => {
+    const sql = "ALTER DEFAULT PRIVILEGES FOR ROLE app_owner IN SCHEMA app GRANT SELECT ON TABLES TO reader, public";
+    expect(await factsOf(sql)).toEqual(facts({ kind: "alter_default_privileges", references: [named("role", "app_owner"), reader] }));
+    expect(await factsOf("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM reader")).toEqual(
+      facts({ kind: "alter_default_privileges", references: [reader] }),
+    );
+  });
+});
+
+describe("owners and sessions", () => {
+  it.each([
+    ["ALTER TABLE app.orders OWNER TO app_owner", [named("table", "app.orders")]],
+    ["ALTER VIEW app.totals OWNER TO app_owner", [named("view", "app.totals")]],
+    ["ALTER SEQUENCE app.ids OWNER TO app_owner", [named("sequence", "app.ids")]],
+    ["ALTER FUNCTION app.f(int) OWNER TO app_owner", []],
+    ["ALTER SCHEMA app OWNER TO app_owner", []],
+    ["ALTER TYPE app.mood OWNER TO app_owner", []],
+    ["REASSIGN OWNED BY app_owner TO app_owner", []],
+  ])("references the new owner: %s", async (sql, objects) => {
+    expect((await factsOf(sql)).references).toEqual(facts({ references: [...objects, named("role", "app_owner")] }).references);
+  });
+
+  it("references no role for OWNER TO CURRENT_USER", async () => {
+    expect((await factsOf("ALTER TABLE app.orders OWNER TO CURRENT_USER")).references).toEqual([named("table", "app.orders")]);
+  });
+
+  it("references the role of SET ROLE and SET SESSION AUTHORIZATION, not NONE or DEFAULT", async () => {
+    expect(await factsOf("SET ROLE app_owner")).toEqual(facts({ kind: "set", references: [named("role", "app_owner")] }));
+    expect(await factsOf("SET LOCAL ROLE 'App Owner'")).toEqual(facts({ kind: "set", references: [named("role", "App Owner")] }));
+    expect(await factsOf("SET SESSION AUTHORIZATION app_owner")).toEqual(facts({ kind: "set", references: [named("role", "app_owner")] }));
+    for (const sql of ["SET ROLE NONE", "RESET ROLE", "SET SESSION AUTHORIZATION DEFAULT", "RESET SESSION AUTHORIZATION"]) {
+      expect(await factsOf(sql)).toEqual(facts({ kind: "set" }));
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import type { ObjectKind } from "../../model/analysis.js";
 import { type AstNode, listOf, names, type RangeVar, stringConstant, unwrap } from "../ast.js";
 import { splitQualifiedName } from "../collect-references.js";
-import type { NamedRef } from "../name-resolver.js";
+import { type NamedRef, roleRef } from "../name-resolver.js";
 import type { FactsBuilder } from "../statement-facts-builder.js";
 import { typeLabel } from "./routines.js";
 
@@ -25,6 +25,7 @@ const objectKinds: Record<string, ObjectKind> = {
   OBJECT_POLICY: "policy",
   OBJECT_COLUMN: "column",
   OBJECT_TABCONSTRAINT: "constraint",
+  OBJECT_ROLE: "role",
 };
 
 const dmlKinds: Record<string, string> = {
@@ -37,7 +38,7 @@ const dmlKinds: Record<string, string> = {
   CopyStmt: "copy",
 };
 
-/** DROP, RENAME, SET SCHEMA, DML, GRANT, COMMENT, SET and everything else. */
+/** DROP, RENAME, SET SCHEMA, DML, GRANT (of privileges and of roles), COMMENT, SET and everything else. */
 export function handleOtherStatement(kind: string, fields: AstNode, facts: FactsBuilder): boolean {
   switch (kind) {
     case "DropStmt":
@@ -66,6 +67,11 @@ export function handleOtherStatement(kind: string, fields: AstNode, facts: Facts
           facts.reference(facts.resolver.functionRef(names(withArgs.objname)));
         }
       }
+      return true;
+    case "GrantRoleStmt":
+      facts.kind = fields.is_grant ? "grant_role" : "revoke_role";
+      // The granted roles are AccessPriv names, not RoleSpecs; the grantees the generic walk takes.
+      for (const granted of listOf(fields.granted_roles)) facts.reference(roleRef(unwrap(granted)[1].priv_name));
       return true;
     case "CommentStmt":
       facts.kind = "comment";
@@ -169,7 +175,7 @@ function renameObject(fields: AstNode, facts: FactsBuilder): void {
     facts.rename(kind, table, `${schema}.${newName}`);
     return;
   }
-  if (kind === "schema") {
+  if (kind === "schema" || kind === "role") {
     facts.rename(kind, String(fields.subname), newName);
     facts.reference({ kind, name: String(fields.subname) });
     return;
@@ -198,6 +204,10 @@ function applySetting(fields: AstNode, facts: FactsBuilder): void {
   if (fields.name === "search_path") {
     const schemas = values.flatMap((value) => value.split(",")).map((schema) => splitQualifiedName(schema.trim()).relname ?? "");
     facts.resolver.setSearchPath(schemas.filter(Boolean));
+  }
+  // SET ROLE and SET SESSION AUTHORIZATION fail on a role that does not exist.
+  if ((fields.name === "role" || fields.name === "session_authorization") && fields.kind === "VAR_SET_VALUE") {
+    facts.reference(roleRef(values[0]));
   }
   if (fields.name === "check_function_bodies") {
     facts.resolver.checkFunctionBodies = !["off", "false", "0"].includes((values[0] ?? "on").toLowerCase());

@@ -158,7 +158,18 @@ describe("CREATE POLICY", () => {
           onPath("function", "public.current_user_id"),
           named("function", "auth.tenant"),
           onPath("function", "public.can_write"),
+          named("role", "app_user"),
         ],
+      }),
+    );
+  });
+
+  it("references the roles it applies to, not PUBLIC, CURRENT_USER or SESSION_USER", async () => {
+    expect(await factsOf("CREATE POLICY p ON app.orders TO app_r, public, current_user, session_user USING (true)")).toEqual(
+      facts({
+        kind: "create_policy",
+        creates: [named("policy", "app.orders.p")],
+        references: [named("table", "app.orders"), named("role", "app_r")],
       }),
     );
   });
@@ -166,6 +177,13 @@ describe("CREATE POLICY", () => {
   it("alters a policy", async () => {
     expect(await factsOf("ALTER POLICY own_orders ON app.orders USING (true)")).toEqual(
       facts({ kind: "alter_policy", alters: [named("policy", "app.orders.own_orders")], references: [named("table", "app.orders")] }),
+    );
+    expect(await factsOf("ALTER POLICY own_orders ON app.orders TO app_r")).toEqual(
+      facts({
+        kind: "alter_policy",
+        alters: [named("policy", "app.orders.own_orders")],
+        references: [named("table", "app.orders"), named("role", "app_r")],
+      }),
     );
   });
 });

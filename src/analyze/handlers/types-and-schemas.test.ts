@@ -77,23 +77,71 @@ describe("CREATE EXTENSION", () => {
 });
 
 describe("CREATE SCHEMA and ROLE", () => {
-  it("creates a schema", async () => {
+  it("creates a schema; AUTHORIZATION references its owner", async () => {
     expect(await factsOf("CREATE SCHEMA app")).toEqual(facts({ kind: "create_schema", creates: [named("schema", "app")] }));
     expect(await factsOf("CREATE SCHEMA IF NOT EXISTS app AUTHORIZATION app_owner")).toEqual(
-      facts({ kind: "create_schema", creates: [named("schema", "app")], tolerantCreate: true }),
+      facts({ kind: "create_schema", creates: [named("schema", "app")], references: [named("role", "app_owner")], tolerantCreate: true }),
+    );
+    expect(await factsOf("CREATE SCHEMA app AUTHORIZATION CURRENT_USER")).toEqual(
+      facts({ kind: "create_schema", creates: [named("schema", "app")] }),
     );
   });
 
-  it("names a schema after its owner when only AUTHORIZATION is given", async () => {
+  it("names a schema after its owner when only AUTHORIZATION is given, and needs that role", async () => {
     expect(await factsOf("CREATE SCHEMA AUTHORIZATION app_owner")).toEqual(
-      facts({ kind: "create_schema", creates: [named("schema", "app_owner")] }),
+      facts({ kind: "create_schema", creates: [named("schema", "app_owner")], references: [named("role", "app_owner")] }),
+    );
+    expect(await factsOf("CREATE SCHEMA app AUTHORIZATION app")).toEqual(
+      facts({ kind: "create_schema", creates: [named("schema", "app")], references: [named("role", "app")] }),
     );
   });
 
-  it("creates and drops a role", async () => {
+  it("creates a role, which needs the roles it joins or admits", async () => {
     expect(await factsOf("CREATE ROLE reader NOLOGIN")).toEqual(facts({ kind: "create_role", creates: [named("role", "reader")] }));
+    expect(await factsOf("CREATE ROLE reader IN ROLE staff ROLE alice ADMIN bob")).toEqual(
+      facts({
+        kind: "create_role",
+        creates: [named("role", "reader")],
+        references: [named("role", "alice"), named("role", "bob"), named("role", "staff")],
+      }),
+    );
+  });
+
+  it("drops a role, which must exist unless IF EXISTS", async () => {
+    expect(await factsOf("DROP ROLE reader")).toEqual(
+      facts({ kind: "drop_role", drops: [named("role", "reader")], references: [named("role", "reader")] }),
+    );
     expect(await factsOf("DROP ROLE IF EXISTS reader, writer")).toEqual(
-      facts({ kind: "drop_role", drops: [named("role", "reader"), named("role", "writer")], tolerantDrop: true }),
+      facts({
+        kind: "drop_role",
+        drops: [named("role", "reader"), named("role", "writer")],
+        softReferences: [named("role", "reader"), named("role", "writer")],
+        tolerantDrop: true,
+      }),
+    );
+  });
+
+  it("alters a role, which must exist", async () => {
+    const altered = { alters: [named("role", "reader")], references: [named("role", "reader")] };
+    expect(await factsOf("ALTER ROLE reader WITH LOGIN")).toEqual(facts({ kind: "alter_role", ...altered }));
+    expect(await factsOf("ALTER ROLE reader IN DATABASE shop SET statement_timeout = '5s'")).toEqual(
+      facts({ kind: "alter_role_set", ...altered }),
+    );
+    expect(await factsOf("ALTER GROUP staff ADD USER reader")).toEqual(
+      facts({ kind: "alter_role", alters: [named("role", "staff")], references: [named("role", "reader"), named("role", "staff")] }),
+    );
+    expect(await factsOf("ALTER ROLE ALL SET statement_timeout = '5s'")).toEqual(facts({ kind: "alter_role_set" }));
+  });
+
+  it("keeps the migration's search_path when a role's default search_path is set", async () => {
+    expect(await factsOf("ALTER ROLE reader SET search_path = app; CREATE TABLE t (id int)")).toMatchObject({
+      creates: expect.arrayContaining([named("table", "public.t")]),
+    });
+  });
+
+  it("renames a role, which must exist", async () => {
+    expect(await factsOf("ALTER ROLE reader RENAME TO viewer")).toEqual(
+      facts({ kind: "rename_role", references: [named("role", "reader")], renames: [{ kind: "role", from: "reader", to: "viewer" }] }),
     );
   });
 });

@@ -1,7 +1,12 @@
 import { type AstNode, listOf, names, type RangeVar, unwrap } from "../ast.js";
+import { roleSpecRef } from "../name-resolver.js";
 import type { FactsBuilder } from "../statement-facts-builder.js";
 
-/** CREATE TYPE (enum, composite, range), CREATE DOMAIN, ALTER TYPE … ADD VALUE, CREATE EXTENSION/SCHEMA/ROLE. */
+/**
+ * CREATE TYPE (enum, composite, range), CREATE DOMAIN, ALTER TYPE … ADD VALUE, CREATE
+ * EXTENSION/SCHEMA, CREATE/ALTER/DROP ROLE. The roles a statement names (IN ROLE, ADMIN,
+ * AUTHORIZATION) are collected from its RoleSpecs like any other reference.
+ */
 export function handleTypeStatement(kind: string, fields: AstNode, facts: FactsBuilder): boolean {
   const { resolver } = facts;
   switch (kind) {
@@ -61,10 +66,26 @@ export function handleTypeStatement(kind: string, fields: AstNode, facts: FactsB
       facts.kind = "create_role";
       facts.create("role", String(fields.role));
       return true;
+    case "AlterRoleStmt":
+    case "AlterRoleSetStmt": {
+      facts.kind = kind === "AlterRoleStmt" ? "alter_role" : "alter_role_set";
+      // The role must exist: the generic walk references it. ALTER ROLE ALL names none.
+      const role = roleSpecRef(fields.role);
+      if (role) facts.alter("role", role.name);
+      return true;
+    }
     case "DropRoleStmt":
       facts.kind = "drop_role";
-      for (const role of listOf(fields.roles)) facts.drop("role", String(unwrap(role)[1].rolename ?? ""));
       facts.tolerantDrop = fields.missing_ok === true;
+      for (const entry of listOf(fields.roles)) {
+        const [, spec] = unwrap(entry);
+        facts.skip.add(spec);
+        const role = roleSpecRef(spec);
+        if (!role) continue;
+        facts.drop("role", role.name);
+        // What is dropped must exist, unless IF EXISTS.
+        facts.reference(role, { soft: facts.tolerantDrop });
+      }
       return true;
     default:
       return false;

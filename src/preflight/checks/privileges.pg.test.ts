@@ -131,4 +131,19 @@ describe("preflight.privileges", () => {
       ]);
     });
   });
+
+  it("leaves roles out of ownership: they are the cluster's, and CREATEROLE, not ownership, governs them", async () => {
+    await db.current.exec("CREATE TABLE orgs (id int);");
+    const result = await runPreflightCheck(privileges, db.current.engine, {
+      migrations: {
+        "0001_roles.sql": `
+          ALTER ROLE app_r SET statement_timeout = '5s';
+          ALTER ROLE app_r RENAME TO app_reader;
+          GRANT SELECT ON public.orgs TO app_reader;
+          ALTER TABLE public.orgs OWNER TO app_reader;
+          DROP ROLE IF EXISTS app_old;`,
+      },
+    });
+    expect(result).toMatchObject({ status: "pass", observed: { objects_changed: 1, objects_not_owned: 0 } });
+  });
 });

@@ -118,6 +118,21 @@ describe("objects.expected after renames", () => {
   });
 });
 
+describe("objects.expected and roles", () => {
+  it("does not look for roles in the snapshot, and a role's rename moves no object of the schema of that name", async () => {
+    await db.current.exec("CREATE SCHEMA app; CREATE TABLE app.orders (id int CONSTRAINT orders_id_check CHECK (id > 0));");
+    const plan = testPlan([
+      {
+        version: "0001",
+        creates: [ref("role", "app"), ref("schema", "app"), ref("table", "app.orders"), ref("constraint", "app.orders.orders_id_check")],
+      },
+      { version: "0002", renames: [{ kind: "role", from: "app", to: "app_owner" }] },
+    ]);
+    const result = await runCheck(objectsExpected, db.current.engine, { plan, config: { project: { schemas: ["app"] } } });
+    expect(result).toMatchObject({ status: "pass", observed: { expected: 4, present: 3, missing: 0, not_checkable: 1 } });
+  });
+});
+
 describe("objects.expected when the session's search_path creates elsewhere", () => {
   it("does not fail for objects the plan put in project.search_path's schema but the session created in its own", async () => {
     // The role's search_path puts unqualified objects in app; the plan (project.search_path = public) says public.orders.

@@ -140,7 +140,10 @@ export const objectsExpected: Check = {
         for (const [key, object] of [...expected]) {
           const name = object.ref.name;
           const renamed = name === rename.from && sameNamespace(object.ref.kind, rename.kind);
-          const member = name.startsWith(`${rename.from}.`) && (rename.kind === "schema" || memberKinds.has(object.ref.kind));
+          // A role's name is bare like a schema's, but nothing is named under it: renaming role
+          // `app` leaves the columns of tables in schema `app` where they are.
+          const member =
+            name.startsWith(`${rename.from}.`) && rename.kind !== "role" && (rename.kind === "schema" || memberKinds.has(object.ref.kind));
           if (!renamed && !member) continue;
           expected.delete(key);
           const ref = { kind: object.ref.kind, name: `${rename.to}${name.slice(rename.from.length)}` };
