@@ -10,6 +10,7 @@ import { plural } from "../plural.js";
 import { relationSql } from "../relation-sql.js";
 import { rlsScopeOf } from "../rls-scope.js";
 import { parseTablePattern, tableLabel } from "../table-pattern.js";
+import { noWrites, probeWrites, type ReadTable, type WriteCounts } from "./rls-isolation-writes.js";
 
 const id = "rls.isolation";
 
@@ -21,7 +22,15 @@ interface ProbeResult {
   tables: number;
   own_rows: number;
   other_rows: number;
+  writes: WriteCounts;
   passed: boolean;
+}
+
+/** Where a probe's findings go: problems fail; unproven tables fail in a rehearsal and warn live; untested writes warn. */
+interface ProbeFindings {
+  problems: string[];
+  unproven: string[];
+  untested: string[];
 }
 
 const serverMessage = (error: ServerError) => `${error.message} (${error.codeLabel})`;
@@ -57,17 +66,24 @@ function tablesOf(context: VerifyContext, probe: Probe): { tables: TableSnapshot
   return { tables: [...tables.values()], problems };
 }
 
-/** Runs one probe as its role, with its settings, in a transaction that is rolled back. */
+/**
+ * Runs one probe as its role, with its settings, in a transaction that is rolled back: the
+ * reads, then (when `runsWrites`) the write probes on the tables it could read. On a live
+ * database the transaction is READ ONLY, so the server itself refuses any write.
+ */
 async function runProbe(
   engine: Engine,
   probe: Probe,
   tables: readonly TableSnapshot[],
-  problems: string[],
-  unproven: string[],
+  findings: ProbeFindings,
+  runsWrites: boolean,
 ): Promise<ProbeResult> {
-  const result = { name: probe.name, tables: tables.length, own_rows: 0, other_rows: 0 };
+  const result = { name: probe.name, tables: tables.length, own_rows: 0, other_rows: 0, writes: noWrites() };
   const column = quoteIdent(probe.tenant_column);
-  await inRolledBackTransaction(engine, async () => {
+  const { problems, unproven } = findings;
+  const readable: ReadTable[] = [];
+  const body = async () => {
+    const [session] = await engine.query<{ role: string }>("SELECT current_user AS role");
     try {
       await engine.exec(`SET LOCAL ROLE ${quoteIdent(probe.role)}`);
       for (const [name, value] of Object.entries(probe.settings)) {
@@ -99,13 +115,21 @@ async function runProbe(
           );
         }
         await engine.exec("RELEASE SAVEPOINT drydock_probe");
+        readable.push({ table, ownRows: own });
       } catch (error) {
         if (!(error instanceof ServerError)) throw error;
         await engine.exec("ROLLBACK TO SAVEPOINT drydock_probe");
         problems.push(`${tableLabel(table)}: ${serverMessage(error)}`);
       }
     }
-  });
+    if (runsWrites && session) {
+      const writes = await probeWrites(engine, probe, readable, session.role);
+      result.writes = writes.counts;
+      problems.push(...writes.leaks);
+      findings.untested.push(...writes.untested);
+    }
+  };
+  await inRolledBackTransaction(engine, body, { readOnly: !runsWrites });
   return { ...result, passed: problems.length === 0 };
 }
 
@@ -119,11 +143,15 @@ async function runProbe(
  * nothing proves nothing. A table named in `tables` that is missing or lacks the column, a
  * role that cannot be taken, and a permission error fail too. Tables matched by `schema.*`
  * without the column are left out. Skipped when no probe is configured.
+ *
+ * In a rehearsal the probe then tries to write other tenants' rows (`probeWrites`): a write
+ * that gets through fails the check, one that cannot be tested warns. On a live database
+ * (`purpose: "live"`) no write is tried, and the transaction is READ ONLY.
  * https://www.postgresql.org/docs/current/ddl-rowsecurity.html
  */
 export const rlsIsolation: Check = {
   id,
-  description: "each isolation probe sees its own rows and no other tenant's",
+  description: "each isolation probe sees its own rows and no other tenant's (and, in a rehearsal, cannot write theirs)",
   async run(context) {
     const probes = context.config.checks.isolation;
     if (probes.length === 0) {
@@ -132,35 +160,57 @@ export const rlsIsolation: Check = {
     // A rehearsal seeds its data, so a probe that sees nothing of its tenant proves nothing and
     // fails; on a live database the tenant may simply have no rows yet: that is a warning.
     const strict = context.purpose !== "live";
+    // Even rolled back, a write on a live database takes row locks, fires triggers (which may
+    // reach outside the transaction) and spends sequence values: write probes are for sandboxes.
+    const runsWrites = context.purpose !== "live";
     const results: ProbeResult[] = [];
     const details: string[] = [];
     const notes: string[] = [];
+    let unprovenNotes = 0;
     for (const probe of probes) {
       const { tables, problems } = tablesOf(context, probe);
-      const unproven: string[] = [];
-      results.push(await runProbe(context.engine, probe, tables, problems, unproven));
-      if (strict) {
-        const last = results.at(-1);
-        if (last && unproven.length > 0) last.passed = false;
-        details.push(...[...problems, ...unproven].map((problem) => `probe "${probe.name}": ${problem}`));
-      } else {
-        details.push(...problems.map((problem) => `probe "${probe.name}": ${problem}`));
-        notes.push(...unproven.map((problem) => `probe "${probe.name}": ${problem}`));
-      }
+      const findings: ProbeFindings = { problems, unproven: [], untested: [] };
+      const result = await runProbe(context.engine, probe, tables, findings, runsWrites);
+      results.push(result);
+      const label = (line: string) => `probe "${probe.name}": ${line}`;
+      if (strict && findings.unproven.length > 0) result.passed = false;
+      details.push(...[...problems, ...(strict ? findings.unproven : []), ...findings.untested].map(label));
+      if (!strict) unprovenNotes += findings.unproven.length;
+      notes.push(...[...(strict ? [] : findings.unproven), ...findings.untested].map(label));
     }
     const failed = results.filter((result) => !result.passed);
     const tables = results.reduce((sum, result) => sum + result.tables, 0);
-    const observed = { probes: results };
+    const writes = results.reduce(
+      (sum, result) => ({
+        ran: sum.ran + result.writes.ran,
+        refused: sum.refused + result.writes.refused,
+        leaked: sum.leaked + result.writes.leaked,
+        untested: sum.untested + result.writes.untested,
+      }),
+      noWrites(),
+    );
+    const observed = {
+      probes: results,
+      writes: { ...writes, skipped: runsWrites ? null : "live database: write probes run only in rehearsals" },
+    };
+    const scope = `${plural(results.length, "probe")} over ${plural(tables, "table")}`;
+    const liveNote = runsWrites ? "" : "; write probes not run on a live database";
     if (failed.length === 0 && notes.length > 0) {
-      const summary = `${plural(results.length, "probe")} over ${plural(tables, "table")}: no other tenant's row seen, but ${plural(notes.length, "table")} had no row of the probe's tenant to prove it`;
+      const reasons = [
+        ...(unprovenNotes > 0 ? [`${plural(unprovenNotes, "table")} had no row of the probe's tenant to prove it`] : []),
+        ...(writes.untested > 0 ? [`${writes.untested} of ${plural(writes.ran, "write probe")} could not be tested`] : []),
+      ];
+      const summary = `${scope}: no other tenant's row seen${runsWrites ? " or written" : ""}, but ${reasons.join(" and ")}${liveNote}`;
       return { id, status: "warn", summary, observed, details: limitDetails(notes) };
     }
     if (failed.length === 0) {
-      const summary = `${plural(results.length, "probe")} over ${plural(tables, "table")}: each sees its own rows and no other tenant's`;
+      const writeNote = runsWrites ? `; ${writes.refused} of ${plural(writes.ran, "write probe")} refused` : liveNote;
+      const summary = `${scope}: each sees its own rows and no other tenant's${writeNote}`;
       return { id, status: "pass", summary, observed, details: [] };
     }
     const leaked = failed.reduce((sum, result) => sum + result.other_rows, 0);
-    const summary = `${failed.length} of ${plural(results.length, "probe")} failed (${plural(leaked, "row")} of other tenants seen)`;
+    const written = writes.leaked > 0 ? `, ${writes.leaked} of ${plural(writes.ran, "write probe")} leaked` : "";
+    const summary = `${failed.length} of ${plural(results.length, "probe")} failed (${plural(leaked, "row")} of other tenants seen${written})`;
     return { id, status: "fail", summary, observed, details: limitDetails(details) };
   },
 };

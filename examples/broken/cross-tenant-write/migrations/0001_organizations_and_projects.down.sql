@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS public.projects;
+DROP TABLE IF EXISTS public.organizations;
