@@ -21,9 +21,9 @@ import { decide } from "../rehearse/decide.js";
 import { openSandbox, type Sandbox } from "../rehearse/open-sandbox.js";
 import { presetPreludes } from "../rehearse/presets/preset-sql.js";
 import { rollbackRoundtripCheck } from "../rehearse/rollback-roundtrip-check.js";
-import { runRollbackDrill } from "../rehearse/run-rollback-drill.js";
+import { runRollbackDrill, takeDrillDataBefore } from "../rehearse/run-rollback-drill.js";
 import { runSqlFile } from "../rehearse/run-sql-file.js";
-import { evidenceFolderName, type LogEntry, writeEvidence } from "../report/evidence.js";
+import { evidenceFolderName, type LogEntry, logEntryOf, writeEvidence } from "../report/evidence.js";
 import { statsOf } from "../report/report-stats.js";
 import { takeSnapshot } from "../snapshot/take-snapshot.js";
 import { parseDurationMs } from "../util/duration.js";
@@ -77,7 +77,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
   const log: LogEntry[] = [];
   const stages: ReportStage[] = [];
   const emit = (event: RehearseEvent) => {
-    log.push({ at: new Date().toISOString(), event: event.type, ...withoutType(event) });
+    log.push(logEntryOf(event));
     options.onEvent?.(event);
   };
   const stage = async <T>(name: string, work: () => Promise<T>, summarize: (value: T) => string): Promise<T> => {
@@ -219,17 +219,28 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
           planned.lint_findings ?? [],
           pending.map((prepared) => prepared.migration),
         ),
-      (found) => `${found.length} findings`,
+      (found) => {
+        const suppressed = found.filter((finding) => finding.suppressed).length;
+        return `${found.length - suppressed} findings${suppressed > 0 ? `, ${suppressed} suppressed` : ""}`;
+      },
     );
 
     const schemas = settings.schemas;
     const benchmarks = config.checks.benchmark;
     const before = await stage(
       "snapshot before",
-      async () => ({
-        snapshot: await takeSnapshot(engine, { schemas, exactCounts: true }),
-        benchmarks: benchmarks.length > 0 ? await measureBenchmarks(engine, benchmarks, {}) : null,
-      }),
+      async () => {
+        const snapshot = await takeSnapshot(engine, { schemas, exactCounts: true });
+        return {
+          snapshot,
+          benchmarks: benchmarks.length > 0 ? await measureBenchmarks(engine, benchmarks, {}) : null,
+          // The rollback drill compares it with the data after the downs.
+          drillData: await takeDrillDataBefore(engine, snapshot, {
+            migrations: pending.map((prepared) => prepared.migration),
+            isSeedLoadedLater: !seedLoaded && settings.seed.length > 0,
+          }),
+        };
+      },
       ({ snapshot }) => `${snapshot.tables.length} tables`,
     );
 
@@ -280,6 +291,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
               ups: appliedUps,
               before: before.snapshot,
               after,
+              data: before.drillData,
               schemas,
               run: { ...runOptions },
             }),
@@ -383,9 +395,4 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
     throw new EnvironmentError("the rehearsal was interrupted; its sandbox was removed", { hint: "Run drydock rehearse again." });
   }
-}
-
-function withoutType(event: RehearseEvent): Record<string, unknown> {
-  const { type: _type, ...rest } = event;
-  return rest;
 }

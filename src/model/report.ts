@@ -57,6 +57,32 @@ export interface RollbackDrill {
   /** The catalog differences after the downs (against before) and after the ups again (against after). */
   differences?: { after_down: SnapshotDifference[]; after_up: SnapshotDifference[] };
   duration_ms?: number;
+  /** The data of the tables that existed before, compared after the downs; absent when the downs did not run. */
+  data?: RollbackDrillData;
+  /**
+   * Tables whose values the downs did not put back though none was lost (as many rows, as many
+   * values per column): not a failure, a reason for the reviewer to look (risk medium).
+   */
+  warnings?: string[];
+}
+
+/**
+ * What the drill's data comparison read: the tables that existed before the migrations (in the
+ * project's schemas), read before them and again after the downs.
+ */
+export interface RollbackDrillData {
+  /** Tables compared, by content or by row count only. */
+  tables_compared: number;
+  /** Of those, the tables past the drill's read limits, compared by row count only. */
+  tables_count_only: number;
+  /** Tables whose row count or content differs after the downs (each named in `details`). */
+  tables_differing: number;
+  /** Tables the server would not let the drill read, before or after the downs (named in `details`). */
+  tables_unreadable: number;
+  /** Rows read and hashed, before the migrations and after the downs together. */
+  rows_read: number;
+  /** Why the data was not compared, when it was not; the catalog is compared all the same. */
+  not_compared?: string;
 }
 
 /** GO or NO-GO, every reason and a risk level (SPEC §9 `decision`). */

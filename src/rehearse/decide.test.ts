@@ -36,6 +36,15 @@ const input = (extra: Partial<DecideInput> = {}): DecideInput => ({
 });
 
 describe("decide", () => {
+  it("lists data the downs changed but did not lose as a reason to look, not a NO-GO", () => {
+    const changed = "after the downs, the data of public.orgs differs in column updated_at (3 rows before and after; no value lost)";
+    expect(decide(input({ rollback: { ...pass, warnings: [changed] } }))).toEqual({
+      verdict: "GO",
+      reasons: [`rollback drill: ${changed}`],
+      risk: "medium",
+    });
+  });
+
   it("says GO at low risk with the numbers when nothing is wrong", () => {
     expect(decide(input())).toEqual({
       verdict: "GO",

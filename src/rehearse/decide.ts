@@ -63,6 +63,7 @@ export function decide(input: DecideInput): Decision {
   }
   const drill = input.rollback;
   if (drill.status === "fail") blocking.push(`rollback drill failed: ${drill.details.slice(0, 5).join("; ")}`);
+  for (const warning of drill.warnings ?? []) notes.push(`rollback drill: ${warning}`);
   if (drill.status === "irreversible") {
     const line = `rollback drill: irreversible (${drill.details.join("; ")})`;
     (input.gates.require_reversible ? blocking : notes).push(

@@ -21,6 +21,21 @@ describe("rollback.roundtrip", () => {
     });
   });
 
+  it("warns when the downs put back the catalog but not every value, with the data numbers", () => {
+    const drill: RollbackDrill = {
+      status: "pass",
+      details: ["restored"],
+      warnings: ["after the downs, the data of public.orgs differs in column updated_at"],
+      data: { tables_compared: 2, tables_count_only: 0, tables_differing: 1, tables_unreadable: 0, rows_read: 12 },
+    };
+    expect(rollbackRoundtripCheck(drill, { migrations: 1, requireReversible: false })).toMatchObject({
+      status: "warn",
+      summary: expect.stringContaining("the data of 1 table not put back"),
+      observed: { data_tables_compared: 2, data_tables_differing: 1, data_rows_read: 12 },
+      details: ["after the downs, the data of public.orgs differs in column updated_at"],
+    });
+  });
+
   it("fails a drill that left differences, counting them and keeping its details", () => {
     const drill: RollbackDrill = {
       status: "fail",

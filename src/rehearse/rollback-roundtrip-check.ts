@@ -20,17 +20,33 @@ export function rollbackRoundtripCheck(drill: RollbackDrill, input: { migrations
     differences_after_up: drill.differences?.after_up.length ?? 0,
     ...(drill.status === "irreversible" ? { without_down: drill.details.length } : {}),
     ...(drill.duration_ms !== undefined ? { duration_ms: drill.duration_ms } : {}),
+    ...(drill.data
+      ? {
+          data_tables_compared: drill.data.tables_compared,
+          data_tables_count_only: drill.data.tables_count_only,
+          data_tables_differing: drill.data.tables_differing,
+          data_tables_unreadable: drill.data.tables_unreadable,
+          data_rows_read: drill.data.rows_read,
+          ...(drill.data.not_compared ? { data_not_compared: drill.data.not_compared } : {}),
+        }
+      : {}),
   };
   const details = limitDetails(drill.details);
   switch (drill.status) {
-    case "pass":
-      return {
-        id,
-        status: "pass",
-        summary: `${plural(input.migrations, "migration")} rolled back and applied again: the catalog of before after the downs, of after after the ups`,
-        observed,
-        details: [],
-      };
+    case "pass": {
+      const summary = `${plural(input.migrations, "migration")} rolled back and applied again: the catalog of before after the downs, of after after the ups`;
+      const warnings = drill.warnings ?? [];
+      if (warnings.length > 0) {
+        return {
+          id,
+          status: "warn",
+          summary: `${summary}; the data of ${plural(warnings.length, "table")} not put back`,
+          observed,
+          details: limitDetails(warnings),
+        };
+      }
+      return { id, status: "pass", summary, observed, details: [] };
+    }
     case "fail":
       return { id, status: "fail", summary: `the rollback drill failed: ${drill.details[0] ?? "no detail"}`, observed, details };
     case "irreversible":
