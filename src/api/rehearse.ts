@@ -312,6 +312,9 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
       gates: config.gates,
       problems,
       populatedBefore,
+      renamedFrom: new Map(
+        planned.migrations.map((entry) => [entry.version, new Set((entry.renames ?? []).map((rename) => `${rename.kind} ${rename.from}`))]),
+      ),
     });
     const finishedAt = new Date();
     const report: Report = {

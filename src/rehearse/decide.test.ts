@@ -36,6 +36,14 @@ const input = (extra: Partial<DecideInput> = {}): DecideInput => ({
 });
 
 describe("decide", () => {
+  it("does not call a rename a drop: the catalog sees one, the plan knows better", () => {
+    const renaming = step("2", {
+      changes: { created: ["column public.t.remark"], altered: [], dropped: ["column public.t.note", "column public.t.old"] },
+    });
+    const decision = decide(input({ steps: [step("1"), renaming], renamedFrom: new Map([["2", new Set(["column public.t.note"])]]) }));
+    expect(decision.reasons).toEqual(["migration 2 dropped column public.t.old"]);
+  });
+
   it("lists data the downs changed but did not lose as a reason to look, not a NO-GO", () => {
     const changed = "after the downs, the data of public.orgs differs in column updated_at (3 rows before and after; no value lost)";
     expect(decide(input({ rollback: { ...pass, warnings: [changed] } }))).toEqual({

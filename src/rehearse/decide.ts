@@ -15,6 +15,12 @@ export interface DecideInput {
   problems?: readonly string[];
   /** Relations with rows before the migrations, for the risk of a strong lock. */
   populatedBefore?: ReadonlySet<string>;
+  /**
+   * By migration, what it renames (`column public.t.old`, `table public.t`), from the plan: the
+   * catalog sees a rename as a drop and a create, but nothing was dropped (lint's rename rules
+   * speak for renames).
+   */
+  renamedFrom?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 const severityRank = { info: 0, warning: 1, error: 2 } as const;
@@ -53,8 +59,10 @@ export function decide(input: DecideInput): Decision {
         notes.push(`migration ${step.version} held ACCESS EXCLUSIVE on ${lock.relation}, which holds rows: reads and writes wait for it`);
       }
     }
-    for (const dropped of step.changes.dropped.filter((key) => key.startsWith("table ") || key.startsWith("column "))) {
-      notes.push(`migration ${step.version} dropped ${dropped}`);
+    const renamed = input.renamedFrom?.get(step.version);
+    const dropped = step.changes.dropped.filter((key) => (key.startsWith("table ") || key.startsWith("column ")) && !renamed?.has(key));
+    for (const key of dropped) {
+      notes.push(`migration ${step.version} dropped ${key}`);
     }
   }
   for (const check of input.checks) {
