@@ -98,7 +98,7 @@ export function runPgTool(run: PgToolRun, options: { what: string; secrets: read
 }
 
 /** The hint for a failed pg_dump or pg_restore: the sandbox's hints, plus the failures only a restore meets. */
-function hintForBackupFailure(stderr: string): string {
+export function hintForBackupFailure(stderr: string): string {
   if (/depends? on|other objects depend/i.test(stderr)) {
     return "Objects created after the backup depend on objects it replaces: drop them first, or restore into a new database (--into new). Nothing was changed.";
   }

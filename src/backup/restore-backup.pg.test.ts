@@ -117,7 +117,7 @@ describe("restoreBackup", () => {
       mode: "target",
       database: db.current.name,
       url_redacted: target.urlRedacted,
-      left_in_place: [],
+      dropped_since_backup: [],
       warnings: [],
     });
     expect(restored.tables).toEqual(expect.arrayContaining(["public.accounts", "public.notes"]));
@@ -163,26 +163,67 @@ describe("restoreBackup", () => {
     expect(await withEngine(databaseUrl(restored.database), countRows)).toEqual(rowsBefore);
   });
 
-  it("reports the tables created after the backup, which it leaves in place", async () => {
+  it("drops what was created after the backup, even what depends on a table it replaces: the database is the backup's", async () => {
     await build(db.current);
+    const before = { snapshot: await snapshotOf(db.current.engine), rows: await countRows(db.current.engine) };
     const file = await backupOf(db.current);
-    await db.current.exec("CREATE TABLE added_later (v int); INSERT INTO added_later VALUES (1);");
+    await db.current.exec(`${damage}
+      CREATE SCHEMA later_schema; CREATE TABLE later_schema.t (v int);
+      CREATE TABLE later (account_id bigint REFERENCES accounts (id)); INSERT INTO later VALUES (1);
+      CREATE VIEW later_view AS SELECT email FROM accounts;
+      CREATE TYPE later_mood AS ENUM ('a'); CREATE FUNCTION later_fn(n integer) RETURNS integer LANGUAGE sql AS 'select n';
+      ALTER TABLE accounts ADD COLUMN later_column int;`);
+    await db.current.exec(
+      "INSERT INTO drydock.migrations (version, name, checksum, applied_by, duration_ms) VALUES ('0002', 'later', 'def', 'tests', 5)",
+    );
+
     const restored = await restoreBackup(file, { target: parseTargetUrl(db.current.url), confirm: true });
-    expect(restored.left_in_place).toEqual(["public.added_later"]);
-    expect(restored.warnings).toEqual([expect.stringContaining("public.added_later")]);
+    expect(restored.dropped_since_backup).toEqual([
+      "schema later_schema",
+      "table public.later",
+      "view public.later_view",
+      "function public.later_fn(integer)",
+      "type public.later_mood",
+    ]);
+    expect(restored.warnings).toEqual([expect.stringContaining("5 objects created after the backup were dropped")]);
+    expect(compareSnapshots(before.snapshot, await snapshotOf(db.current.engine))).toEqual([]);
+    expect(await countRows(db.current.engine)).toEqual(before.rows);
+    expect(await db.current.query("SELECT to_regnamespace('later_schema') AS schema")).toEqual([{ schema: null }]);
+    expect(await db.current.query("SELECT version FROM drydock.migrations ORDER BY version")).toEqual([{ version: "0001" }]);
   });
 
-  it("changes nothing when an object created after the backup depends on one it replaces", async () => {
+  it("empties the history when the backup was taken before drydock had one", async () => {
+    await db.current.exec(fixture);
+    const file = await backupOf(db.current);
+    await ensureHistory(db.current.engine);
+    await db.current.exec(
+      "CREATE TABLE later (v int); INSERT INTO drydock.migrations (version, name, checksum, applied_by, duration_ms) VALUES ('0001', 'later', 'abc', 'tests', 1)",
+    );
+    const restored = await restoreBackup(file, { target: parseTargetUrl(db.current.url), confirm: true });
+    expect(restored.dropped_since_backup).toEqual(["table public.later"]);
+    expect(restored.warnings).toContainEqual(expect.stringContaining("drydock.migrations was emptied"));
+    expect(await db.current.query("SELECT count(*)::int AS applied FROM drydock.migrations")).toEqual([{ applied: 0 }]);
+    expect(await db.current.query("SELECT to_regclass('drydock.runs') IS NOT NULL AS kept")).toEqual([{ kept: true }]);
+  });
+
+  it("changes nothing when the restore fails halfway: the drops of what came after are rolled back with it", async () => {
     await build(db.current);
     const file = await backupOf(db.current);
-    await db.current.exec(`${damage} CREATE TABLE later (account_id bigint REFERENCES accounts (id));`);
-    const damaged = { snapshot: await snapshotOf(db.current.engine), rows: await countRows(db.current.engine) };
-    const error = await restoreBackup(file, { target: parseTargetUrl(db.current.url), confirm: true }).catch((caught: unknown) => caught);
+    await db.current.exec("CREATE TABLE later (v int); INSERT INTO later VALUES (1);");
+    // A role the archive's ALTER … OWNER TO names, gone: pg_restore's script fails there.
+    const role = `drydock_test_role_${randomBytes(4).toString("hex")}`;
+    await db.current.exec(`CREATE ROLE ${role}; CREATE TABLE owned (v int); ALTER TABLE owned OWNER TO ${role};`);
+    const withOwned = await backupOf(db.current);
+    await db.current.exec(`DROP TABLE owned; DROP ROLE ${role};`);
+    const state = { snapshot: await snapshotOf(db.current.engine), rows: await countRows(db.current.engine) };
+    const error = await restoreBackup(withOwned, { target: parseTargetUrl(db.current.url), confirm: true }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(EnvironmentError);
-    expect(String(error)).toMatch(/nothing was changed.*pg_restore failed .*depend/);
-    expect((error as EnvironmentError).details.hint).toContain("--into new");
-    expect(compareSnapshots(damaged.snapshot, await snapshotOf(db.current.engine))).toEqual([]);
-    expect(await countRows(db.current.engine)).toEqual(damaged.rows);
+    expect(String(error)).toMatch(new RegExp(`nothing was changed.*psql failed .*role "${role}" does not exist`));
+    expect(compareSnapshots(state.snapshot, await snapshotOf(db.current.engine))).toEqual([]);
+    expect(await countRows(db.current.engine)).toEqual(state.rows);
+    expect(file).not.toBe(withOwned);
   });
 
   it("shows no password in its errors", async () => {

@@ -18,6 +18,12 @@ export interface BackupContents {
   tables_with_data: string[];
   /** Every entry of the table of contents: schemas, tables, data, indexes, policies, functions… */
   entries: number;
+  /**
+   * The named objects it creates, as `backupObjectKey` spells them (`schema app`, `extension
+   * pgcrypto`, `relation app.t`, `routine app.f(integer, text)`, `type app.mood`), sorted: what a
+   * restore into a database leaves, the objects created since being the rest.
+   */
+  objects: string[];
   /** The database it was dumped from, from the archive's header; null when absent. */
   database: string | null;
   /** "Dumped from database version" of the header, e.g. "15.4". */
@@ -70,24 +76,29 @@ export async function verifyBackup(file: string, options: { env?: Environment } 
 export function parseBackupList(list: string): BackupContents {
   const tables = new Set<string>();
   const withData = new Set<string>();
+  const objects = new Set<string>();
   let entries = 0;
   const header = (label: string) => new RegExp(`^;\\s+${label}:\\s*(.+?)\\s*$`, "m").exec(list)?.[1] ?? null;
   for (const line of list.split("\n")) {
-    const entry = /^\d+;\s+\d+\s+\d+\s+(.*)$/.exec(line.trimEnd());
-    if (!entry?.[1]) continue;
+    const entry = /^\d+;\s+(\d+)\s+\d+\s+(.*)$/.exec(line.trimEnd());
+    if (!entry?.[2]) continue;
     entries += 1;
-    const data = /^TABLE DATA (\S+) (.+) \S*$/.exec(entry[1]);
+    const rest = entry[2];
+    const object = objectOfEntry(Number(entry[1]), rest);
+    if (object) objects.add(object);
+    const data = /^TABLE DATA (\S+) (.+) \S*$/.exec(rest);
     if (data) {
       withData.add(`${data[1]}.${data[2]}`);
       continue;
     }
-    const table = /^TABLE (\S+) (.+) \S*$/.exec(entry[1]);
+    const table = /^TABLE (\S+) (.+) \S*$/.exec(rest);
     if (table) tables.add(`${table[1]}.${table[2]}`);
   }
   return {
     tables: [...tables].sort(),
     tables_with_data: [...withData].sort(),
     entries,
+    objects: [...objects].sort(),
     database: header("dbname"),
     server_version: header("Dumped from database version")?.split(" ")[0] ?? null,
     pg_dump_version: header("Dumped by pg_dump version")?.split(" ")[0] ?? null,
@@ -202,4 +213,38 @@ function compareRowCounts(expected: ReadonlyMap<string, number>, restored: Reado
     if (!expected.has(table)) mismatches.push(`${table}: restored with ${rows} rows, not in the source`);
   }
   return mismatches;
+}
+
+/** The system catalogs whose rows a dump's named objects are, by OID (stable across versions). */
+const catalogKinds: Record<number, BackupObjectKind> = {
+  2615: "schema", // pg_namespace
+  3079: "extension", // pg_extension
+  1259: "relation", // pg_class: tables, views, materialized views, sequences, foreign tables
+  1255: "routine", // pg_proc: functions, procedures, aggregates
+  1247: "type", // pg_type: enums, composite types, domains, ranges
+};
+
+export type BackupObjectKind = "schema" | "extension" | "relation" | "routine" | "type";
+
+/** How a restore names an object to compare a backup's with a database's: `relation app.t`, `schema app`. */
+export function backupObjectKey(kind: BackupObjectKind, schema: string | null, name: string): string {
+  return schema === null ? `${kind} ${name}` : `${kind} ${schema}.${name}`;
+}
+
+/**
+ * The object a table-of-contents entry creates, or null for entries that create none of their
+ * own (data, comments, ACLs, constraints, indexes: they go with their table). `rest` is
+ * `<KIND> <schema> <name> <owner>`; a routine's name carries its argument types.
+ */
+function objectOfEntry(catalog: number, rest: string): string | null {
+  const kind = catalogKinds[catalog];
+  if (!kind) return null;
+  if (kind === "schema" || kind === "extension") {
+    const bare = /^(?:SCHEMA|EXTENSION) - (\S+)/.exec(rest);
+    return bare?.[1] ? backupObjectKey(kind, null, bare[1]) : null;
+  }
+  const named = /^(?:MATERIALIZED VIEW|FOREIGN TABLE|TABLE|VIEW|SEQUENCE|FUNCTION|PROCEDURE|AGGREGATE|TYPE|DOMAIN) (\S+) (.+) \S*$/.exec(
+    rest,
+  );
+  return named?.[1] && named[2] ? backupObjectKey(kind, named[1], named[2]) : null;
 }

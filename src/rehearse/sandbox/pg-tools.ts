@@ -9,7 +9,7 @@ import { EnvironmentError } from "../../errors/drydock-error.js";
 import { redactSecrets } from "../../util/redact-url.js";
 
 /** The PostgreSQL client programs a scratch copy runs. */
-export type PgToolName = "pg_dump" | "pg_restore";
+export type PgToolName = "pg_dump" | "pg_restore" | "psql";
 
 /** A PostgreSQL client program found on this machine, with the version it reports. */
 export interface PgTool {
