@@ -26,6 +26,7 @@ import { reindexNotConcurrent } from "./rules/reindex-not-concurrent.js";
 import { renameColumn } from "./rules/rename-column.js";
 import { renameTable } from "./rules/rename-table.js";
 import { rlsWithoutPolicy } from "./rules/rls-without-policy.js";
+import { securityDefinerPublicExecute } from "./rules/security-definer-public-execute.js";
 import { securityDefinerSearchPath } from "./rules/security-definer-search-path.js";
 import { setNotNull } from "./rules/set-not-null.js";
 import { statementTimeoutMissing } from "./rules/statement-timeout-missing.js";
@@ -35,7 +36,10 @@ import { truncate } from "./rules/truncate.js";
 import { updateWithoutWhere } from "./rules/update-without-where.js";
 import { vacuumFullOrCluster } from "./rules/vacuum-full-or-cluster.js";
 
-/** Every lint rule, the one list (SPEC §6), in the order of the spec. A meta-test ties each to its file, tests and docs page. */
+/**
+ * Every lint rule, the one list: SPEC §6's in the order of the spec, with drydock's own additions
+ * beside the rules of their category. A meta-test ties each to its file, tests and docs page.
+ */
 export const rules: readonly Rule[] = [
   indexNotConcurrent,
   addColumnVolatileDefault,
@@ -67,6 +71,7 @@ export const rules: readonly Rule[] = [
   rlsWithoutPolicy,
   policyAlwaysTrue,
   securityDefinerSearchPath,
+  securityDefinerPublicExecute,
   grantToPublic,
   plaintextSecretColumn,
   transactionControl,
