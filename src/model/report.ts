@@ -47,6 +47,8 @@ export interface ReportStep {
   /** Where what it did differs from what the plan predicted, one readable line each. */
   predicted_mismatch: string[];
   error: StepError | null;
+  /** The WARNINGs the server raised while it ran (`RAISE WARNING`, a deprecated option…); absent when none. */
+  server_warnings?: string[];
 }
 
 /** The rollback drill (SPEC §7 Rehearse step 6). */

@@ -62,6 +62,17 @@ forEachEngine("applyMeasured", (newTarget) => {
     expect((await readHistory(engine)).map((row) => row.version)).toEqual(["001", "002"]);
   });
 
+  it("keeps the WARNINGs the server raised while a migration ran, and no NOTICE", async () => {
+    const { root, migrationsDir } = await project({
+      "migrations/001_warns.sql":
+        "DO $$ BEGIN RAISE NOTICE 'just so you know'; RAISE WARNING 'orders.total will be dropped next release'; END $$;\n",
+      "migrations/002_quiet.sql": "ALTER TABLE public.orders ADD COLUMN note text;\n",
+    });
+    const { migrations } = await discoverMigrations({ projectRoot: root, migrationsDir });
+    const steps = await applyMeasured(engine, await prepareMigrations(migrations), new Map(), runOptions);
+    expect(steps.map((step) => step.server_warnings)).toEqual([["orders.total will be dropped next release"], undefined]);
+  });
+
   it("measures each migration's own changes from the previous one's state, as full digests would", async () => {
     const { root, migrationsDir } = await project({
       "migrations/001_enum.sql":

@@ -45,8 +45,15 @@ export async function applyMeasured(
     let held: HeldLock[] | null = null;
     let inside: CatalogState | null = null;
     let inspectingMs = 0;
+    let serverWarnings: string[] = [];
     const result = await runMigrations(engine, [migration], {
       ...options,
+      onEvent: (event) => {
+        if (event.type === "applied") {
+          serverWarnings = event.notices.filter((notice) => notice.severity === "WARNING").map((notice) => notice.message);
+        }
+        options.onEvent?.(event);
+      },
       inspectBeforeCommit: async () => {
         const started = performance.now();
         held = await readHeldLocks(engine);
@@ -88,6 +95,7 @@ export async function applyMeasured(
       changes,
       predicted_mismatch: plan ? comparePrediction(plan, held, changes, state.digest) : [],
       error: null,
+      ...(serverWarnings.length > 0 ? { server_warnings: serverWarnings } : {}),
     });
     state = after;
   }

@@ -36,6 +36,15 @@ const input = (extra: Partial<DecideInput> = {}): DecideInput => ({
 });
 
 describe("decide", () => {
+  it("lists the server's warnings as reasons to look", () => {
+    const warned = step("2", { server_warnings: ["orders.total will be dropped next release"] });
+    expect(decide(input({ steps: [step("1"), warned] }))).toEqual({
+      verdict: "GO",
+      reasons: ["migration 2: the server warned: orders.total will be dropped next release"],
+      risk: "medium",
+    });
+  });
+
   it("does not call a rename a drop: the catalog sees one, the plan knows better", () => {
     const renaming = step("2", {
       changes: { created: ["column public.t.remark"], altered: [], dropped: ["column public.t.note", "column public.t.old"] },

@@ -54,6 +54,7 @@ export function decide(input: DecideInput): Decision {
       blocking.push(`migration ${step.version} ${step.name} failed${where}${what}`);
     }
     for (const mismatch of step.predicted_mismatch) notes.push(`migration ${step.version}: ${mismatch}`);
+    for (const warning of step.server_warnings ?? []) notes.push(`migration ${step.version}: the server warned: ${warning}`);
     for (const lock of step.locks) {
       if (lock.mode === "AccessExclusiveLock" && input.populatedBefore?.has(lock.relation)) {
         notes.push(`migration ${step.version} held ACCESS EXCLUSIVE on ${lock.relation}, which holds rows: reads and writes wait for it`);
