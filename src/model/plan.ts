@@ -19,6 +19,8 @@ export interface PlannedMigration {
   file: string;
   /** Number of SQL statements. */
   statements: number;
+  /** The statements by kind (SPEC §5: `create_table`, `create_index_concurrently`, `grant`, `update`…), in order of first use. */
+  statement_kinds?: Record<string, number>;
   /** Objects created, by kind: `{ "table": 1, "index": 8 }`. */
   inventory: Record<string, number>;
   creates: ObjectRef[];

@@ -333,11 +333,14 @@ function summarize(
   const creates = statements.flatMap((facts) => facts.creates);
   const inventory: Record<string, number> = {};
   for (const created of creates) inventory[created.kind] = (inventory[created.kind] ?? 0) + 1;
+  const statementKinds: Record<string, number> = {};
+  for (const facts of statements) statementKinds[facts.kind] = (statementKinds[facts.kind] ?? 0) + 1;
   return {
     version: migration.version,
     name: migration.name,
     file: migration.up.file,
     statements: statements.length,
+    statement_kinds: statementKinds,
     inventory,
     creates: creates.map(({ kind, name }) => ({ kind, name })),
     alters: statements.flatMap((facts) => facts.alters).map(({ kind, name }) => ({ kind, name })),

@@ -69,8 +69,9 @@ export function renderPlanText(plan: Plan, header: string): string {
 }
 
 function describeMigration(migration: PlannedMigration): string[] {
+  const kinds = Object.entries(migration.statement_kinds ?? {}).map(([kind, count]) => (count > 1 ? `${kind} ×${count}` : kind));
   const lines = [
-    `${migration.version} ${migration.name}  (${migration.file}, ${migration.statements} statement${migration.statements === 1 ? "" : "s"})`,
+    `${migration.version} ${migration.name}  (${migration.file}, ${migration.statements} statement${migration.statements === 1 ? "" : "s"}${kinds.length > 0 ? `: ${kinds.join(", ")}` : ""})`,
   ];
   if (Object.keys(migration.inventory).length > 0) lines.push(`  creates   ${describeInventory(migration.inventory)}`);
   const dropped = migration.drops.filter((drop) => drop.kind !== "constraint");

@@ -19,7 +19,7 @@ describe("drydock plan", () => {
     const dir = await project(files);
     const text = await runDrydock(["plan", "--dir", dir]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain("0002 projects");
+    expect(text.stdout).toContain("0002 projects  (migrations/0002_projects.sql, 2 statements: create_table, create_index)");
     expect(text.stdout).toContain("creates   1 table, 2 columns, 2 constraints, 2 indexes");
     expect(text.stdout).toContain("locks     public.orgs ShareRowExclusiveLock, public.projects ShareLock");
     expect(text.stdout).toContain("1. 0001, 0003");
@@ -31,6 +31,7 @@ describe("drydock plan", () => {
       name: "projects",
       file: "migrations/0002_projects.sql",
       statements: 2,
+      statement_kinds: { create_table: 1, create_index: 1 },
       requires: ["0001"],
       reversible: false,
     });
