@@ -45,7 +45,7 @@ const specIds = [
 ];
 
 /** Rules drydock adds beyond SPEC §6 (extending is allowed; SPEC ids stay contract). */
-const ownIds = ["security-definer-public-execute"];
+const ownIds = ["security-definer-public-execute", "requires-newer-server"];
 
 function camelCase(id: string): string {
   return id.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());

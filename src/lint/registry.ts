@@ -25,6 +25,7 @@ import { refreshMatviewBlocking } from "./rules/refresh-matview-blocking.js";
 import { reindexNotConcurrent } from "./rules/reindex-not-concurrent.js";
 import { renameColumn } from "./rules/rename-column.js";
 import { renameTable } from "./rules/rename-table.js";
+import { requiresNewerServer } from "./rules/requires-newer-server.js";
 import { rlsWithoutPolicy } from "./rules/rls-without-policy.js";
 import { securityDefinerPublicExecute } from "./rules/security-definer-public-execute.js";
 import { securityDefinerSearchPath } from "./rules/security-definer-search-path.js";
@@ -77,6 +78,7 @@ export const rules: readonly Rule[] = [
   transactionControl,
   notNullWithoutDefault,
   fkWithoutIndex,
+  requiresNewerServer,
 ];
 
 /** A rule by id, or undefined. */
