@@ -75,25 +75,34 @@ export function runPgTool(run: PgToolRun, options: { what: string; secrets: read
     child.stderr.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-16_384);
     });
-    const fail = (status: string) => {
-      const text = redactSecrets(stderr, options.secrets);
-      const lines = text
-        .split("\n")
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .slice(-4)
-        .map((line) => line.slice(0, 400));
-      reject(
-        new EnvironmentError(`${options.what}: ${run.tool.name} failed (${status}): ${lines.join(" | ") || "no message"}`, {
-          hint: hintForBackupFailure(text),
-        }),
-      );
-    };
+    const fail = (status: string) => reject(toolFailure(run.tool.name, status, stderr, options));
     child.on("error", (error) => fail(error.message));
     child.on("close", (code, signal) => {
       if (code === 0) resolvePromise(Buffer.concat(stdout).toString("utf8"));
       else fail(signal ? `killed by ${signal}` : `exit ${code}`);
     });
+  });
+}
+
+/**
+ * A client program that failed, as an `EnvironmentError`: what was being done, how the program
+ * ended, the last lines of its stderr redacted of `secrets`, and a hint read from them.
+ */
+export function toolFailure(
+  tool: string,
+  status: string,
+  stderr: string,
+  options: { what: string; secrets: readonly string[] },
+): EnvironmentError {
+  const text = redactSecrets(stderr, options.secrets);
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-4)
+    .map((line) => line.slice(0, 400));
+  return new EnvironmentError(`${options.what}: ${tool} failed (${status}): ${lines.join(" | ") || "no message"}`, {
+    hint: hintForBackupFailure(text),
   });
 }
 

@@ -3,12 +3,11 @@ import { resolve } from "node:path";
 import { type Engine, readServerVersion } from "../db/engine.js";
 import { openEngine } from "../db/open-engine.js";
 import type { Target } from "../db/target-url.js";
-import { EnvironmentError, InputError } from "../errors/drydock-error.js";
+import { InputError } from "../errors/drydock-error.js";
 import { type Environment, type PgTool, requirePgToolForServer, type ServerTarget } from "../rehearse/sandbox/pg-tools.js";
 import { dropDatabase, withDatabase } from "../rehearse/sandbox/sandbox-server.js";
 import { createDatabase, readSource } from "../rehearse/sandbox/scratch-copy.js";
-import { redactSecrets } from "../util/redact-url.js";
-import { findBackupTool, hintForBackupFailure, pgToolRun, requireBackupServer, runPgTool, secretsOf } from "./backup-tools.js";
+import { findBackupTool, pgToolRun, requireBackupServer, runPgTool, secretsOf, toolFailure } from "./backup-tools.js";
 import { type BackupContents, type BackupObjectKind, backupObjectKey, verifyBackup } from "./verify-backup.js";
 
 /** Where `restoreBackup` restores, and the confirmation that it may replace a database's content. */
@@ -249,18 +248,7 @@ function restoreInOneTransaction(
       failed = true;
       reader.kill("SIGKILL"); // before it reads the end of its input and commits
       writer.kill("SIGKILL");
-      const text = redactSecrets(stderr[tool], secrets);
-      const lines = text
-        .split("\n")
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .slice(-4)
-        .map((line) => line.slice(0, 400));
-      reject(
-        new EnvironmentError(`${what}: ${tool} failed (${status}): ${lines.join(" | ") || "no message"}`, {
-          hint: hintForBackupFailure(text),
-        }),
-      );
+      reject(toolFailure(tool, status, stderr[tool], { what, secrets }));
     };
     reader.stdin.on("error", () => undefined); // psql gone: its exit says why
     reader.stdin.write(run.before.map((statement) => `${statement};\n`).join(""));
