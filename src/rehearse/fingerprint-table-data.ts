@@ -1,7 +1,9 @@
 import type { Engine } from "../db/engine.js";
 import { ServerError } from "../db/server-error.js";
 import type { Snapshot, TableSnapshot } from "../model/snapshot.js";
+import { formatBytes } from "../report/format-report-values.js";
 import { quoteIdent, quoteLiteral } from "../util/quote-ident.js";
+import { relationSql } from "../verify/relation-sql.js";
 
 /** How much of a database `fingerprintTableData` reads; past these a table is compared by its row count only. */
 export interface TableDataLimits {
@@ -107,7 +109,7 @@ export async function fingerprintTableData(
       });
     }
   }
-  // Read smallest first (the budget), reported by name.
+  // Read smallest first, for the budget; reported in name order.
   tables.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   return { tables, rowsRead, limits };
 }
@@ -177,25 +179,13 @@ async function planByLimits(
       rows !== null && rows > limits.maxRowsPerTable
         ? `over ${limits.maxRowsPerTable.toLocaleString("en-US")} rows`
         : bytes > limits.maxBytesPerTable
-          ? `over ${sizeText(limits.maxBytesPerTable)} on disk`
+          ? `over ${formatBytes(limits.maxBytesPerTable)} on disk`
           : bytes > budget
-            ? `past the ${sizeText(limits.maxTotalBytes)} the drill reads in all`
+            ? `past the ${formatBytes(limits.maxTotalBytes)} the drill reads in all`
             : null;
     if (reason === null) budget -= bytes;
     return { table, columns: columnNames(table), mode: reason === null ? "content" : "count", reason, knownRows: exactRows };
   });
-}
-
-/** "256 MiB", "12 kiB": the limits as a reader sets them, in 1024-based units. */
-function sizeText(bytes: number): string {
-  const units = ["B", "kiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${Math.round(value * 10) / 10} ${units[unit]}`;
 }
 
 /**
@@ -216,7 +206,7 @@ const readingSettings = `SELECT ${[
   .join(", ")}`;
 
 function relationOf(table: { schema: string; name: string }): string {
-  return `ONLY ${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+  return `ONLY ${relationSql(table)}`;
 }
 
 async function readContent(engine: Engine, table: TableSnapshot, columns: readonly string[]): Promise<Omit<TableData, "reason">> {
