@@ -20,6 +20,7 @@ export { type LoadProjectOptions, loadProject } from "./api/load-project.js";
 export { type NewMigrationResult, newMigration } from "./api/new-migration.js";
 export { type PlanJson, type PlanOptions, type PlanResult, plan, planJson } from "./api/plan.js";
 export { type RehearseEvent, type RehearseOptions, type RehearseResult, rehearse } from "./api/rehearse.js";
+export { type RepairEdit, type RepairOptions, type RepairResult, repair } from "./api/repair.js";
 export { renderReport } from "./api/report.js";
 export { type RollbackOptions, type RollbackResult, rollback } from "./api/rollback.js";
 export { type RollbackFromBackupOptions, type RollbackFromBackupResult, rollbackFromBackup } from "./api/rollback-from-backup.js";

@@ -1,4 +1,4 @@
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { relative } from "node:path";
 import { resolveTarget } from "../config/resolve-target.js";
 import { type ApprovalRecord, recordApproval } from "../db/approvals.js";
@@ -8,6 +8,7 @@ import { openEngine } from "../db/open-engine.js";
 import { ServerError } from "../db/server-error.js";
 import { EnvironmentError, InputError } from "../errors/drydock-error.js";
 import type { Project } from "../model/project.js";
+import { osUser } from "../util/os-user.js";
 
 export interface ApproveOptions {
   /** The full plan hash (64 hex characters), as `plan --json` prints it under `hash`. */
@@ -98,14 +99,6 @@ function validateApproval(options: ApproveOptions): { planHash: string; approved
     });
   }
   return { planHash, approvedBy };
-}
-
-function osUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? "unknown";
-  }
 }
 
 async function closeQuietly(engine: Engine): Promise<void> {

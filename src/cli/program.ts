@@ -11,6 +11,7 @@ import { registerLint } from "./commands/lint.js";
 import { registerNew } from "./commands/new.js";
 import { registerPlan } from "./commands/plan.js";
 import { registerRehearse } from "./commands/rehearse.js";
+import { registerRepair } from "./commands/repair.js";
 import { registerReport } from "./commands/report.js";
 import { registerRollback } from "./commands/rollback.js";
 import { registerSnapshot } from "./commands/snapshot.js";
@@ -64,6 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerApprove(program, io, run);
   registerHistory(program, io, run);
   registerVerify(program, io, run);
+  registerRepair(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: "user" });

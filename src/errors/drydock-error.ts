@@ -51,8 +51,9 @@ export class ChecksumMismatchError extends InputError {
   ) {
     super(`migration ${version} (${file}) was edited after it was applied`, {
       hint:
-        `Restore the applied file (checksum ${recorded.slice(0, 12)}…, now ${current.slice(0, 12)}…), ` +
-        "or put the change in a new migration.",
+        `Restore the applied file (checksum ${recorded.slice(0, 12)}…, now ${current.slice(0, 12)}…) ` +
+        `and put the change in a new migration; if the edit changes nothing that ran (a comment, formatting), ` +
+        `accept it: drydock repair --accept-checksum ${version}.`,
     });
   }
 }

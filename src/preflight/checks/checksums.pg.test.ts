@@ -42,9 +42,11 @@ describe("preflight.checksums on edited history", () => {
     });
     expect(result.details).toEqual([
       expect.stringMatching(
-        /^0001 users: migrations\/0001_users\.sql changed after it was applied \(recorded [0-9a-f]{12}…, file [0-9a-f]{12}…\): restore the applied file, or put the change in a new migration$/,
+        /^0001 users: migrations\/0001_users\.sql changed after it was applied \(recorded [0-9a-f]{12}…, file [0-9a-f]{12}…\): restore the applied file and put the change in a new migration, or, if the edit changes nothing that ran, drydock repair --accept-checksum 0001$/,
       ),
-      expect.stringMatching(/^0002 orgs: applied .+, but migrations\/0002_orgs\.sql is gone: restore it$/),
+      expect.stringMatching(
+        /^0002 orgs: applied .+, but migrations\/0002_orgs\.sql is gone: restore it, or forget it with drydock repair --mark-pending 0002$/,
+      ),
     ]);
   });
 });

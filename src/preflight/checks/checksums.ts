@@ -28,9 +28,12 @@ export const checksums: PreflightCheck = {
     const details = [
       ...changed.map(
         (status) =>
-          `${label(status)}: ${status.file} changed after it was applied (recorded ${short(status.recorded_checksum)}, file ${short(status.checksum)}): restore the applied file, or put the change in a new migration`,
+          `${label(status)}: ${status.file} changed after it was applied (recorded ${short(status.recorded_checksum)}, file ${short(status.checksum)}): restore the applied file and put the change in a new migration, or, if the edit changes nothing that ran, drydock repair --accept-checksum ${status.version}`,
       ),
-      ...missing.map((status) => `${label(status)}: applied ${status.applied_at}, but ${status.file ?? "its file"} is gone: restore it`),
+      ...missing.map(
+        (status) =>
+          `${label(status)}: applied ${status.applied_at}, but ${status.file ?? "its file"} is gone: restore it, or forget it with drydock repair --mark-pending ${status.version}`,
+      ),
     ];
     if (details.length === 0) {
       return { id, status: "pass", summary: `${plural(history.length, "applied migration")}, all matching their files`, observed, details };
