@@ -1,12 +1,21 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { readProjectFiles } from "../config/read-project-files.js";
+import { ensureHistory } from "../db/history.js";
+import { openEngine } from "../db/open-engine.js";
+import { readSessionDefaults } from "../db/read-session-defaults.js";
 import { generateDiffSql } from "../diff/generate-diff-sql.js";
+import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { InputError } from "../errors/drydock-error.js";
+import { extensionsCreated, prepareMigrations } from "../execute/prepare-migrations.js";
+import { runMigrations } from "../execute/run-migrations.js";
+import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
 import { type Snapshot, snapshotFormat } from "../model/snapshot.js";
-import { apply } from "./apply.js";
+import { presetPreludes } from "../rehearse/presets/preset-sql.js";
+import { runSqlFile } from "../rehearse/run-sql-file.js";
+import { takeSnapshot } from "../snapshot/take-snapshot.js";
 import { snapshot } from "./snapshot.js";
 
 export interface DiffOptions {
@@ -36,16 +45,20 @@ export async function diff(project: Project, from: string, to: string, options: 
 }
 
 /**
- * The replayed migrations' extensions at the other side's versions: the replay runs in PGlite,
- * whose builds of pgcrypto, pg_trgm… carry their own version numbers, which say nothing about
+ * The replayed migrations' extensions at the other side's versions, with the routines the other
+ * side's build of each owns: the replay runs in PGlite, whose builds of pgcrypto, pg_trgm… carry
+ * their own version numbers (and with them their own sets of functions), which say nothing about
  * the project. Without this, a database built from exactly those migrations would get an
- * `ALTER EXTENSION … UPDATE TO` to PGlite's version.
+ * `ALTER EXTENSION … UPDATE TO` to PGlite's version, and `drift` would report its functions.
  */
-function withExtensionVersionsOf(other: Snapshot, replayed: Snapshot): Snapshot {
-  const versions = new Map(other.extensions.map((extension) => [extension.name, extension.version]));
+export function withExtensionVersionsOf(other: Snapshot, replayed: Snapshot): Snapshot {
+  const builds = new Map(other.extensions.map((extension) => [extension.name, extension]));
   return {
     ...replayed,
-    extensions: replayed.extensions.map((extension) => ({ ...extension, version: versions.get(extension.name) ?? extension.version })),
+    extensions: replayed.extensions.map((extension) => {
+      const build = builds.get(extension.name);
+      return build ? { ...extension, version: build.version, functions: build.functions } : extension;
+    }),
   };
 }
 
@@ -60,7 +73,8 @@ async function readSource(project: Project, source: string): Promise<Snapshot> {
   });
 }
 
-async function readSnapshotFile(file: string): Promise<Snapshot> {
+/** A snapshot file written by `drydock snapshot --output`; anything else is bad input. */
+export async function readSnapshotFile(file: string): Promise<Snapshot> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, "utf8"));
@@ -73,19 +87,65 @@ async function readSnapshotFile(file: string): Promise<Snapshot> {
   return parsed as Snapshot;
 }
 
-/** Applies every migration to a fresh embedded database in a temporary folder and snapshots it. */
-async function replayMigrations(project: Project): Promise<Snapshot> {
-  const dir = await mkdtemp(join(tmpdir(), "drydock-diff-"));
+export interface ReplayMigrationsOptions {
+  /** The migrations to replay, in this order; default every migration of the project, in apply order. */
+  migrations?: readonly Migration[];
+  /**
+   * Run the preset's and the project's preludes first (`project.preset`, `project.prelude`), as a
+   * rehearsal's sandbox does: what exists outside the migrations (roles, platform schemas).
+   */
+  prelude?: boolean;
+}
+
+/**
+ * The schema migrations make: applies them, in order, to a fresh embedded database (PGlite, in
+ * memory), each in its own transaction or statement by statement as its directives say (as
+ * `apply` runs them), and snapshots the project's schemas. `diff`'s `migrations` source replays
+ * every migration; `drift` replays those a database's history records. A migration that fails
+ * is bad input (exit 2), located at its statement.
+ */
+export async function replayMigrations(project: Project, options: ReplayMigrationsOptions = {}): Promise<Snapshot> {
+  const migrations = options.migrations ?? (await discoverProjectMigrations(project)).migrations;
+  // PGlite must be given its extensions when it opens.
+  const prepared = await prepareMigrations(migrations);
+  const engine = await openEngine(
+    { engine: "pglite", dataDir: null, urlRedacted: "pglite:memory" },
+    { applicationName: "drydock replay", extensions: extensionsCreated(prepared) },
+  );
   try {
-    const url = `pglite:${dir}`;
-    const result = await apply(project, { url, verify: false, noEvidence: true });
+    if (options.prelude) {
+      const settings = project.config.project;
+      for (const prelude of [...presetPreludes(settings.preset), ...(await readProjectFiles(project, "prelude"))]) {
+        const failure = await runSqlFile(engine, prelude.file, prelude.sql);
+        if (failure) {
+          throw new InputError(`the prelude ${prelude.file} failed: ${failure.message} (${failure.sqlstate})`, {
+            location: { file: failure.file, line: failure.line, column: failure.column },
+            hint: "Fix the prelude (project.prelude in drydock.toml).",
+          });
+        }
+      }
+    }
+    await ensureHistory(engine);
+    const result = await runMigrations(engine, prepared, {
+      lockTimeoutMs: 0,
+      lockRetries: 0,
+      statementTimeoutMs: 0,
+      transaction: "per-migration",
+      runId: null,
+      appliedBy: "drydock replay",
+      // A prelude may set the database's search_path; each migration starts from it.
+      sessionSettings: await readSessionDefaults(engine),
+    });
     if (result.failed) {
-      throw new InputError(`migration ${result.failed.version} failed while replaying the migrations for diff`, {
-        hint: "Run drydock apply --url pglite:memory to see the error.",
+      const { failed } = result;
+      throw new InputError(`migration ${failed.version} failed while replaying the migrations: ${failed.message} (${failed.sqlstate})`, {
+        location: { file: failed.file, line: failed.line, column: failed.column },
+        sourceLine: failed.source_line,
+        hint: "Run drydock apply --url pglite:memory to see the error; a migration that needs roles or schemas made outside the migrations needs project.prelude or project.preset.",
       });
     }
-    return await snapshot(project, { url });
+    return await takeSnapshot(engine, { schemas: project.config.project.schemas });
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await engine.close();
   }
 }

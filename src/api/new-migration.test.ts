@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InputError } from "../errors/drydock-error.js";
 import { loadProject } from "./load-project.js";
-import { newMigration, utcTimestamp } from "./new-migration.js";
+import { newMigration, utcTimestamp, writeMigration } from "./new-migration.js";
 
 const now = new Date(Date.UTC(2025, 9, 14, 22, 5, 9, 750));
 
@@ -97,5 +97,24 @@ describe("newMigration", () => {
     const error = await newMigration(project, "add_users", now).catch((caught: unknown) => caught);
     expect((error as InputError).message).toBe("this project's migrations are managed by sqitch");
     expect((error as InputError).details.hint).toBe("Create the change with: sqitch add <name>");
+  });
+});
+
+describe("writeMigration", () => {
+  it("writes the given up and down in the project's format", async () => {
+    const project = await loadProject({ dir, environment: {} });
+    const result = await writeMigration(project, "bridge_prod", { up: "CREATE TABLE t (id int);\n", down: "DROP TABLE t;\n" }, now);
+    expect(result.files).toEqual([join("migrations", "20251014220509_bridge_prod.sql")]);
+    expect(await readFile(join(dir, result.files[0] ?? ""), "utf8")).toBe(
+      "-- migrate:up\nCREATE TABLE t (id int);\n\n-- migrate:down\nDROP TABLE t;\n",
+    );
+  });
+
+  it("writes no down part when there is none", async () => {
+    await writeFile(join(dir, "drydock.toml"), '[project]\nformat = "golang-migrate"\n');
+    const project = await loadProject({ dir, environment: {} });
+    const result = await writeMigration(project, "bridge", { up: "SELECT 1;\n", down: null }, now);
+    expect(result.files).toEqual([join("migrations", "20251014220509_bridge.up.sql")]);
+    expect(await readdir(join(dir, "migrations"))).toEqual(["20251014220509_bridge.up.sql"]);
   });
 });

@@ -16,12 +16,34 @@ export function utcTimestamp(now: Date): string {
   return now.toISOString().replace(/[-:T]/g, "").slice(0, 14);
 }
 
+/** What a new migration holds; `down: null` writes no down part. */
+export interface MigrationContent {
+  up: string;
+  down: string | null;
+}
+
+const placeholder: MigrationContent = { up: "-- Write the change here.\n", down: "-- Write here how to undo it.\n" };
+
 /**
  * Creates an empty migration named `<UTC timestamp>_<name>` in the project's format, with a
  * place for its down migration. Formats whose own tool owns file creation (Sqitch,
  * graphile-migrate) are refused with the command to use instead.
  */
 export async function newMigration(project: Project, rawName: string, now: Date = new Date()): Promise<NewMigrationResult> {
+  return writeMigration(project, rawName, placeholder, now);
+}
+
+/**
+ * Writes a migration named `<UTC timestamp>_<name>` in the project's format with the given up
+ * and down SQL (`drydock drift --write-bridge`); `newMigration` with content. Refuses to
+ * overwrite a file and the formats whose own tool owns file creation, as `newMigration` does.
+ */
+export async function writeMigration(
+  project: Project,
+  rawName: string,
+  content: MigrationContent,
+  now: Date = new Date(),
+): Promise<NewMigrationResult> {
   const name = rawName
     .trim()
     .toLowerCase()
@@ -36,12 +58,13 @@ export async function newMigration(project: Project, rawName: string, now: Date 
   const format = await projectFormat(project);
   const version = utcTimestamp(now);
   const base = `${version}_${name}`;
-  const files = filesFor(format, base, version, name);
-  for (const [path, content] of Object.entries(files)) {
+  const files = filesFor(format, base, version, name, content);
+  const taken = Object.keys(files).find((path) => existsSync(join(project.migrationsDir, path)));
+  if (taken) throw new InputError(`${join(project.migrationsDir, taken)} already exists`, { hint: "Wait a second or pick another name." });
+  for (const [path, text] of Object.entries(files)) {
     const full = join(project.migrationsDir, path);
-    if (existsSync(full)) throw new InputError(`${full} already exists`, { hint: "Wait a second or pick another name." });
     await mkdir(join(full, ".."), { recursive: true });
-    await writeFile(full, content, "utf8");
+    await writeFile(full, text, "utf8");
   }
   return { version, files: Object.keys(files).map((path) => relative(project.root, join(project.migrationsDir, path))) };
 }
@@ -52,25 +75,26 @@ async function projectFormat(project: Project): Promise<MigrationFormat> {
   return found.migrations.length === 0 ? "plain" : found.format;
 }
 
-function filesFor(format: MigrationFormat, base: string, version: string, name: string): Record<string, string> {
-  const up = "-- Write the change here.\n";
-  const down = "-- Write here how to undo it.\n";
+function filesFor(format: MigrationFormat, base: string, version: string, name: string, content: MigrationContent): Record<string, string> {
+  const { up, down } = content;
+  const section = (marker: string) => (down === null ? "" : `\n${marker}\n${down}`);
+  const file = (path: string) => (down === null ? {} : { [path]: down });
   switch (format) {
     case "plain":
     case "dbmate":
-      return { [`${base}.sql`]: `-- migrate:up\n${up}\n-- migrate:down\n${down}` };
+      return { [`${base}.sql`]: `-- migrate:up\n${up}${section("-- migrate:down")}` };
     case "golang-migrate":
-      return { [`${base}.up.sql`]: up, [`${base}.down.sql`]: down };
+      return { [`${base}.up.sql`]: up, ...file(`${base}.down.sql`) };
     case "flyway":
-      return { [`V${version}__${name}.sql`]: up, [`U${version}__${name}.sql`]: down };
+      return { [`V${version}__${name}.sql`]: up, ...file(`U${version}__${name}.sql`) };
     case "prisma":
       return { [`${base}/migration.sql`]: up };
     case "diesel":
-      return { [`${base}/up.sql`]: up, [`${base}/down.sql`]: down };
+      return { [`${base}/up.sql`]: up, ...file(`${base}/down.sql`) };
     case "goose":
-      return { [`${base}.sql`]: `-- +goose Up\n${up}\n-- +goose Down\n${down}` };
+      return { [`${base}.sql`]: `-- +goose Up\n${up}${section("-- +goose Down")}` };
     case "sql-migrate":
-      return { [`${base}.sql`]: `-- +migrate Up\n${up}\n-- +migrate Down\n${down}` };
+      return { [`${base}.sql`]: `-- +migrate Up\n${up}${section("-- +migrate Down")}` };
     case "sqitch":
     case "graphile-migrate":
       throw new InputError(`this project's migrations are managed by ${format}`, {

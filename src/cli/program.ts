@@ -5,6 +5,7 @@ import type { CommandRunner } from "./command-runner.js";
 import { registerApply } from "./commands/apply.js";
 import { registerApprove } from "./commands/approve.js";
 import { registerDiff } from "./commands/diff.js";
+import { registerDrift } from "./commands/drift.js";
 import { registerHistory } from "./commands/history.js";
 import { registerInit } from "./commands/init.js";
 import { registerLint } from "./commands/lint.js";
@@ -60,6 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerLint(program, io, run);
   registerSnapshot(program, io, run);
   registerDiff(program, io, run);
+  registerDrift(program, io, run);
   registerReport(program, io, run);
   registerRollback(program, io, run);
   registerApprove(program, io, run);
