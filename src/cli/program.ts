@@ -6,6 +6,7 @@ import { registerApply } from "./commands/apply.js";
 import { registerApprove } from "./commands/approve.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerDrift } from "./commands/drift.js";
+import { registerDrift } from "./commands/drift.js";
 import { registerHistory } from "./commands/history.js";
 import { registerInit } from "./commands/init.js";
 import { registerLint } from "./commands/lint.js";
@@ -18,6 +19,7 @@ import { registerRollback } from "./commands/rollback.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { registerStatus } from "./commands/status.js";
 import { registerVerify } from "./commands/verify.js";
+import { registerTypes } from "./commands/types.js";
 import { type CliIo, type GlobalFlags, Output, reportError } from "./io.js";
 
 /**
@@ -62,12 +64,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerSnapshot(program, io, run);
   registerDiff(program, io, run);
   registerDrift(program, io, run);
+  registerDrift(program, io, run);
   registerReport(program, io, run);
   registerRollback(program, io, run);
   registerApprove(program, io, run);
   registerHistory(program, io, run);
   registerVerify(program, io, run);
   registerRepair(program, io, run);
+  registerTypes(program, io, run);
 
   try {
     await program.parseAsync([...argv], { from: "user" });
