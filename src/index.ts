@@ -2,6 +2,8 @@
  * drydock's library API (SPEC §10). The CLI is a thin shell over these functions; each returns
  * the same objects that `--json` prints.
  */
+
+export { type AdoptOptions, type AdoptResult, type AdoptTool, adopt, adoptTools } from "./api/adopt.js";
 export {
   type ApplyEvent,
   type ApplyOptions,
@@ -13,6 +15,7 @@ export {
 } from "./api/apply.js";
 export { type ApproveOptions, type ApproveResult, approve } from "./api/approve.js";
 export { type DiffOptions, type DiffResult, diff } from "./api/diff.js";
+export { type DriftOptions, type DriftResult, drift } from "./api/drift.js";
 export { type HistoryOptions, type HistoryResult, history } from "./api/history.js";
 export { type InitResult, initProject } from "./api/init-project.js";
 export { type LintOptions, type LintResult, lint } from "./api/lint.js";
@@ -26,6 +29,7 @@ export { type RollbackOptions, type RollbackResult, rollback } from "./api/rollb
 export { type RollbackFromBackupOptions, type RollbackFromBackupResult, rollbackFromBackup } from "./api/rollback-from-backup.js";
 export { type SnapshotOptions, snapshot } from "./api/snapshot.js";
 export { type StatusOptions, type StatusResult, status } from "./api/status.js";
+export { type TypesOptions, type TypesResult, types } from "./api/types.js";
 export { type VerifyOptions, type VerifyResult, verify } from "./api/verify.js";
 export { parseConfig } from "./config/load-config.js";
 export type { Config, EnvConfig } from "./config/schema.js";

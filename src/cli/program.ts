@@ -2,10 +2,10 @@ import { Command, CommanderError } from "commander";
 import { ExitCode } from "../errors/exit-code.js";
 import { toolVersion } from "../version.js";
 import type { CommandRunner } from "./command-runner.js";
+import { registerAdopt } from "./commands/adopt.js";
 import { registerApply } from "./commands/apply.js";
 import { registerApprove } from "./commands/approve.js";
 import { registerDiff } from "./commands/diff.js";
-import { registerDrift } from "./commands/drift.js";
 import { registerDrift } from "./commands/drift.js";
 import { registerHistory } from "./commands/history.js";
 import { registerInit } from "./commands/init.js";
@@ -18,8 +18,8 @@ import { registerReport } from "./commands/report.js";
 import { registerRollback } from "./commands/rollback.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { registerStatus } from "./commands/status.js";
-import { registerVerify } from "./commands/verify.js";
 import { registerTypes } from "./commands/types.js";
+import { registerVerify } from "./commands/verify.js";
 import { type CliIo, type GlobalFlags, Output, reportError } from "./io.js";
 
 /**
@@ -64,13 +64,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerSnapshot(program, io, run);
   registerDiff(program, io, run);
   registerDrift(program, io, run);
-  registerDrift(program, io, run);
   registerReport(program, io, run);
   registerRollback(program, io, run);
   registerApprove(program, io, run);
   registerHistory(program, io, run);
   registerVerify(program, io, run);
   registerRepair(program, io, run);
+  registerAdopt(program, io, run);
   registerTypes(program, io, run);
 
   try {

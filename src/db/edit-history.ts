@@ -39,8 +39,8 @@ export interface HistoryEditSession {
  * Edits `drydock.migrations` the way an apply would: under drydock's apply lock (a running
  * apply is waited for, and none can start meanwhile), in one transaction with its own
  * `drydock.runs` row, so the edit and its line in the audit history commit or vanish together.
- * `edit` returns null to change nothing: the transaction is rolled back and no run is recorded
- * (a dry run, or nothing to do).
+ * `edit` returns `{ unchanged }` to change nothing: the transaction is rolled back, and neither a
+ * run nor the history tables are left (a dry run, or nothing to do).
  */
 export async function editHistory<Result>(
   target: Target,
@@ -50,14 +50,11 @@ export async function editHistory<Result>(
   const engine = await openEngine(target, { applicationName: `drydock ${run.command} ${hostname()} pid ${process.pid}` });
   try {
     await acquireApplyLock(engine, { waitMs: run.lockWaitMs });
-    try {
-      await ensureHistory(engine);
-      await closeInterruptedRuns(engine);
-    } catch (error) {
-      throw asEnvironmentError(error, run.command, engine.urlRedacted);
-    }
     await engine.exec("BEGIN");
     try {
+      // Inside the transaction, so that an edit that changes nothing leaves no drydock schema behind.
+      await ensureHistory(engine);
+      await closeInterruptedRuns(engine);
       const history = await readHistory(engine);
       const runId = await startRun(engine, thisProcessRun(run.command, run.env, null, run.actor));
       const done = await edit({ engine, history, runId });

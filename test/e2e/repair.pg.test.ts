@@ -147,4 +147,13 @@ forEachEngine("drydock repair", (newTarget) => {
     });
     expect(await target.query("SELECT 1 FROM drydock.runs WHERE command = 'repair'")).toEqual([]);
   });
+
+  it("leaves a database drydock never touched as it was after a dry run", async () => {
+    target = await newTarget();
+    const dir = await project({ "migrations/0001_users.sql": "CREATE TABLE users (id int);\n" });
+    const dryRun = await runDrydock(["repair", "--dir", dir, "--url", target.url, "--mark-applied", "0001", "--dry-run", "--json"]);
+    expect(dryRun.code).toBe(0);
+    expect(JSON.parse(dryRun.stdout).edits).toMatchObject([{ action: "mark-applied", version: "0001", checksum_before: null }]);
+    expect(await target.query("SELECT 1 FROM pg_namespace WHERE nspname = 'drydock'")).toEqual([]);
+  });
 });
