@@ -23,6 +23,7 @@ describe("initProject", () => {
       migrations: "migrations",
       detected: null,
       created_migrations_dir: true,
+      adopt_from: [],
     });
     expect((await stat(join(dir, "migrations"))).isDirectory()).toBe(true);
     const text = await readFile(join(dir, "drydock.toml"), "utf8");
@@ -44,7 +45,12 @@ describe("initProject", () => {
     await mkdir(join(dir, "supabase", "migrations"), { recursive: true });
     await writeFile(join(dir, "supabase", "migrations", "20240101000000_init.sql"), "CREATE TABLE t (id int);\n");
     const result = await initProject(dir);
-    expect(result).toMatchObject({ migrations: "supabase/migrations", detected: "supabase", created_migrations_dir: false });
+    expect(result).toMatchObject({
+      migrations: "supabase/migrations",
+      detected: "supabase",
+      created_migrations_dir: false,
+      adopt_from: ["supabase"],
+    });
     expect(existsSync(join(dir, "migrations"))).toBe(false);
     const project = await loadProject({ dir, environment: {} });
     expect(project.config.project.preset).toBe("supabase");
@@ -59,7 +65,12 @@ describe("initProject", () => {
 
   it("points at prisma/migrations without a preset", async () => {
     await mkdir(join(dir, "prisma", "migrations"), { recursive: true });
-    expect(await initProject(dir)).toMatchObject({ migrations: "prisma/migrations", detected: "prisma", created_migrations_dir: false });
+    expect(await initProject(dir)).toMatchObject({
+      migrations: "prisma/migrations",
+      detected: "prisma",
+      created_migrations_dir: false,
+      adopt_from: ["prisma"],
+    });
     expect((await loadProject({ dir, environment: {} })).config.project.preset).toBe("");
   });
 
@@ -71,7 +82,12 @@ describe("initProject", () => {
     await rm(join(dir, "drydock.toml"));
     await rm(join(dir, "migrations"), { recursive: true });
     await writeFile(join(dir, "sql", "V1__init.sql"), "CREATE TABLE t (id int);\n");
-    expect(await initProject(dir)).toMatchObject({ migrations: "sql", detected: "flyway", created_migrations_dir: false });
+    expect(await initProject(dir)).toMatchObject({
+      migrations: "sql",
+      detected: "flyway",
+      created_migrations_dir: false,
+      adopt_from: ["flyway"],
+    });
   });
 
   it("keeps an existing migrations/ folder", async () => {

@@ -9,15 +9,21 @@ export interface InitResult {
   /** The existing tool layout that was found, if any ("supabase", "prisma", …). */
   detected: string | null;
   created_migrations_dir: boolean;
+  /**
+   * The tools whose history `drydock adopt --from` can import for the layout found: a database
+   * they migrated needs its history adopted before drydock's first apply, or apply would run
+   * those migrations again.
+   */
+  adopt_from: string[];
 }
 
 /** Existing layouts of other tools, most specific first. */
-const knownLayouts: Array<{ tool: string; path: string }> = [
-  { tool: "supabase", path: "supabase/migrations" },
-  { tool: "prisma", path: "prisma/migrations" },
-  { tool: "db/migrations", path: "db/migrations" },
-  { tool: "flyway", path: "sql" },
-  { tool: "migrations", path: "migrations" },
+const knownLayouts: Array<{ tool: string; path: string; adoptFrom: string[] }> = [
+  { tool: "supabase", path: "supabase/migrations", adoptFrom: ["supabase"] },
+  { tool: "prisma", path: "prisma/migrations", adoptFrom: ["prisma"] },
+  { tool: "db/migrations", path: "db/migrations", adoptFrom: ["dbmate", "golang-migrate"] },
+  { tool: "flyway", path: "sql", adoptFrom: ["flyway"] },
+  { tool: "migrations", path: "migrations", adoptFrom: [] },
 ];
 
 /**
@@ -33,11 +39,13 @@ export async function initProject(dir: string): Promise<InitResult> {
   }
   let detected: string | null = null;
   let migrations = "migrations";
+  let adoptFrom: string[] = [];
   for (const layout of knownLayouts) {
     const path = join(root, layout.path);
     if (existsSync(path) && (layout.tool !== "flyway" || (await hasFlywayFiles(path)))) {
       detected = layout.tool === "migrations" ? null : layout.tool;
       migrations = layout.path;
+      adoptFrom = layout.adoptFrom;
       break;
     }
   }
@@ -46,7 +54,7 @@ export async function initProject(dir: string): Promise<InitResult> {
   if (created) await mkdir(migrationsDir, { recursive: true });
   const preset = detected === "supabase" ? 'preset = "supabase"\n' : "";
   await writeFile(configFile, configTemplate(migrations, preset), "utf8");
-  return { config_file: configFile, migrations, detected, created_migrations_dir: created };
+  return { config_file: configFile, migrations, detected, created_migrations_dir: created, adopt_from: adoptFrom };
 }
 
 async function hasFlywayFiles(path: string): Promise<boolean> {

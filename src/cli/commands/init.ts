@@ -14,6 +14,12 @@ export function registerInit(program: Command, run: CommandRunner): void {
         output.human(`wrote ${result.config_file}`);
         if (result.detected) output.human(`found ${result.detected} migrations in ${result.migrations}/`);
         else if (result.created_migrations_dir) output.human(`created ${result.migrations}/`);
+        if (result.adopt_from.length > 0) {
+          const tools = result.adopt_from.join(" or ");
+          output.human(
+            `next: a database ${tools} already migrated needs its history first: drydock adopt --from ${result.adopt_from.join("|")} --env <name> (before drydock apply there)`,
+          );
+        }
         output.human("next: drydock new <name>, then drydock apply --url pglite:memory");
         output.exitWith(ExitCode.Ok);
       }),
