@@ -1,5 +1,5 @@
 import type { Engine } from "../db/engine.js";
-import { recordMigrationSql } from "../db/history.js";
+import { recordUnrunMigrationSql } from "../db/history.js";
 import type { Migration } from "../model/migration.js";
 import { quoteLiteral } from "../util/quote-ident.js";
 
@@ -25,16 +25,7 @@ export async function recordAdoption(engine: Engine, rows: readonly AdoptionRow[
     const version = quoteLiteral(migration.version);
     const when = appliedAt ? `${quoteLiteral(appliedAt)}::timestamptz` : `now() - interval '1 microsecond' * ${rows.length - index}`;
     return [
-      recordMigrationSql({
-        version: migration.version,
-        name: migration.name,
-        checksum: migration.checksum,
-        appliedBy,
-        durationMs: 0,
-        runId,
-        kind: migration.kind,
-        file: migration.up.file,
-      }),
+      recordUnrunMigrationSql(migration, appliedBy, runId),
       `UPDATE drydock.migrations SET applied_at = ${when} WHERE version = ${version}`,
     ];
   });

@@ -1,6 +1,6 @@
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { editHistory } from "../db/edit-history.js";
-import { type AppliedMigration, forgetMigrationSql, recordMigrationSql } from "../db/history.js";
+import { type AppliedMigration, forgetMigrationSql, recordUnrunMigrationSql } from "../db/history.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { InputError } from "../errors/drydock-error.js";
 import type { Migration } from "../model/migration.js";
@@ -169,15 +169,5 @@ function editSql(edit: RepairEdit, files: Map<string, Migration>, appliedBy: str
   if (edit.action === "accept-checksum") {
     return `UPDATE drydock.migrations SET checksum = ${quoteLiteral(edit.checksum_after ?? "")} WHERE version = ${quoteLiteral(edit.version)}`;
   }
-  const migration = files.get(edit.version) as Migration;
-  return recordMigrationSql({
-    version: migration.version,
-    name: migration.name,
-    checksum: migration.checksum,
-    appliedBy,
-    durationMs: 0,
-    runId,
-    kind: migration.kind,
-    file: migration.up.file,
-  });
+  return recordUnrunMigrationSql(files.get(edit.version) as Migration, appliedBy, runId);
 }

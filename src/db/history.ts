@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import type { Migration } from "../model/migration.js";
 import { osUser } from "../util/os-user.js";
 import { quoteLiteral } from "../util/quote-ident.js";
 import { toolVersion } from "../version.js";
@@ -114,6 +115,23 @@ export function recordMigrationSql(row: HistoryRow): string {
     ON CONFLICT (version) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum,
       applied_at = now(), applied_by = EXCLUDED.applied_by, duration_ms = EXCLUDED.duration_ms,
       run_id = EXCLUDED.run_id, file = EXCLUDED.file`;
+}
+
+/**
+ * The statement that records a migration drydock did not run (`repair --mark-applied`, `adopt`):
+ * the file's checksum, so `status` shows it applied, and duration 0.
+ */
+export function recordUnrunMigrationSql(migration: Migration, appliedBy: string, runId: number): string {
+  return recordMigrationSql({
+    version: migration.version,
+    name: migration.name,
+    checksum: migration.checksum,
+    appliedBy,
+    durationMs: 0,
+    runId,
+    kind: migration.kind,
+    file: migration.up.file,
+  });
 }
 
 /** The statement that forgets a migration, sent in its down script's own transaction. */
