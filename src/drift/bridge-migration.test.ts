@@ -1,75 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { type ColumnSnapshot, type IndexSnapshot, type Snapshot, snapshotFormat, type TableSnapshot } from "../model/snapshot.js";
+import { columnSnapshot, emptySnapshot, indexSnapshot, tableSnapshot } from "../../test/support/snapshot-builders.js";
+import type { ColumnSnapshot, IndexSnapshot } from "../model/snapshot.js";
 import { bridgeMigration } from "./bridge-migration.js";
 
-function snapshot(tables: TableSnapshot[]): Snapshot {
-  return {
-    format: snapshotFormat,
-    source: { engine: "postgres", server_version: "15.4", server_version_num: 150004, schemas: ["app"] },
-    schemas: [{ name: "app", grants: [], comment: null }],
-    extensions: [],
-    types: [],
-    sequences: [],
-    tables,
-    views: [],
-    functions: [],
-    statistics: { relations: [], total_size_bytes: 0 },
-  };
-}
-
-function column(name: string, position: number): ColumnSnapshot {
-  return {
-    name,
-    position,
-    type: "text",
-    not_null: false,
-    default: null,
-    identity: null,
-    generated: null,
-    collation: null,
-    grants: [],
-    comment: null,
-  };
-}
-
-function index(name: string, columnName: string): IndexSnapshot {
-  return {
-    name,
-    definition: `CREATE INDEX ${name} ON app.users USING btree (${columnName})`,
-    method: "btree",
-    is_unique: false,
-    is_primary: false,
-    is_valid: true,
-    predicate: null,
-    constraint: null,
-    comment: null,
-  };
-}
-
-function users(columns: ColumnSnapshot[], indexes: IndexSnapshot[]): TableSnapshot {
-  return {
-    schema: "app",
-    name: "users",
-    kind: "table",
-    persistence: "permanent",
-    rls: { enabled: false, forced: false },
-    partitioning: null,
-    partition_of: null,
-    inherits: [],
-    options: [],
-    columns,
-    constraints: [],
-    indexes,
-    triggers: [],
-    policies: [],
-    grants: [],
-    comment: null,
-  };
-}
+const withUsers = (columns: ColumnSnapshot[], indexes: IndexSnapshot[]) =>
+  emptySnapshot({ tables: [tableSnapshot("users", { columns, indexes })] });
 
 // Migrations made users(email) with an index; prod added a column by hand and dropped the index.
-const migrations = snapshot([users([column("email", 1)], [index("users_email_idx", "email")])]);
-const prod = snapshot([users([column("email", 1), column("nickname", 2)], [])]);
+const migrations = withUsers(
+  [columnSnapshot("email", 1, "text")],
+  [indexSnapshot("users_email_idx", "CREATE INDEX users_email_idx ON app.users USING btree (email)")],
+);
+const prod = withUsers([columnSnapshot("email", 1, "text"), columnSnapshot("nickname", 2, "text")], []);
 const header = ["Bridge migration written by drydock drift.", "", "It captures prod's hotfixes."];
 
 describe("bridgeMigration", () => {
@@ -111,7 +53,7 @@ describe("bridgeMigration", () => {
   });
 
   it("is null when the up would run nothing", () => {
-    const onlyDropped = snapshot([users([column("email", 1)], [])]);
+    const onlyDropped = withUsers([columnSnapshot("email", 1, "text")], []);
     expect(bridgeMigration({ from: migrations, to: onlyDropped, allowDestructive: false, header })).toBeNull();
     expect(bridgeMigration({ from: migrations, to: migrations, allowDestructive: true, header })).toBeNull();
   });

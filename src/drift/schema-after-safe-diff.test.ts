@@ -1,159 +1,49 @@
 import { describe, expect, it } from "vitest";
-import { generateDiffSql } from "../diff/generate-diff-sql.js";
 import {
-  type ColumnSnapshot,
-  type FunctionSnapshot,
-  type IndexSnapshot,
-  type Snapshot,
-  snapshotFormat,
-  type TableSnapshot,
-  type ViewSnapshot,
-} from "../model/snapshot.js";
+  columnSnapshot,
+  emptySnapshot,
+  functionSnapshot,
+  indexSnapshot,
+  policySnapshot,
+  tableSnapshot,
+  viewSnapshot,
+} from "../../test/support/snapshot-builders.js";
+import { generateDiffSql } from "../diff/generate-diff-sql.js";
 import { compareSnapshots } from "../snapshot/compare-snapshots.js";
 import { schemaAfterSafeDiff } from "./schema-after-safe-diff.js";
 
-function snapshot(parts: Partial<Snapshot> = {}): Snapshot {
-  return {
-    format: snapshotFormat,
-    source: { engine: "postgres", server_version: "15.4", server_version_num: 150004, schemas: ["app"] },
-    schemas: [{ name: "app", grants: [], comment: null }],
-    extensions: [],
-    types: [],
-    sequences: [],
-    tables: [],
-    views: [],
-    functions: [],
-    statistics: { relations: [], total_size_bytes: 0 },
-    ...parts,
-  };
-}
-
-function column(name: string, position: number, type: string, extra: Partial<ColumnSnapshot> = {}): ColumnSnapshot {
-  return {
-    name,
-    position,
-    type,
-    not_null: false,
-    default: null,
-    identity: null,
-    generated: null,
-    collation: null,
-    grants: [],
-    comment: null,
-    ...extra,
-  };
-}
-
-function index(name: string, table: string, columnName: string): IndexSnapshot {
-  return {
-    name,
-    definition: `CREATE INDEX ${name} ON app.${table} USING btree (${columnName})`,
-    method: "btree",
-    is_unique: false,
-    is_primary: false,
-    is_valid: true,
-    predicate: null,
-    constraint: null,
-    comment: null,
-  };
-}
-
-function table(name: string, extra: Partial<TableSnapshot> = {}): TableSnapshot {
-  return {
-    schema: "app",
-    name,
-    kind: "table",
-    persistence: "permanent",
-    rls: { enabled: false, forced: false },
-    partitioning: null,
-    partition_of: null,
-    inherits: [],
-    options: [],
-    columns: [column("id", 1, "bigint", { not_null: true })],
-    constraints: [],
-    indexes: [],
-    triggers: [],
-    policies: [],
-    grants: [],
-    comment: null,
-    ...extra,
-  };
-}
-
-function view(name: string, definition: string): ViewSnapshot {
-  return {
-    schema: "app",
-    name,
-    kind: "view",
-    definition,
-    options: [],
-    is_populated: null,
-    columns: [],
-    indexes: [],
-    triggers: [],
-    grants: [],
-    comment: null,
-  };
-}
-
-function fn(name: string): FunctionSnapshot {
-  return {
-    schema: "app",
-    name,
-    signature: `app.${name}()`,
-    arguments: "",
-    kind: "function",
+const idColumn = () => columnSnapshot("id", 1, "bigint", { not_null: true });
+const index = (name: string, table: string, column: string) =>
+  indexSnapshot(name, `CREATE INDEX ${name} ON app.${table} USING btree (${column})`);
+const sqlFunction = (name: string) =>
+  functionSnapshot(name, {
     result: "integer",
-    language: "sql",
     volatility: "immutable",
-    security_definer: false,
-    strict: false,
-    leakproof: false,
-    parallel: "unsafe",
-    search_path: null,
-    config: [],
     body: "SELECT 1",
     definition: `CREATE OR REPLACE FUNCTION app.${name}()\n RETURNS integer\n LANGUAGE sql\n IMMUTABLE\nAS $function$SELECT 1$function$\n`,
-    grants: [],
-    comment: null,
-  };
-}
-
-const policy = {
-  name: "own",
-  command: "select",
-  mode: "permissive",
-  roles: ["public"],
-  using: "true",
-  with_check: null,
-  comment: null,
-} as const;
+  });
 
 // The migrations' schema, and a database where someone dropped things and added others by hand.
-const from = snapshot({
+const from = emptySnapshot({
   tables: [
-    table("users", {
-      columns: [column("id", 1, "bigint", { not_null: true }), column("email", 2, "text"), column("legacy", 3, "text")],
+    tableSnapshot("users", {
+      columns: [idColumn(), columnSnapshot("email", 2, "text"), columnSnapshot("legacy", 3, "text")],
       indexes: [index("users_email_idx", "users", "email"), index("users_legacy_idx", "users", "legacy")],
-      policies: [{ ...policy, roles: [...policy.roles] }],
+      policies: [policySnapshot("own", { command: "select", using: "true" })],
     }),
-    table("audit"),
+    tableSnapshot("audit", { columns: [idColumn()] }),
   ],
-  views: [view("emails", " SELECT users.email\n   FROM app.users;")],
-  functions: [fn("old_helper")],
+  views: [viewSnapshot("emails", " SELECT users.email\n   FROM app.users;")],
+  functions: [sqlFunction("old_helper")],
 });
-const to = snapshot({
+const to = emptySnapshot({
   tables: [
-    table("users", {
-      columns: [
-        column("id", 1, "bigint", { not_null: true }),
-        column("email", 2, "text", { not_null: true }),
-        column("nickname", 3, "text"),
-      ],
+    tableSnapshot("users", {
+      columns: [idColumn(), columnSnapshot("email", 2, "text", { not_null: true }), columnSnapshot("nickname", 3, "text")],
       indexes: [index("users_email_idx", "users", "email"), index("users_nickname_idx", "users", "nickname")],
     }),
   ],
-  functions: [fn("new_helper")],
+  functions: [sqlFunction("new_helper")],
 });
 
 describe("schemaAfterSafeDiff", () => {
@@ -183,7 +73,11 @@ describe("schemaAfterSafeDiff", () => {
   });
 
   it("is `to` when nothing is dropped", () => {
-    const grown = snapshot({ tables: [...from.tables, table("extra")], views: from.views, functions: from.functions });
+    const grown = emptySnapshot({
+      tables: [...from.tables, tableSnapshot("extra", { columns: [idColumn()] })],
+      views: from.views,
+      functions: from.functions,
+    });
     expect(compareSnapshots(schemaAfterSafeDiff(from, grown), grown)).toEqual([]);
   });
 });

@@ -1,132 +1,68 @@
 import { describe, expect, it } from "vitest";
-import type { ColumnSnapshot, IndexSnapshot, Snapshot, TableSnapshot, TriggerSnapshot, ViewSnapshot } from "../model/snapshot.js";
+import {
+  columnSnapshot,
+  constraintSnapshot,
+  emptySnapshot,
+  foreignKeySnapshot,
+  functionSnapshot,
+  indexSnapshot,
+  policySnapshot,
+  tableSnapshot,
+  viewSnapshot,
+} from "../../test/support/snapshot-builders.js";
+import type { Snapshot, TriggerSnapshot } from "../model/snapshot.js";
 import { statsOf } from "./report-stats.js";
 
-function column(name: string, position: number): ColumnSnapshot {
-  const base = { type: "integer", not_null: false, default: null, identity: null, generated: null, collation: null };
-  return { name, position, ...base, grants: [], comment: null };
-}
-
-function index(name: string): IndexSnapshot {
-  const base = { definition: `CREATE INDEX ${name} ON t (id)`, method: "btree", is_unique: false, is_primary: false };
-  return { name, ...base, is_valid: true, predicate: null, constraint: null, comment: null };
+function index(name: string) {
+  return indexSnapshot(name, `CREATE INDEX ${name} ON t (id)`);
 }
 
 function trigger(name: string): TriggerSnapshot {
   return { name, definition: `CREATE TRIGGER ${name} …`, function: "app.touch()", enabled: "origin", is_constraint: false, comment: null };
 }
 
-function table(name: string, overrides: Partial<TableSnapshot> = {}): TableSnapshot {
-  return {
-    schema: "app",
-    name,
-    kind: "table",
-    persistence: "permanent",
-    rls: { enabled: false, forced: false },
-    partitioning: null,
-    partition_of: null,
-    inherits: [],
-    options: [],
-    columns: [column("id", 1)],
-    constraints: [],
-    indexes: [],
-    triggers: [],
-    policies: [],
-    grants: [],
-    comment: null,
-    ...overrides,
-  };
-}
-
-function view(name: string, overrides: Partial<ViewSnapshot> = {}): ViewSnapshot {
-  return {
-    schema: "app",
-    name,
-    kind: "view",
-    definition: "SELECT 1",
-    options: [],
-    is_populated: null,
-    columns: [column("one", 1)],
-    indexes: [],
-    triggers: [],
-    grants: [],
-    comment: null,
-    ...overrides,
-  };
-}
-
-const foreignKey = {
-  name: "orders_user_id_fkey",
-  type: "foreign key" as const,
+const foreignKey = constraintSnapshot("orders_user_id_fkey", "foreign key", ["user_id"], {
   definition: "FOREIGN KEY (user_id) REFERENCES app.users(id)",
-  columns: ["user_id"],
-  is_valid: true,
-  deferrable: false,
-  initially_deferred: false,
-  foreign_key: {
-    table: "app.users",
-    columns: ["id"],
-    on_update: "no action" as const,
-    on_delete: "cascade" as const,
-    match: "simple" as const,
-  },
-  comment: null,
-};
+  foreign_key: foreignKeySnapshot("app.users", ["id"], { on_delete: "cascade" }),
+});
 
-const policy = { command: "all" as const, mode: "permissive" as const, roles: ["public"], using: "true", with_check: null, comment: null };
-
-const sample: Snapshot = {
-  format: "drydock-snapshot/1",
-  source: { engine: "postgres", server_version: "15.4", server_version_num: 150004, schemas: ["app"] },
-  schemas: [{ name: "app", grants: [], comment: null }],
-  extensions: [],
-  types: [],
-  sequences: [],
+const sample = emptySnapshot({
   tables: [
-    table("events", { kind: "partitioned table", partitioning: { strategy: "range", key: "RANGE (id)" } }),
-    table("events_2026", { partition_of: { parent: "app.events", bound: "FOR VALUES FROM (1) TO (100)" } }),
-    table("orders", {
-      columns: [column("id", 1), column("user_id", 2), column("total", 3)],
+    tableSnapshot("events", {
+      kind: "partitioned table",
+      partitioning: { strategy: "range", key: "RANGE (id)" },
+      columns: [columnSnapshot("id", 1, "integer")],
+    }),
+    tableSnapshot("events_2026", {
+      partition_of: { parent: "app.events", bound: "FOR VALUES FROM (1) TO (100)" },
+      columns: [columnSnapshot("id", 1, "integer")],
+    }),
+    tableSnapshot("orders", {
+      columns: [columnSnapshot("id", 1, "integer"), columnSnapshot("user_id", 2, "integer"), columnSnapshot("total", 3, "integer")],
       constraints: [foreignKey],
       indexes: [index("orders_pkey"), index("orders_user_id_idx")],
       triggers: [trigger("orders_touch")],
       rls: { enabled: true, forced: false },
-      policies: [
-        { name: "orders_own", ...policy },
-        { name: "orders_admin", ...policy },
-      ],
+      policies: [policySnapshot("orders_own", { using: "true" }), policySnapshot("orders_admin", { using: "true" })],
     }),
-    table("users", {
-      columns: [column("id", 1), column("email", 2)],
+    tableSnapshot("users", {
+      columns: [columnSnapshot("id", 1, "integer"), columnSnapshot("email", 2, "integer")],
       indexes: [index("users_pkey")],
       rls: { enabled: true, forced: true },
     }),
   ],
   views: [
-    view("active_users"),
-    view("order_totals", { kind: "materialized view", is_populated: true, indexes: [index("order_totals_idx")], triggers: [] }),
+    viewSnapshot("active_users", "SELECT 1", { columns: [columnSnapshot("one", 1, "integer")] }),
+    viewSnapshot("order_totals", "SELECT 1", {
+      columns: [columnSnapshot("one", 1, "integer")],
+      kind: "materialized view",
+      is_populated: true,
+      indexes: [index("order_totals_idx")],
+      triggers: [],
+    }),
   ],
   functions: [
-    {
-      schema: "app",
-      name: "touch",
-      signature: "app.touch()",
-      arguments: "",
-      kind: "function",
-      result: "trigger",
-      language: "plpgsql",
-      volatility: "volatile",
-      security_definer: false,
-      strict: false,
-      leakproof: false,
-      parallel: "unsafe",
-      search_path: null,
-      config: [],
-      body: "BEGIN NEW.updated_at := now(); RETURN NEW; END",
-      definition: null,
-      grants: [],
-      comment: null,
-    },
+    functionSnapshot("touch", { result: "trigger", language: "plpgsql", body: "BEGIN NEW.updated_at := now(); RETURN NEW; END" }),
   ],
   statistics: {
     relations: [
@@ -138,7 +74,7 @@ const sample: Snapshot = {
     ],
     total_size_bytes: 196_608,
   },
-};
+});
 
 describe("statsOf", () => {
   it("counts the objects and adds up sizes and rows", () => {

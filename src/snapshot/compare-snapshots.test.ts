@@ -1,49 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { ColumnSnapshot, Snapshot, TableSnapshot } from "../model/snapshot.js";
+import {
+  aggregateSnapshot,
+  columnSnapshot,
+  emptySnapshot,
+  functionSnapshot,
+  indexSnapshot,
+  tableSnapshot,
+} from "../../test/support/snapshot-builders.js";
+import type { Snapshot, TableSnapshot } from "../model/snapshot.js";
 import { compareSnapshots, snapshotsEqual } from "./compare-snapshots.js";
 
-function column(name: string, position: number, overrides: Partial<ColumnSnapshot> = {}): ColumnSnapshot {
-  const base = { type: "integer", not_null: false, default: null, identity: null, generated: null, collation: null };
-  return { name, position, ...base, grants: [], comment: null, ...overrides };
-}
-
-function table(name: string, overrides: Partial<TableSnapshot> = {}): TableSnapshot {
-  return {
-    schema: "app",
-    name,
-    kind: "table",
-    persistence: "permanent",
-    rls: { enabled: false, forced: false },
-    partitioning: null,
-    partition_of: null,
-    inherits: [],
-    options: [],
-    columns: [column("id", 1, { not_null: true })],
-    constraints: [],
-    indexes: [],
-    triggers: [],
-    policies: [],
-    grants: [],
-    comment: null,
-    ...overrides,
-  };
-}
-
-function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
-  return {
-    format: "drydock-snapshot/1",
-    source: { engine: "postgres", server_version: "15.4", server_version_num: 150004, schemas: ["app"] },
-    schemas: [{ name: "app", grants: [], comment: null }],
-    extensions: [],
-    types: [],
-    sequences: [],
-    tables: [table("users")],
-    views: [],
-    functions: [],
-    statistics: { relations: [], total_size_bytes: 0 },
-    ...overrides,
-  };
-}
+const idColumn = () => columnSnapshot("id", 1, "integer", { not_null: true });
+/** The tables here have the column `id integer NOT NULL` unless they say otherwise. */
+const table = (name: string, overrides: Partial<TableSnapshot> = {}) => tableSnapshot(name, { columns: [idColumn()], ...overrides });
+/** The snapshots here hold the table `users` unless they say otherwise. */
+const snapshot = (overrides: Partial<Snapshot> = {}) => emptySnapshot({ tables: [table("users")], ...overrides });
 
 describe("compareSnapshots", () => {
   it("finds nothing between equal snapshots", () => {
@@ -69,7 +40,7 @@ describe("compareSnapshots", () => {
         table("users", {
           rls: { enabled: true, forced: false },
           comment: "people",
-          columns: [column("id", 1, { not_null: true, default: "nextval('app.users_id_seq'::regclass)", type: "bigint" })],
+          columns: [columnSnapshot("id", 1, "bigint", { not_null: true, default: "nextval('app.users_id_seq'::regclass)" })],
         }),
       ],
     });
@@ -94,7 +65,7 @@ describe("compareSnapshots", () => {
       tables: [table("users"), table("teams", { grants: [{ grantee: "PUBLIC", privilege: "SELECT", grantable: false }] })],
     });
     const after = snapshot({
-      tables: [table("users", { columns: [column("id", 1, { not_null: true }), column("email", 2, { type: "text" })] }), table("orders")],
+      tables: [table("users", { columns: [idColumn(), columnSnapshot("email", 2, "text")] }), table("orders")],
     });
     expect(compareSnapshots(before, after)).toEqual([
       { kind: "table", name: "app.orders", change: "extra" },
@@ -123,17 +94,7 @@ describe("compareSnapshots", () => {
   });
 
   it("reports a definition only when nothing more precise differs", () => {
-    const index = {
-      name: "users_email_idx",
-      definition: "CREATE INDEX users_email_idx ON app.users USING btree (email)",
-      method: "btree",
-      is_unique: false,
-      is_primary: false,
-      is_valid: true,
-      predicate: null,
-      constraint: null,
-      comment: null,
-    };
+    const index = indexSnapshot("users_email_idx", "CREATE INDEX users_email_idx ON app.users USING btree (email)");
     const rebuilt = { ...index, definition: "CREATE UNIQUE INDEX users_email_idx ON app.users USING btree (email)", is_unique: true };
     const reordered = { ...index, definition: "CREATE INDEX users_email_idx ON app.users USING btree (email DESC)" };
     const withIndex = (value: typeof index) => snapshot({ tables: [table("users", { indexes: [value] })] });
@@ -153,8 +114,20 @@ describe("compareSnapshots", () => {
   });
 
   it("compares column order unless told not to", () => {
-    const before = snapshot({ tables: [table("users", { columns: [column("email", 2), column("id", 1), column("name", 3)] })] });
-    const after = snapshot({ tables: [table("users", { columns: [column("email", 3), column("id", 1), column("name", 2)] })] });
+    const before = snapshot({
+      tables: [
+        table("users", {
+          columns: [columnSnapshot("email", 2, "integer"), columnSnapshot("id", 1, "integer"), columnSnapshot("name", 3, "integer")],
+        }),
+      ],
+    });
+    const after = snapshot({
+      tables: [
+        table("users", {
+          columns: [columnSnapshot("email", 3, "integer"), columnSnapshot("id", 1, "integer"), columnSnapshot("name", 2, "integer")],
+        }),
+      ],
+    });
     expect(compareSnapshots(before, after).map((difference) => `${difference.name} ${difference.attribute}`)).toEqual([
       "app.users.email position",
       "app.users.name position",
@@ -163,26 +136,14 @@ describe("compareSnapshots", () => {
   });
 
   it("tells overloaded functions apart by signature and compares the other kinds", () => {
-    const fn = {
-      schema: "app",
-      name: "f",
+    const fn = functionSnapshot("f", {
       signature: "app.f(integer)",
       arguments: "x integer",
-      kind: "function" as const,
       result: "integer",
-      language: "sql",
-      volatility: "immutable" as const,
-      security_definer: false,
-      strict: false,
-      leakproof: false,
-      parallel: "unsafe" as const,
-      search_path: null,
-      config: [],
+      volatility: "immutable",
       body: "SELECT x",
       definition: "CREATE FUNCTION …",
-      grants: [],
-      comment: null,
-    };
+    });
     const before = snapshot({
       functions: [fn],
       types: [{ schema: "app", name: "mood", kind: "enum", labels: ["sad", "happy"], comment: null }],
@@ -207,42 +168,17 @@ describe("compareSnapshots", () => {
   });
 
   it("compares owners (no owner: the database's) and aggregate definitions by their path", () => {
-    const aggregate = {
-      kind: "normal" as const,
-      transition_function: "int4pl(integer,integer)",
-      state_type: "integer",
-      state_space: 0,
-      final_function: null,
-      final_extra: false,
-      final_modify: "read only" as const,
-      combine_function: null,
-      serial_function: null,
-      deserial_function: null,
-      initial_condition: "0",
-      moving: null,
-      sort_operator: null,
-    };
-    const total = {
-      schema: "app",
-      name: "total",
+    const aggregate = aggregateSnapshot("int4pl(integer,integer)", "integer", { initial_condition: "0" });
+    const total = functionSnapshot("total", {
       signature: "app.total(integer)",
       arguments: "integer",
-      kind: "aggregate" as const,
+      kind: "aggregate",
       result: "integer",
       language: "internal",
-      volatility: "immutable" as const,
-      security_definer: false,
-      strict: false,
-      leakproof: false,
-      parallel: "unsafe" as const,
-      search_path: null,
-      config: [],
+      volatility: "immutable",
       body: "aggregate_dummy",
-      definition: null,
       aggregate,
-      grants: [],
-      comment: null,
-    };
+    });
     const before = snapshot({ functions: [total] });
     const after = snapshot({
       tables: [table("users", { owner: "app_admin" })],

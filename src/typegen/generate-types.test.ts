@@ -1,127 +1,23 @@
 import { describe, expect, it } from "vitest";
+import {
+  columnSnapshot,
+  constraintSnapshot,
+  domainSnapshot,
+  emptySnapshot,
+  foreignKeySnapshot,
+  functionSnapshot,
+  schemaSnapshot,
+  snapshotSource,
+  tableSnapshot,
+} from "../../test/support/snapshot-builders.js";
 import { typecheck } from "../../test/support/typecheck.js";
-import type { ColumnSnapshot, ConstraintSnapshot, FunctionSnapshot, Snapshot, TableSnapshot, TypeSnapshot } from "../model/snapshot.js";
-import { snapshotFormat } from "../model/snapshot.js";
+import type { TypeSnapshot } from "../model/snapshot.js";
 import { generateTypes } from "./generate-types.js";
-
-function column(name: string, type: string, more: Partial<ColumnSnapshot> = {}): ColumnSnapshot {
-  return {
-    name,
-    position: 0,
-    type,
-    not_null: false,
-    default: null,
-    identity: null,
-    generated: null,
-    collation: null,
-    grants: [],
-    comment: null,
-    ...more,
-  };
-}
-
-function table(schema: string, name: string, columns: ColumnSnapshot[], constraints: ConstraintSnapshot[] = []): TableSnapshot {
-  return {
-    schema,
-    name,
-    kind: "table",
-    persistence: "permanent",
-    rls: { enabled: false, forced: false },
-    partitioning: null,
-    partition_of: null,
-    inherits: [],
-    options: [],
-    columns,
-    constraints,
-    indexes: [],
-    triggers: [],
-    policies: [],
-    grants: [],
-    comment: null,
-  };
-}
-
-function constraint(
-  name: string,
-  type: ConstraintSnapshot["type"],
-  columns: string[],
-  references?: [string, string[]],
-): ConstraintSnapshot {
-  return {
-    name,
-    type,
-    definition: "",
-    columns,
-    is_valid: true,
-    deferrable: false,
-    initially_deferred: false,
-    foreign_key: references
-      ? { table: references[0], columns: references[1], on_update: "no action", on_delete: "no action", match: "simple" }
-      : null,
-    comment: null,
-  };
-}
-
-function fn(
-  schema: string,
-  name: string,
-  args: string,
-  result: string | null,
-  kind: FunctionSnapshot["kind"] = "function",
-): FunctionSnapshot {
-  return {
-    schema,
-    name,
-    signature: `${schema}.${name}()`,
-    arguments: args,
-    kind,
-    result,
-    language: "sql",
-    volatility: "volatile",
-    security_definer: false,
-    strict: false,
-    leakproof: false,
-    parallel: "unsafe",
-    search_path: null,
-    config: [],
-    body: "",
-    definition: null,
-    grants: [],
-    comment: null,
-  };
-}
-
-function snapshotOf(parts: Partial<Snapshot> & { schemaNames: string[] }): Snapshot {
-  const { schemaNames, ...rest } = parts;
-  return {
-    format: snapshotFormat,
-    source: { engine: "postgres", server_version: "17.5", server_version_num: 170005, schemas: schemaNames },
-    schemas: schemaNames.map((name) => ({ name, grants: [], comment: null })),
-    extensions: [],
-    types: [],
-    sequences: [],
-    tables: [],
-    views: [],
-    functions: [],
-    statistics: { relations: [], total_size_bytes: 0 },
-    ...rest,
-  };
-}
 
 const types: TypeSnapshot[] = [
   { kind: "enum", schema: "app", name: "mood", labels: ["sad", "ok", 'say "hi"'], comment: null },
   { kind: "enum", schema: "hidden", name: "flag", labels: ["on", "off"], comment: null },
-  {
-    kind: "domain",
-    schema: "app",
-    name: "email",
-    base_type: "public.citext",
-    not_null: true,
-    default: null,
-    collation: null,
-    constraints: [],
-    comment: null,
-  },
+  domainSnapshot("email", "public.citext", { not_null: true }),
   {
     kind: "composite",
     schema: "app",
@@ -134,47 +30,45 @@ const types: TypeSnapshot[] = [
   },
 ];
 
-const snapshot = snapshotOf({
-  schemaNames: ["app", "empty", "hidden"],
+const schemaNames = ["app", "empty", "hidden"];
+const snapshot = emptySnapshot({
+  source: snapshotSource({ server_version: "17.5", server_version_num: 170005, schemas: schemaNames }),
+  schemas: schemaNames.map((name) => schemaSnapshot(name)),
   types,
   tables: [
-    table(
-      "app",
-      "Order Items",
-      [
-        column("id", "bigint", { not_null: true, identity: "always" }),
-        column("order id", "bigint", { not_null: true }),
-        column("mood", "app.mood[]"),
-        column("flag", "hidden.flag", { not_null: true }),
-        column("contact", "app.email"),
-        column("address", 'app."Address Line"'),
-        column("qty", "integer", { not_null: true, default: "1" }),
-        column("double_qty", "integer", { generated: { kind: "stored", expression: "qty * 2" } }),
+    tableSnapshot("Order Items", {
+      columns: [
+        columnSnapshot("id", 0, "bigint", { not_null: true, identity: "always" }),
+        columnSnapshot("order id", 0, "bigint", { not_null: true }),
+        columnSnapshot("mood", 0, "app.mood[]"),
+        columnSnapshot("flag", 0, "hidden.flag", { not_null: true }),
+        columnSnapshot("contact", 0, "app.email"),
+        columnSnapshot("address", 0, 'app."Address Line"'),
+        columnSnapshot("qty", 0, "integer", { not_null: true, default: "1" }),
+        columnSnapshot("double_qty", 0, "integer", { generated: { kind: "stored", expression: "qty * 2" } }),
       ],
-      [
-        constraint("Order Items_pkey", "primary key", ["id"]),
-        constraint("order_fk", "foreign key", ["order id"], ['app."Orders"', ["id"]]),
-        constraint("elsewhere_fk", "foreign key", ["qty"], ["hidden.things", ["n"]]),
+      constraints: [
+        constraintSnapshot("Order Items_pkey", "primary key", ["id"]),
+        constraintSnapshot("order_fk", "foreign key", ["order id"], { foreign_key: foreignKeySnapshot('app."Orders"', ["id"]) }),
+        constraintSnapshot("elsewhere_fk", "foreign key", ["qty"], { foreign_key: foreignKeySnapshot("hidden.things", ["n"]) }),
       ],
-    ),
-    table(
-      "app",
-      "Orders",
-      [column("id", "bigint", { not_null: true, identity: "by default" })],
-      [constraint("Orders_pkey", "primary key", ["id"])],
-    ),
+    }),
+    tableSnapshot("Orders", {
+      columns: [columnSnapshot("id", 0, "bigint", { not_null: true, identity: "by default" })],
+      constraints: [constraintSnapshot("Orders_pkey", "primary key", ["id"])],
+    }),
   ],
   functions: [
-    fn("app", "add", "a integer, b integer DEFAULT 1", "integer"),
-    fn("app", "add", "a text, b text", "text"),
-    fn("app", "now_ish", "", "timestamp with time zone"),
-    fn("app", "echo", "jsonb", "jsonb"),
-    fn("app", "pair", "integer, integer", "integer"),
-    fn("app", "touch", "", "trigger"),
-    fn("app", "clear", "", null, "procedure"),
-    fn("app", "orders_of", "who bigint", 'SETOF app."Orders"'),
-    fn("app", "stats", "OUT total bigint, OUT mood app.mood", "record"),
-    fn("app", "report", "since date", "TABLE(day date, n bigint)"),
+    functionSnapshot("add", { arguments: "a integer, b integer DEFAULT 1", result: "integer" }),
+    functionSnapshot("add", { arguments: "a text, b text", result: "text" }),
+    functionSnapshot("now_ish", { result: "timestamp with time zone" }),
+    functionSnapshot("echo", { arguments: "jsonb", result: "jsonb" }),
+    functionSnapshot("pair", { arguments: "integer, integer", result: "integer" }),
+    functionSnapshot("touch", { result: "trigger" }),
+    functionSnapshot("clear", { kind: "procedure", result: null }),
+    functionSnapshot("orders_of", { arguments: "who bigint", result: 'SETOF app."Orders"' }),
+    functionSnapshot("stats", { arguments: "OUT total bigint, OUT mood app.mood", result: "record" }),
+    functionSnapshot("report", { arguments: "since date", result: "TABLE(day date, n bigint)" }),
   ],
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ConstraintSnapshot, IndexSnapshot, TableSnapshot } from "../model/snapshot.js";
+import { constraintSnapshot, foreignKeySnapshot, indexSnapshot, tableSnapshot } from "../../test/support/snapshot-builders.js";
 import { renderTsType } from "./render-ts-type.js";
 import { indexColumns, tableRelationships } from "./table-relationships.js";
 
@@ -21,56 +21,23 @@ describe("indexColumns", () => {
 });
 
 describe("tableRelationships", () => {
-  const fk = (name: string, columns: string[], table: string): ConstraintSnapshot => ({
-    name,
-    type: "foreign key",
-    definition: "",
-    columns,
-    is_valid: true,
-    deferrable: false,
-    initially_deferred: false,
-    foreign_key: { table, columns: ["id"], on_update: "no action", on_delete: "no action", match: "simple" },
-    comment: null,
-  });
-  const index = (definition: string, predicate: string | null = null): IndexSnapshot => ({
-    name: "i",
-    definition,
-    method: "btree",
-    is_unique: true,
-    is_primary: false,
-    is_valid: true,
-    predicate,
-    constraint: null,
-    comment: null,
-  });
-  const table = (constraints: ConstraintSnapshot[], indexes: IndexSnapshot[]): TableSnapshot => ({
-    schema: "app",
-    name: "profiles",
-    kind: "table",
-    persistence: "permanent",
-    rls: { enabled: false, forced: false },
-    partitioning: null,
-    partition_of: null,
-    inherits: [],
-    options: [],
-    columns: [],
-    constraints,
-    indexes,
-    triggers: [],
-    policies: [],
-    grants: [],
-    comment: null,
-  });
+  const fk = (name: string, columns: string[], table: string) =>
+    constraintSnapshot(name, "foreign key", columns, { foreign_key: foreignKeySnapshot(table, ["id"]) });
+  const index = (definition: string, predicate: string | null = null) => indexSnapshot("i", definition, { is_unique: true, predicate });
 
   it("is one-to-one when a full unique index covers exactly the key's columns, not a partial one", () => {
     const relationships = tableRelationships(
-      table(
-        [fk("z_user_fk", ["user_id"], "app.users"), fk("a_org_fk", ["org_id"], 'app."Orgs"'), fk("other_fk", ["x"], "auth.users")],
-        [
+      tableSnapshot("profiles", {
+        constraints: [
+          fk("z_user_fk", ["user_id"], "app.users"),
+          fk("a_org_fk", ["org_id"], 'app."Orgs"'),
+          fk("other_fk", ["x"], "auth.users"),
+        ],
+        indexes: [
           index("CREATE UNIQUE INDEX i ON app.profiles USING btree (user_id)"),
           index("CREATE UNIQUE INDEX i ON app.profiles USING btree (org_id)", "(x > 0)"),
         ],
-      ),
+      }),
     );
     const text = renderTsType(relationships);
     expect(text.indexOf('"a_org_fk"')).toBeLessThan(text.indexOf('"z_user_fk"'));

@@ -1,41 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { Snapshot, TypeSnapshot } from "../model/snapshot.js";
-import { snapshotFormat } from "../model/snapshot.js";
+import { domainSnapshot, emptySnapshot, snapshotSource } from "../../test/support/snapshot-builders.js";
 import { TypeCatalog } from "./type-catalog.js";
 
-const domain = (name: string, baseType: string, notNull: boolean, defaultValue: string | null): TypeSnapshot => ({
-  kind: "domain",
-  schema: "app",
-  name,
-  base_type: baseType,
-  not_null: notNull,
-  default: defaultValue,
-  collation: null,
-  constraints: [],
-  comment: null,
-});
-
-const snapshot: Snapshot = {
-  format: snapshotFormat,
-  source: { engine: "postgres", server_version: "17.5", server_version_num: 170005, schemas: ["app", "other"] },
+const snapshot = emptySnapshot({
+  source: snapshotSource({ server_version: "17.5", server_version_num: 170005, schemas: ["app", "other"] }),
   schemas: [],
-  extensions: [],
   types: [
     { kind: "enum", schema: "app", name: "mood", labels: ["sad", "ok"], comment: null },
     { kind: "composite", schema: "other", name: "pair", attributes: [], comment: null },
     { kind: "range", schema: "app", name: "floatrange", subtype: "double precision", comment: null },
-    domain("positive", "integer", false, "1"),
-    domain("required_positive", "app.positive", true, null),
-    domain("moods", "app.mood[]", false, null),
-    domain("loop_a", "app.loop_b", false, null),
-    domain("loop_b", "app.loop_a", false, null),
+    domainSnapshot("positive", "integer", { default: "1" }),
+    domainSnapshot("required_positive", "app.positive", { not_null: true }),
+    domainSnapshot("moods", "app.mood[]"),
+    domainSnapshot("loop_a", "app.loop_b"),
+    domainSnapshot("loop_b", "app.loop_a"),
   ],
-  sequences: [],
-  tables: [],
-  views: [],
-  functions: [],
-  statistics: { relations: [], total_size_bytes: 0 },
-};
+});
 
 describe("TypeCatalog", () => {
   const catalog = new TypeCatalog(snapshot, new Set(["app"]));
