@@ -301,7 +301,8 @@ describe("adopt takes over each tool's history without running anything", () => 
     const files = {
       "migrations/1700000000000_create-users.sql": "-- Up Migration\nCREATE TABLE users (id serial PRIMARY KEY);\n",
       "migrations/1700000500000_users-email.sql": "-- Up Migration\nALTER TABLE users ADD COLUMN email text;\n",
-      "migrations/1710000000000_create-orgs.sql": "-- Up Migration\nCREATE TABLE orgs (id serial PRIMARY KEY);\n",
+      "migrations/1710000000000_create-orgs.sql":
+        "-- Up Migration\nCREATE TABLE orgs (id serial PRIMARY KEY);\n\n-- Down Migration\nDROP TABLE orgs;\n",
     };
     const project = await projectOf(files);
     await runByHand(
@@ -324,5 +325,7 @@ describe("adopt takes over each tool's history without running anything", () => 
       checksum: checksumOf(files["migrations/1700000500000_users-email.sql"]),
     });
     expect(await applyRest(project)).toEqual(["1710000000000"]);
+    // Its "-- Down Migration" section is the down, not more of the up.
+    expect(await db.current.query("SELECT to_regclass('public.orgs') IS NOT NULL AS present")).toEqual([{ present: true }]);
   });
 });

@@ -1,7 +1,7 @@
 import { InputError } from "../errors/drydock-error.js";
 
 /** Tools that keep both directions of a migration in one file, separated by marker comments. */
-export type SectionDialect = "goose" | "sql-migrate" | "dbmate";
+export type SectionDialect = "goose" | "sql-migrate" | "dbmate" | "node-pg-migrate";
 
 /** One direction cut out of a sectioned file; same number of lines as the file. */
 export interface SectionScript {
@@ -27,12 +27,15 @@ const markerPatterns: Record<SectionDialect, RegExp> = {
   goose: /^\s*--\s*\+goose\b\s*(.*?)\s*$/i,
   "sql-migrate": /^\s*--\s*\+migrate\b\s*(.*?)\s*$/i,
   dbmate: /^\s*--\s*migrate:(up|down)\b\s*(.*?)\s*$/i,
+  // node-pg-migrate's own test for its SQL files' comments: "-- Up Migration", "-- Down Migration".
+  "node-pg-migrate": /^\s*--[\s-]*(up|down)\s+migration\b/i,
 };
 
 const markerNames: Record<SectionDialect, string> = {
   goose: "-- +goose Up",
   "sql-migrate": "-- +migrate Up",
   dbmate: "-- migrate:up",
+  "node-pg-migrate": "-- Up Migration",
 };
 
 /** Whether any line of `source` is a marker of `dialect` (used by format detection and plain files). */
@@ -50,6 +53,8 @@ export function hasSectionMarkers(source: string, dialect: SectionDialect): bool
  * - sql-migrate: `-- +migrate Up`/`Down` with an optional `notransaction` option that applies to
  *   that direction only; `StatementBegin`/`StatementEnd`.
  * - dbmate: `-- migrate:up`/`-- migrate:down` with an optional `transaction:false` option.
+ * - node-pg-migrate SQL files: `-- Up Migration`/`-- Down Migration` (any comment line that starts
+ *   so, as node-pg-migrate reads them).
  *
  * Comment lines before the first marker are kept in both directions (a `-- drydock:` directive
  * placed there applies to both); SQL there is an {@link InputError}, as goose and dbmate refuse it.
@@ -100,6 +105,7 @@ interface Marker {
 function readMarker(line: string, dialect: SectionDialect, file: string, lineNumber: number): Marker | null {
   const match = markerPatterns[dialect].exec(line);
   if (!match) return null;
+  if (dialect === "node-pg-migrate") return { direction: (match[1] ?? "").toLowerCase() as "up" | "down" };
   if (dialect === "dbmate") {
     const direction = (match[1] ?? "").toLowerCase() as "up" | "down";
     return { direction, noTransaction: /\btransaction:\s*false\b/i.test(match[2] ?? "") };

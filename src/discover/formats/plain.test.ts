@@ -54,6 +54,18 @@ describe("plain format", () => {
     expect(migration?.down).toMatchObject({ file: "migrations/1_t.sql", sql: "\n\ndrop table t;\n" });
   });
 
+  it("reads node-pg-migrate's -- Up Migration / -- Down Migration sections, so the down never runs with the up", async () => {
+    const [created, noUpMarker] = await read({
+      "migrations/1700000000000_create-users.sql":
+        "-- Up Migration\nCREATE TABLE users (id int);\n\n-- Down Migration\nDROP TABLE users;\n",
+      "migrations/1700000000001_posts.sql": "create table posts ();\n-- down migration for posts\ndrop table posts;\n",
+    });
+    expect(created?.up.sql).toBe("\nCREATE TABLE users (id int);\n\n\n\n");
+    expect(created?.down).toMatchObject({ file: "migrations/1700000000000_create-users.sql", sql: "\n\n\n\nDROP TABLE users;\n" });
+    expect(noUpMarker?.up.sql).toBe("create table posts ();\n\n\n");
+    expect(noUpMarker?.down?.sql).toBe("\n\ndrop table posts;\n");
+  });
+
   it("has no down script when there is neither a sibling nor a section", async () => {
     const [migration] = await read({ "migrations/20251014220000_init.sql": "select 1;" });
     expect(migration?.down).toBeNull();

@@ -70,10 +70,11 @@ async function readPair(
 ): Promise<Migration> {
   const { variables } = context;
   const upText = await readMigrationFile(up.absolutePath, context.projectRoot, context.preloaded);
-  const isSectioned = options.allowsSections && hasSectionMarkers(upText.source, "dbmate");
-  const sections = isSectioned ? splitSections(upText.source, "dbmate", up.file, { isUpImplicit: true }) : null;
+  const dialect = options.allowsSections ? sectionDialectOf(upText.source) : null;
+  const sections = dialect ? splitSections(upText.source, dialect, up.file, { isUpImplicit: true }) : null;
   if (sections?.down && down) {
-    throw new InputError(`${up.file} has a "-- migrate:down" section and a separate down file ${down.file}`, {
+    const marker = dialect === "dbmate" ? "-- migrate:down" : "-- Down Migration";
+    throw new InputError(`${up.file} has a "${marker}" section and a separate down file ${down.file}`, {
       hint: "Keep one of the two down migrations.",
     });
   }
@@ -91,4 +92,14 @@ async function readPair(
     down: downScript,
     checksum: upText.checksum,
   };
+}
+
+/**
+ * The sections a plain file may hold: dbmate's `-- migrate:up`/`-- migrate:down`, or the
+ * `-- Up Migration`/`-- Down Migration` comments of node-pg-migrate's SQL files; null for none.
+ */
+function sectionDialectOf(source: string): "dbmate" | "node-pg-migrate" | null {
+  if (hasSectionMarkers(source, "dbmate")) return "dbmate";
+  if (hasSectionMarkers(source, "node-pg-migrate")) return "node-pg-migrate";
+  return null;
 }
