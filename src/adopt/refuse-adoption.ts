@@ -1,4 +1,5 @@
 import { InputError } from "../errors/drydock-error.js";
+import { plural } from "../util/plural.js";
 import type { HistoryMatch } from "./match-history.js";
 import type { AdoptTool, ToolHistoryEntry, UncleanEntry } from "./tool-history.js";
 
@@ -14,7 +15,7 @@ export function refuseUncleanEntries(tool: AdoptTool, table: string, unclean: re
   if (unclean.length === 0) return;
   const states = [...new Set(unclean.map((entry) => entry.state))].join(" or ");
   throw new InputError(
-    `${table} has ${count(unclean.length, "migration")} that did not finish cleanly (${states}): ${list(unclean.map((entry) => entry.detail))}`,
+    `${table} has ${plural(unclean.length, "migration")} that did not finish cleanly (${states}): ${list(unclean.map((entry) => entry.detail))}`,
     { hint: `${uncleanHint(tool, unclean)} Then run drydock adopt again; nothing was recorded.` },
   );
 }
@@ -27,7 +28,7 @@ export function refuseUncleanEntries(tool: AdoptTool, table: string, unclean: re
 export function refuseMismatches(tool: AdoptTool, table: string, match: HistoryMatch, migrationsFolder: string): void {
   if (match.missingFiles.length > 0) {
     throw new InputError(
-      `${count(match.missingFiles.length, "migration")} that ${tool} applied (${table}) ${match.missingFiles.length === 1 ? "has" : "have"} no file in ${migrationsFolder}: ${list(match.missingFiles.map(describeEntry))}`,
+      `${plural(match.missingFiles.length, "migration")} that ${tool} applied (${table}) ${match.missingFiles.length === 1 ? "has" : "have"} no file in ${migrationsFolder}: ${list(match.missingFiles.map(describeEntry))}`,
       {
         hint:
           `drydock adopt needs the file of every applied migration. Point drydock at the project that holds them (--dir <project root>, ` +
@@ -83,8 +84,4 @@ function describeEntry(entry: ToolHistoryEntry): string {
 function list(items: readonly string[]): string {
   const shown = items.slice(0, listed).join(", ");
   return items.length > listed ? `${shown} and ${items.length - listed} more` : shown;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -40,7 +40,9 @@ describe("diff", () => {
       const file = join(project.root, "live.json");
       await writeFile(file, JSON.stringify(await snapshot(project, { url: db.url })));
       expect((await diff(project, "live.json", db.url)).statements).toEqual([]);
-      await expect(diff(project, "nowhere", db.url)).rejects.toThrow(/no environment, URL or snapshot file/);
+      await expect(diff(project, "nowhere", db.url)).rejects.toThrow(
+        /diff source "nowhere" is not migrations, a URL, an environment or a snapshot file/,
+      );
     } finally {
       await db.drop();
       await rm(project.root, { recursive: true, force: true });

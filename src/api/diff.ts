@@ -1,22 +1,7 @@
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { readProjectFiles } from "../config/read-project-files.js";
-import { ensureHistory } from "../db/history.js";
-import { openEngine } from "../db/open-engine.js";
-import { readSessionDefaults } from "../db/read-session-defaults.js";
 import { generateDiffSql } from "../diff/generate-diff-sql.js";
-import { discoverProjectMigrations } from "../discover/discover-migrations.js";
-import { InputError } from "../errors/drydock-error.js";
-import { extensionsCreated, prepareMigrations } from "../execute/prepare-migrations.js";
-import { runMigrations } from "../execute/run-migrations.js";
-import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
-import { type Snapshot, snapshotFormat } from "../model/snapshot.js";
-import { presetPreludes } from "../rehearse/presets/preset-sql.js";
-import { runSqlFile } from "../rehearse/run-sql-file.js";
-import { takeSnapshot } from "../snapshot/take-snapshot.js";
-import { snapshot } from "./snapshot.js";
+import type { Snapshot } from "../model/snapshot.js";
+import { parseSchemaSource, readSchemaSource } from "./schema-source.js";
 
 export interface DiffOptions {
   /** Leave out destructive statements (drops of objects only in `from`). */
@@ -31,14 +16,16 @@ export interface DiffResult {
 }
 
 /**
- * The SQL that turns one schema into another (SPEC §4 `diff`). Each side is a source: the word
- * `migrations` (the project's migrations replayed into an embedded PGlite sandbox in a temporary
- * folder, removed after), a snapshot file written by `drydock snapshot --output`, a URL
- * (`postgres://…`, `pglite:…`), or the name of an environment of drydock.toml. Reads only.
+ * The SQL that turns one schema into another (SPEC §4 `diff`). Each side is a source
+ * (`parseSchemaSource`): the word `migrations` (the project's preludes and migrations replayed
+ * into an in-memory PGlite), a snapshot file written by `drydock snapshot --output`, a URL
+ * (`postgres://…`, `pglite:…`), or the name of an environment of drydock.toml. Both are checked
+ * before either is read. Reads only.
  */
 export async function diff(project: Project, from: string, to: string, options: DiffOptions = {}): Promise<DiffResult> {
-  let before = await readSource(project, from);
-  let after = await readSource(project, to);
+  const sources = [parseSchemaSource(project, from, "diff source"), parseSchemaSource(project, to, "diff source")] as const;
+  let before = await readSchemaSource(project, sources[0]);
+  let after = await readSchemaSource(project, sources[1]);
   if (from === "migrations" && to !== "migrations") before = withExtensionVersionsOf(after, before);
   if (to === "migrations" && from !== "migrations") after = withExtensionVersionsOf(before, after);
   return { statements: generateDiffSql(before, after, { safe: options.safe === true }), from: before, to: after };
@@ -60,92 +47,4 @@ export function withExtensionVersionsOf(other: Snapshot, replayed: Snapshot): Sn
       return build ? { ...extension, version: build.version, functions: build.functions } : extension;
     }),
   };
-}
-
-async function readSource(project: Project, source: string): Promise<Snapshot> {
-  if (source === "migrations") return replayMigrations(project);
-  if (/^(postgres(ql)?:\/\/|pglite:)/i.test(source)) return snapshot(project, { url: source });
-  if (source in project.config.env) return snapshot(project, { env: source });
-  const file = resolve(project.root, source);
-  if (existsSync(file)) return readSnapshotFile(file);
-  throw new InputError(`diff source "${source}" is no environment, URL or snapshot file`, {
-    hint: "Use migrations, a postgres:// or pglite: URL, an environment of drydock.toml, or a file written by drydock snapshot --output.",
-  });
-}
-
-/** A snapshot file written by `drydock snapshot --output`; anything else is bad input. */
-export async function readSnapshotFile(file: string): Promise<Snapshot> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(await readFile(file, "utf8"));
-  } catch (error) {
-    throw new InputError(`${file} is not a JSON snapshot`, { hint: "Write one with drydock snapshot --output <file>.", cause: error });
-  }
-  if ((parsed as { format?: unknown } | null)?.format !== snapshotFormat) {
-    throw new InputError(`${file} is not a ${snapshotFormat} snapshot`, { hint: "Write one with drydock snapshot --output <file>." });
-  }
-  return parsed as Snapshot;
-}
-
-export interface ReplayMigrationsOptions {
-  /** The migrations to replay, in this order; default every migration of the project, in apply order. */
-  migrations?: readonly Migration[];
-  /**
-   * Run the preset's and the project's preludes first (`project.preset`, `project.prelude`), as a
-   * rehearsal's sandbox does: what exists outside the migrations (roles, platform schemas).
-   */
-  prelude?: boolean;
-}
-
-/**
- * The schema migrations make: applies them, in order, to a fresh embedded database (PGlite, in
- * memory), each in its own transaction or statement by statement as its directives say (as
- * `apply` runs them), and snapshots the project's schemas. `diff`'s `migrations` source replays
- * every migration; `drift` replays those a database's history records. A migration that fails
- * is bad input (exit 2), located at its statement.
- */
-export async function replayMigrations(project: Project, options: ReplayMigrationsOptions = {}): Promise<Snapshot> {
-  const migrations = options.migrations ?? (await discoverProjectMigrations(project)).migrations;
-  // PGlite must be given its extensions when it opens.
-  const prepared = await prepareMigrations(migrations);
-  const engine = await openEngine(
-    { engine: "pglite", dataDir: null, urlRedacted: "pglite:memory" },
-    { applicationName: "drydock replay", extensions: extensionsCreated(prepared) },
-  );
-  try {
-    if (options.prelude) {
-      const settings = project.config.project;
-      for (const prelude of [...presetPreludes(settings.preset), ...(await readProjectFiles(project, "prelude"))]) {
-        const failure = await runSqlFile(engine, prelude.file, prelude.sql);
-        if (failure) {
-          throw new InputError(`the prelude ${prelude.file} failed: ${failure.message} (${failure.sqlstate})`, {
-            location: { file: failure.file, line: failure.line, column: failure.column },
-            hint: "Fix the prelude (project.prelude in drydock.toml).",
-          });
-        }
-      }
-    }
-    await ensureHistory(engine);
-    const result = await runMigrations(engine, prepared, {
-      lockTimeoutMs: 0,
-      lockRetries: 0,
-      statementTimeoutMs: 0,
-      transaction: "per-migration",
-      runId: null,
-      appliedBy: "drydock replay",
-      // A prelude may set the database's search_path; each migration starts from it.
-      sessionSettings: await readSessionDefaults(engine),
-    });
-    if (result.failed) {
-      const { failed } = result;
-      throw new InputError(`migration ${failed.version} failed while replaying the migrations: ${failed.message} (${failed.sqlstate})`, {
-        location: { file: failed.file, line: failed.line, column: failed.column },
-        sourceLine: failed.source_line,
-        hint: "Run drydock apply --url pglite:memory to see the error; a migration that needs roles or schemas made outside the migrations needs project.prelude or project.preset.",
-      });
-    }
-    return await takeSnapshot(engine, { schemas: project.config.project.schemas });
-  } finally {
-    await engine.close();
-  }
 }

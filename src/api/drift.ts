@@ -14,8 +14,10 @@ import { compareHistory } from "../plan/compare-history.js";
 import { compareText } from "../snapshot/assemble-snapshot.js";
 import { compareSnapshots } from "../snapshot/compare-snapshots.js";
 import { takeSnapshot } from "../snapshot/take-snapshot.js";
-import { replayMigrations, withExtensionVersionsOf } from "./diff.js";
+import { plural } from "../util/plural.js";
+import { withExtensionVersionsOf } from "./diff.js";
 import { utcTimestamp, writeMigration } from "./new-migration.js";
+import { isDatabaseUrl, replayMigrations } from "./schema-source.js";
 
 export interface DriftOptions extends TargetChoice {
   /** What the target is compared with: `migrations` (the default), an environment of drydock.toml, or a URL. */
@@ -118,7 +120,7 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
     const unmerged = history.differences.filter((entry) => entry.state === "only-in-target" && entry.file !== null);
     if (unmerged.length > 0) {
       notes.push(
-        `${label(target)} applied ${unmerged.length} migration${unmerged.length === 1 ? "" : "s"} that ${label(against)} has not, ` +
+        `${label(target)} applied ${plural(unmerged.length, "migration")} that ${label(against)} has not, ` +
           `with files in the project (${unmerged.map((entry) => entry.version).join(", ")}): the schema drift includes what they do.`,
       );
     }
@@ -148,7 +150,7 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
 /** `--against`: null for the migrations, else the database with its environment's name (null for a URL). */
 function resolveAgainst(project: Project, against: string | undefined): { resolved: ResolvedTarget; env: string | null } | null {
   if (against === undefined || against === "migrations") return null;
-  if (/^(postgres(ql)?:\/\/|pglite:)/i.test(against)) return { resolved: resolveTarget(project, { url: against }), env: null };
+  if (isDatabaseUrl(against)) return { resolved: resolveTarget(project, { url: against }), env: null };
   if (Object.hasOwn(project.config.env, against)) return { resolved: resolveTarget(project, { env: against }), env: against };
   const known = Object.keys(project.config.env);
   throw new InputError(`--against ${against} is no environment, URL or "migrations"`, {

@@ -170,7 +170,9 @@ describe("types", () => {
   it("refuses unknown sources and schemas, and two sources at once", async () => {
     const root = await makeProject({ "drydock.toml": "[project]\n", "not-a-snapshot.json": '{"tables": []}' });
     const project = await loadProject({ dir: root, environment: {} });
-    await expect(types(project, { from: "nowhere" })).rejects.toThrow(/is not migrations, a URL, an environment or a snapshot file/);
+    await expect(types(project, { from: "nowhere" })).rejects.toThrow(
+      /types --from "nowhere" is not migrations, a URL, an environment or a snapshot file/,
+    );
     await expect(types(project, { from: "not-a-snapshot.json" })).rejects.toThrow(/is not a drydock-snapshot\/1 snapshot/);
     await expect(types(project, { from: "migrations", url: database.current.url })).rejects.toThrow(/two sources/);
     await expect(types(project, {})).rejects.toThrow(/no schema to read/);

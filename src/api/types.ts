@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { InputError } from "../errors/drydock-error.js";
 import type { Project } from "../model/project.js";
 import type { Snapshot } from "../model/snapshot.js";
 import { generateTypes } from "../typegen/generate-types.js";
-import { readSnapshotFile, replayMigrations } from "./diff.js";
+import { parseSchemaSource, readSchemaSource } from "./schema-source.js";
 import { snapshot } from "./snapshot.js";
 
 /** Where `types` reads the schema, and which schemas it types. `env` and `url` choose the target. */
@@ -78,19 +76,16 @@ export function describeSource(source: TypesSource): string {
 }
 
 async function readSource(project: Project, options: TypesOptions): Promise<{ source: TypesSource; read: Snapshot }> {
-  const from = options.from;
-  if (from === undefined) return readDatabase(project, options);
-  if (from === "migrations") {
-    // Preludes make what the migrations expect outside them (the Supabase preset's roles and schemas).
-    return { source: { kind: "migrations", dir: project.migrationsDir }, read: await replayMigrations(project, { prelude: true }) };
+  if (options.from === undefined) return readDatabase(project, options);
+  const source = parseSchemaSource(project, options.from, "types --from");
+  switch (source.kind) {
+    case "database":
+      return readDatabase(project, source.choice);
+    case "migrations":
+      return { source: { kind: "migrations", dir: project.migrationsDir }, read: await readSchemaSource(project, source) };
+    case "snapshot":
+      return { source: { kind: "snapshot", file: source.file }, read: await readSchemaSource(project, source) };
   }
-  if (/^(postgres(ql)?:\/\/|pglite:)/i.test(from)) return readDatabase(project, { url: from });
-  if (from in project.config.env) return readDatabase(project, { env: from });
-  const file = resolve(project.root, from);
-  if (existsSync(file)) return { source: { kind: "snapshot", file }, read: await readSnapshotFile(file) };
-  throw new InputError(`types source "${from}" is not migrations, a URL, an environment or a snapshot file`, {
-    hint: "Use --from migrations, a postgres:// or pglite: URL, an environment of drydock.toml, or a file written by drydock snapshot --output.",
-  });
 }
 
 async function readDatabase(project: Project, choice: TargetChoice): Promise<{ source: TypesSource; read: Snapshot }> {

@@ -36,8 +36,7 @@ export function schemaAfterSafeDiff(from: Snapshot, to: Snapshot): Snapshot {
 
 /** `to`'s items and the items of `from` that `to` lacks. */
 function union<T>(to: readonly T[], from: readonly T[], key: (item: T) => string): T[] {
-  const present = new Set(to.map(key));
-  return [...to, ...from.filter((item) => !present.has(key(item)))];
+  return merge(to, from, key, (_was, is) => is);
 }
 
 /** Like `union`, an item both have being `to`'s with what `keep` brings back from `from`'s. */

@@ -1,7 +1,7 @@
 import type { CheckResult } from "../model/check.js";
 import type { RollbackDrill } from "../model/report.js";
+import { plural } from "../util/plural.js";
 import { limitDetails } from "../verify/limit-details.js";
-import { plural } from "../verify/plural.js";
 
 const id = "rollback.roundtrip";
 

@@ -9,7 +9,7 @@ import type { RollbackDrill, RollbackDrillData } from "../model/report.js";
 import type { Snapshot, SnapshotDifference } from "../model/snapshot.js";
 import { compareSnapshots } from "../snapshot/compare-snapshots.js";
 import { takeSnapshot } from "../snapshot/take-snapshot.js";
-import { plural } from "../verify/plural.js";
+import { plural } from "../util/plural.js";
 import { fingerprintTableData, type TableData, type TableDataFingerprint, type TableDataLimits } from "./fingerprint-table-data.js";
 
 export interface RollbackDrillInput {

@@ -75,7 +75,12 @@ describe("drydock types", () => {
   });
 
   it.each([
-    ["an unknown source", ["--from", "nowhere"], /types source "nowhere" is not migrations/, /hint: Use --from migrations/],
+    [
+      "an unknown source",
+      ["--from", "nowhere"],
+      /types --from "nowhere" is not migrations/,
+      /hint: Use migrations, a postgres:\/\/ or pglite: URL/,
+    ],
     ["an unknown schema", ["--schema", "nope"], /no schema "nope" in postgres:\/\/.*:\*\*\*@/, /hint: Check --schema/],
     ["no source at all", [], /types has no schema to read/, /hint: Pass --from migrations/],
   ])("exits 2 on %s, with a hint", async (_, args, message, hint) => {

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { AdoptResult } from "../../api/adopt.js";
 import { ExitCode } from "../../errors/exit-code.js";
+import { plural } from "../../util/plural.js";
 import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
 import type { CliIo, Output } from "../io.js";
 
@@ -52,7 +53,7 @@ function renderAdoption(result: AdoptResult, output: Output): string {
   const { colors } = output;
   const source = `${result.from} (${result.table})`;
   const lines: string[] = [];
-  const count = (n: number) => `${n} migration${n === 1 ? "" : "s"}`;
+  const count = (n: number) => plural(n, "migration");
   if (result.adopted.length === 0) {
     lines.push(
       result.already_recorded.length > 0

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { DriftResult } from "../../api/drift.js";
 import { ExitCode } from "../../errors/exit-code.js";
 import type { SnapshotDifference } from "../../model/snapshot.js";
+import { plural } from "../../util/plural.js";
 import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
 import type { CliIo, Output } from "../io.js";
 
@@ -69,9 +70,7 @@ function renderDrift(result: DriftResult, output: Output, options: { verbose: bo
   }
 
   const { differences } = result.schema;
-  lines.push(
-    `schema: ${differences.length === 0 ? "no differences" : `${differences.length} difference${differences.length === 1 ? "" : "s"}`}`,
-  );
+  lines.push(`schema: ${differences.length === 0 ? "no differences" : plural(differences.length, "difference")}`);
   const where = (difference: SnapshotDifference) =>
     difference.change === "extra" ? `only in ${target}` : difference.change === "missing" ? `only in ${against}` : "changed";
   const whereWidth = Math.max(...differences.map((difference) => where(difference).length), 7);
@@ -94,7 +93,7 @@ function renderDrift(result: DriftResult, output: Output, options: { verbose: bo
     const { bridge } = result;
     lines.push(`bridge: wrote ${bridge.files.join(", ")} (version ${bridge.version}, ${bridge.statements} statements)`);
     if (bridge.left_out.length > 0) {
-      const count = `${bridge.left_out.length} destructive statement${bridge.left_out.length === 1 ? "" : "s"}`;
+      const count = plural(bridge.left_out.length, "destructive statement");
       lines.push(`        left out: ${count}, as comments in the file (--allow-destructive keeps them)`);
     }
     lines.push(...bridge.next.map((command, index) => `${index === 0 ? "next:" : "     "} ${command}`));

@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../model/check.js";
 import { parseDurationMs } from "../../util/duration.js";
+import { plural } from "../../util/plural.js";
 import { limitDetails, maxDetails } from "../../verify/limit-details.js";
-import { plural } from "../../verify/plural.js";
 import { describeSession, observedSession } from "../describe-session.js";
 import { locksConflict } from "../lock-conflicts.js";
 import type { PreflightCheck } from "../preflight-check.js";

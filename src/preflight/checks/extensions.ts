@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../model/check.js";
 import type { Plan } from "../../model/plan.js";
+import { plural } from "../../util/plural.js";
 import { limitDetails } from "../../verify/limit-details.js";
-import { plural } from "../../verify/plural.js";
 import type { PreflightCheck } from "../preflight-check.js";
 
 const id = "preflight.extensions";

@@ -1,8 +1,8 @@
 import type { ObjectKind } from "../../model/analysis.js";
 import type { CheckResult } from "../../model/check.js";
 import type { Plan } from "../../model/plan.js";
+import { plural } from "../../util/plural.js";
 import { limitDetails } from "../../verify/limit-details.js";
-import { plural } from "../../verify/plural.js";
 import type { PreflightCheck } from "../preflight-check.js";
 import { readOwnership } from "../read-ownership.js";
 import { extensionsCreated } from "./extensions.js";

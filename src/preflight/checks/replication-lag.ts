@@ -1,6 +1,6 @@
 import { ServerError } from "../../db/server-error.js";
 import type { CheckResult } from "../../model/check.js";
-import { plural } from "../../verify/plural.js";
+import { plural } from "../../util/plural.js";
 import type { PreflightCheck } from "../preflight-check.js";
 
 const id = "preflight.replication_lag";

@@ -1,9 +1,9 @@
 import type { Engine } from "../../db/engine.js";
 import { ServerError } from "../../db/server-error.js";
+import { plural } from "../../util/plural.js";
 import type { Check } from "../check.js";
 import { inRolledBackTransaction } from "../in-rolled-back-transaction.js";
 import { limitDetails } from "../limit-details.js";
-import { plural } from "../plural.js";
 
 const id = "data.invariants";
 

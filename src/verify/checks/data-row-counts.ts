@@ -1,10 +1,10 @@
 import type { Snapshot } from "../../model/snapshot.js";
 import type { ExpectRowsDirective } from "../../plan/directives.js";
 import { readDirectives } from "../../plan/directives.js";
+import { plural } from "../../util/plural.js";
 import type { Check } from "../check.js";
 import { limitDetails } from "../limit-details.js";
 import { migrationsOfRun } from "../migrations-of-run.js";
-import { plural } from "../plural.js";
 import { tableLabel } from "../table-pattern.js";
 
 const id = "data.row_counts";

@@ -1,6 +1,6 @@
+import { plural } from "../../util/plural.js";
 import type { Check } from "../check.js";
 import { limitDetails } from "../limit-details.js";
-import { plural } from "../plural.js";
 import { tableLabel } from "../table-pattern.js";
 
 const id = "fk.indexed";

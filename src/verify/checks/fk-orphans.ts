@@ -1,9 +1,9 @@
 import type { ConstraintSnapshot, ForeignKeySnapshot, TableSnapshot } from "../../model/snapshot.js";
+import { plural } from "../../util/plural.js";
 import { quoteIdent } from "../../util/quote-ident.js";
 import type { Check } from "../check.js";
 import { inRolledBackTransaction } from "../in-rolled-back-transaction.js";
 import { limitDetails } from "../limit-details.js";
-import { plural } from "../plural.js";
 import { relationSql } from "../relation-sql.js";
 import { tableLabel } from "../table-pattern.js";
 

@@ -1,8 +1,8 @@
 import { readHistory } from "../../db/history.js";
 import { compareHistory } from "../../plan/compare-history.js";
+import { plural } from "../../util/plural.js";
 import type { Check } from "../check.js";
 import { limitDetails } from "../limit-details.js";
-import { plural } from "../plural.js";
 
 const id = "history.consistent";
 

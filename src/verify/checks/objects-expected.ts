@@ -1,10 +1,10 @@
 import { NameResolver } from "../../analyze/name-resolver.js";
 import type { ObjectKind, ObjectRef } from "../../model/analysis.js";
 import type { Snapshot } from "../../model/snapshot.js";
+import { plural } from "../../util/plural.js";
 import type { Check, VerifyContext } from "../check.js";
 import { limitDetails } from "../limit-details.js";
 import { migrationsOfRun } from "../migrations-of-run.js";
-import { plural } from "../plural.js";
 
 const id = "objects.expected";
 

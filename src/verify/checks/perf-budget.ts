@@ -1,7 +1,7 @@
+import { plural } from "../../util/plural.js";
 import type { Check } from "../check.js";
 import { limitDetails } from "../limit-details.js";
 import { measureBenchmarks } from "../measure-benchmarks.js";
-import { plural } from "../plural.js";
 
 const id = "perf.budget";
 

@@ -2,8 +2,8 @@ import type { Config } from "../../config/schema.js";
 import type { Engine } from "../../db/engine.js";
 import { ServerError } from "../../db/server-error.js";
 import type { PolicySnapshot, TableSnapshot } from "../../model/snapshot.js";
+import { plural } from "../../util/plural.js";
 import { quoteIdent } from "../../util/quote-ident.js";
-import { plural } from "../plural.js";
 import { relationSql } from "../relation-sql.js";
 import { tableLabel } from "../table-pattern.js";
 

@@ -1,7 +1,7 @@
 import type { PolicySnapshot } from "../../model/snapshot.js";
+import { plural } from "../../util/plural.js";
 import type { Check } from "../check.js";
 import { limitDetails } from "../limit-details.js";
-import { plural } from "../plural.js";
 import { rlsScopeOf, unreadSchemaDetail } from "../rls-scope.js";
 import { tableLabel } from "../table-pattern.js";
 
