@@ -1,4 +1,4 @@
-import type { EnumSnapshot, Snapshot } from "../model/snapshot.js";
+import type { CompositeTypeSnapshot, EnumSnapshot, Snapshot } from "../model/snapshot.js";
 import { compareText } from "../snapshot/assemble-snapshot.js";
 import { functionTypes } from "./function-types.js";
 import { helperTypes } from "./helper-types.js";
@@ -54,31 +54,22 @@ function schemaTypes(snapshot: Snapshot, schema: string, catalog: TypeCatalog): 
     { key: "Views", type: section(inSchema(snapshot.views).map((view) => ({ key: view.name, type: viewTypes(view, catalog) }))) },
     { key: "Functions", type: section(functionTypes(inSchema(snapshot.functions), catalog)) },
     { key: "Enums", type: section(enumsOf(types).map((type) => ({ key: type.name, type: enumType(type) }))) },
-    {
-      key: "CompositeTypes",
-      type: section(
-        types.flatMap((type) =>
-          type.kind === "composite"
-            ? [
-                {
-                  key: type.name,
-                  // Attributes of a composite type cannot be declared NOT NULL.
-                  type: tsObject(
-                    [...type.attributes]
-                      .sort((a, b) => a.position - b.position)
-                      .map((attribute) => ({ key: attribute.name, type: `${catalog.tsType(attribute.type)} | null` })),
-                  ),
-                },
-              ]
-            : [],
-        ),
-      ),
-    },
+    { key: "CompositeTypes", type: section(compositesOf(types).map((type) => ({ key: type.name, type: compositeType(type, catalog) }))) },
   ]);
 }
 
 function enumsOf(types: Snapshot["types"]): EnumSnapshot[] {
   return types.filter((type): type is EnumSnapshot => type.kind === "enum");
+}
+
+function compositesOf(types: Snapshot["types"]): CompositeTypeSnapshot[] {
+  return types.filter((type): type is CompositeTypeSnapshot => type.kind === "composite");
+}
+
+/** Attributes of a composite type cannot be declared NOT NULL, so each may be null. */
+function compositeType(type: CompositeTypeSnapshot, catalog: TypeCatalog): TsObject {
+  const attributes = [...type.attributes].sort((a, b) => a.position - b.position);
+  return tsObject(attributes.map((attribute) => ({ key: attribute.name, type: `${catalog.tsType(attribute.type)} | null` })));
 }
 
 function enumType(type: EnumSnapshot): string {
