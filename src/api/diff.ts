@@ -1,6 +1,7 @@
 import { generateDiffSql } from "../diff/generate-diff-sql.js";
 import type { Project } from "../model/project.js";
 import type { Snapshot } from "../model/snapshot.js";
+import { alignServerVersions } from "../snapshot/align-server-versions.js";
 import { parseSchemaSource, readSchemaSource } from "./schema-source.js";
 
 export interface DiffOptions {
@@ -28,6 +29,8 @@ export async function diff(project: Project, from: string, to: string, options: 
   let after = await readSchemaSource(project, sources[1]);
   if (from === "migrations" && to !== "migrations") before = withExtensionVersionsOf(after, before);
   if (to === "migrations" && from !== "migrations") after = withExtensionVersionsOf(before, after);
+  // A side replayed in PGlite is PostgreSQL 18: what another major version prints differently is no change.
+  [before, after] = await alignServerVersions(before, after);
   return { statements: generateDiffSql(before, after, { safe: options.safe === true }), from: before, to: after };
 }
 

@@ -11,6 +11,7 @@ import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
 import type { Snapshot, SnapshotDifference } from "../model/snapshot.js";
 import { compareHistory } from "../plan/compare-history.js";
+import { alignServerVersions } from "../snapshot/align-server-versions.js";
 import { compareText } from "../snapshot/assemble-snapshot.js";
 import { compareSnapshots } from "../snapshot/compare-snapshots.js";
 import { takeSnapshot } from "../snapshot/take-snapshot.js";
@@ -131,18 +132,20 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
     base = withExtensionVersionsOf(actual.snapshot, await replayMigrations(project, { migrations: replayed, prelude: true }));
   }
 
-  const differences = compareSnapshots(base, actual.snapshot);
+  // What another major version prints or grants differently is not drift (a replay runs in PGlite, PostgreSQL 18).
+  const [from, to] = await alignServerVersions(base, actual.snapshot);
+  const differences = compareSnapshots(from, to);
   if (against.kind === "migrations") notes.push(...historyNotes(actual.history, history, target, differences.length > 0));
   const result: DriftResult = {
     target,
     against,
     history,
-    schema: { differences, statements: differences.length > 0 ? generateDiffSql(base, actual.snapshot) : [] },
+    schema: { differences, statements: differences.length > 0 ? generateDiffSql(from, to) : [] },
     drifted: history.differences.length > 0 || differences.length > 0,
     notes,
   };
   if (options.writeBridge !== undefined && options.writeBridge !== false) {
-    result.bridge = await writeBridge(project, base, actual.snapshot, result, options);
+    result.bridge = await writeBridge(project, from, to, result, options);
   }
   return result;
 }

@@ -2,7 +2,6 @@ import { AnalysisCache } from "../cache/analysis-cache.js";
 import { projectFileStamps } from "../cache/file-stamps.js";
 import { LintCheckpointCache, type StoredCheckpoint } from "../cache/lint-checkpoint-cache.js";
 import { type CachedPlan, PlanCache } from "../cache/plan-cache.js";
-import { type ProjectSqlFile, readProjectFiles } from "../config/read-project-files.js";
 import { resolveTarget, type TargetChoice } from "../config/resolve-target.js";
 import { rlsSchemasOf } from "../config/schema.js";
 import { type Engine, readServerVersion } from "../db/engine.js";
@@ -21,7 +20,7 @@ import { loadParser, type ParsedScript } from "../parse/parse-sql.js";
 import { analysisKey } from "../plan/analysis-key.js";
 import type { BuildPlanInput } from "../plan/build-plan.js";
 import { compareHistory } from "../plan/compare-history.js";
-import { presetPreludes } from "../rehearse/presets/preset-sql.js";
+import { readPreludes } from "../rehearse/preludes.js";
 import { sha256 } from "../util/hash.js";
 import { toolVersion } from "../version.js";
 
@@ -284,9 +283,4 @@ function planInputKey(input: BuildPlanInput, lintSettings: unknown): string {
       lint: lintSettings,
     }),
   );
-}
-
-/** The preset's shims, then the project's prelude files: what a sandbox holds before any migration. */
-async function readPreludes(project: Project): Promise<ProjectSqlFile[]> {
-  return [...presetPreludes(project.config.project.preset), ...(await readProjectFiles(project, "prelude"))];
 }

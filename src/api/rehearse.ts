@@ -19,7 +19,7 @@ import { applyMeasured } from "../rehearse/apply-measured.js";
 import { chooseBaseline } from "../rehearse/choose-baseline.js";
 import { decide } from "../rehearse/decide.js";
 import { openSandbox, type Sandbox } from "../rehearse/open-sandbox.js";
-import { presetPreludes } from "../rehearse/presets/preset-sql.js";
+import { extensionsOfPreludes, readPreludes, runPreludes } from "../rehearse/preludes.js";
 import { rollbackRoundtripCheck } from "../rehearse/rollback-roundtrip-check.js";
 import { runRollbackDrill, takeDrillDataBefore } from "../rehearse/run-rollback-drill.js";
 import { runSqlFile } from "../rehearse/run-sql-file.js";
@@ -104,6 +104,9 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
     () => prepareMigrations(migrations),
     (all) => `${all.length} migrations parsed`,
   );
+  // A sandbox built from empty gets the preludes; a copy of the target has what they make.
+  const preludes = resolved ? [] : await readPreludes(project);
+  const extensions = new Set([...(await extensionsOfPreludes(preludes)), ...extensionsCreated(preparedAll)]);
 
   const sandbox = await stage(
     "sandbox",
@@ -113,7 +116,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
         ...(options.engine ? { engine: options.engine } : {}),
         schemaOnly: options.schemaOnly === true,
         keep: options.keep === true,
-        extensions: extensionsCreated(preparedAll),
+        extensions: [...extensions].sort(),
         root: project.root,
         environment: project.environment,
       }),
@@ -160,15 +163,7 @@ export async function rehearse(project: Project, options: RehearseOptions = {}):
       await stage(
         "baseline",
         async () => {
-          for (const prelude of [...presetPreludes(settings.preset), ...(await readProjectFiles(project, "prelude"))]) {
-            const failure = await runSqlFile(engine, prelude.file, prelude.sql);
-            if (failure) {
-              throw new InputError(`the prelude ${prelude.file} failed: ${failure.message} (${failure.sqlstate})`, {
-                location: { file: failure.file, line: failure.line, column: failure.column },
-                hint: "Fix the prelude (project.prelude in drydock.toml); nothing was rehearsed.",
-              });
-            }
-          }
+          await runPreludes(engine, preludes, "Fix the prelude (project.prelude in drydock.toml); nothing was rehearsed.");
           runOptions.sessionSettings = await readSessionDefaults(engine);
           await ensureHistory(engine);
           const inBaseline = new Set(baseline.versions);

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { readProjectFiles } from "../config/read-project-files.js";
 import type { TargetChoice } from "../config/resolve-target.js";
 import { ensureHistory } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
@@ -13,8 +12,7 @@ import { runMigrations } from "../execute/run-migrations.js";
 import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
 import { type Snapshot, snapshotFormat } from "../model/snapshot.js";
-import { presetPreludes } from "../rehearse/presets/preset-sql.js";
-import { runSqlFile } from "../rehearse/run-sql-file.js";
+import { extensionsOfPreludes, readPreludes, runPreludes } from "../rehearse/preludes.js";
 import { takeSnapshot } from "../snapshot/take-snapshot.js";
 import { snapshot } from "./snapshot.js";
 
@@ -87,25 +85,16 @@ export interface ReplayMigrationsOptions {
  */
 export async function replayMigrations(project: Project, options: ReplayMigrationsOptions = {}): Promise<Snapshot> {
   const migrations = options.migrations ?? (await discoverProjectMigrations(project)).migrations;
-  // PGlite must be given its extensions when it opens.
   const prepared = await prepareMigrations(migrations);
+  const preludes = options.prelude ? await readPreludes(project) : [];
+  // PGlite must be given its extensions when it opens: those the preludes and the migrations create.
+  const extensions = new Set([...(await extensionsOfPreludes(preludes)), ...extensionsCreated(prepared)]);
   const engine = await openEngine(
     { engine: "pglite", dataDir: null, urlRedacted: "pglite:memory" },
-    { applicationName: "drydock replay", extensions: extensionsCreated(prepared) },
+    { applicationName: "drydock replay", extensions: [...extensions].sort() },
   );
   try {
-    if (options.prelude) {
-      const settings = project.config.project;
-      for (const prelude of [...presetPreludes(settings.preset), ...(await readProjectFiles(project, "prelude"))]) {
-        const failure = await runSqlFile(engine, prelude.file, prelude.sql);
-        if (failure) {
-          throw new InputError(`the prelude ${prelude.file} failed: ${failure.message} (${failure.sqlstate})`, {
-            location: { file: failure.file, line: failure.line, column: failure.column },
-            hint: "Fix the prelude (project.prelude in drydock.toml).",
-          });
-        }
-      }
-    }
+    await runPreludes(engine, preludes, "Fix the prelude (project.prelude in drydock.toml).");
     await ensureHistory(engine);
     const result = await runMigrations(engine, prepared, {
       lockTimeoutMs: 0,

@@ -82,7 +82,7 @@ function prepareParsed(migration: Migration, source: MigrationScript, script: Pa
 }
 
 /** Names of the extensions the scripts create (`CREATE EXTENSION`), for engines that preload them. */
-export function extensionsCreated(prepared: readonly PreparedMigration[]): string[] {
+export function extensionsCreated(prepared: readonly { script: ParsedScript }[]): string[] {
   const names = new Set<string>();
   for (const { script } of prepared) {
     for (const statement of script.statements) {

@@ -17,25 +17,24 @@ const knownDrillFailures: Record<string, string> = {
 };
 
 /**
- * For each named corpus set: `rehearse` from empty on the real server (a fresh sandbox database
- * holding the set's documented prelude), with its evidence in a temporary folder. The sets apply
- * cleanly, so every migration must apply; the verdict may be either (real projects have lint
- * findings, tables without RLS…), but the report must be complete and valid against the
- * contract. Sets run one after another within a file: their preludes create server-wide roles.
+ * For each named corpus set: `rehearse` from empty on `engine` (a fresh sandbox database holding
+ * the set's documented prelude: on the real server, or in PGlite as `drydock rehearse` does by
+ * default), with its evidence in a temporary folder. The sets apply cleanly, so every migration
+ * must apply; the verdict may be either (real projects have lint findings, tables without
+ * RLS…), but the report must be complete and valid against the contract. Sets run one after
+ * another within a file: their preludes create server-wide roles.
  */
-export function describeCorpusRehearse(names: string[]): void {
-  describe.skipIf(!hasCorpus)("corpus sets rehearse from empty on the real server", () => {
+export function describeCorpusRehearse(names: string[], engine: "postgres" | "pglite" = "postgres"): void {
+  const where = engine === "postgres" ? "the real server" : "the embedded engine";
+  describe.skipIf(!hasCorpus)(`corpus sets rehearse from empty on ${where}`, () => {
     for (const name of names) {
       it(`rehearses ${name}`, async () => {
         const set = readCorpusSet(name);
-        const base = corpusProject(set, { DRYDOCK_SANDBOX_URL: serverUrl() });
+        const base = corpusProject(set, engine === "postgres" ? { DRYDOCK_SANDBOX_URL: serverUrl() } : {});
         const config = configSchema.parse({ project: { migrations: "migrations", variables: set.psql_vars, prelude: set.prelude } });
         const evidenceRoot = await mkdtemp(join(tmpdir(), `drydock-corpus-${name}-`));
         try {
-          const { report, evidence_dir } = await rehearse(
-            { ...base, config },
-            { engine: "postgres", baseline: "none", cache: false, evidenceRoot },
-          );
+          const { report, evidence_dir } = await rehearse({ ...base, config }, { engine, baseline: "none", cache: false, evidenceRoot });
           assertReportContract(report);
           expect(report.steps.filter((step) => step.status !== "applied")).toEqual([]);
           expect(report.steps).toHaveLength(set.up.length);
