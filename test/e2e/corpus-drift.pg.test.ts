@@ -8,14 +8,15 @@ import { configSchema } from "../../src/config/schema.js";
 import { corpusProject, hasCorpus, readCorpusSet } from "../support/corpus.js";
 import { corpusSearchPaths } from "../support/corpus-plan.js";
 import { createTestDatabase } from "../support/test-database.js";
+import { typecheck } from "../support/typecheck.js";
 
 /**
  * A database that holds exactly what its migrations made has not drifted: each corpus set,
  * applied to the real server (PostgreSQL 15), is compared with its migrations replayed in PGlite
  * (PostgreSQL 18). So `drift` must tell the two servers' printing and default grants apart from
  * drift (views over one relation, MAINTAIN), and load the extensions the preludes create; and
- * `types` must write the same file from the database and from the migrations. Sets run one
- * after another: their preludes create server-wide roles.
+ * `types` must write the same file, one that compiles, from the database and from the
+ * migrations. Sets run one after another: their preludes create server-wide roles.
  */
 describe.skipIf(!hasCorpus)("corpus sets show no drift after apply", () => {
   const names = [
@@ -56,6 +57,7 @@ describe.skipIf(!hasCorpus)("corpus sets show no drift after apply", () => {
         expect(fromDatabase.schemas).toEqual(schemas.filter((schema) => fromDatabase.schemas.includes(schema)).sort());
         expect(fromDatabase.schemas).toContain(schemas[0]);
         expect(fromDatabase.typescript).toBe(fromMigrations.typescript);
+        expect(typecheck({ "database.ts": fromDatabase.typescript })).toEqual([]);
       } finally {
         await db.drop();
       }
