@@ -6,6 +6,7 @@ import { generateDiffSql } from "../diff/generate-diff-sql.js";
 import { discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { bridgeMigration } from "../drift/bridge-migration.js";
 import { compareHistories, type HistoryDrift, historyDriftOfStatuses } from "../drift/history-drift.js";
+import { withoutConnectedRoles } from "../drift/without-connected-roles.js";
 import { InputError } from "../errors/drydock-error.js";
 import type { Migration } from "../model/migration.js";
 import type { Project } from "../model/project.js";
@@ -85,6 +86,8 @@ export interface DriftResult {
 interface DatabaseState {
   history: AppliedMigration[];
   snapshot: Snapshot;
+  /** The role drift connected as: the one that applies migrations there (`withoutConnectedRoles`). */
+  role: string | null;
 }
 
 /**
@@ -132,8 +135,10 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
     base = withExtensionVersionsOf(actual.snapshot, await replayMigrations(project, { migrations: replayed, prelude: true }));
   }
 
-  // What another major version prints or grants differently is not drift (a replay runs in PGlite, PostgreSQL 18).
-  const [from, to] = await alignServerVersions(base, actual.snapshot);
+  // Not drift: what the connected roles own and are granted (the database's setup), and what
+  // another major version prints or grants differently (a replay runs in PGlite, PostgreSQL 18).
+  const roles = new Set([actual.role, theirs?.role].filter((role): role is string => role !== null && role !== undefined));
+  const [from, to] = await alignServerVersions(withoutConnectedRoles(base, roles), withoutConnectedRoles(actual.snapshot, roles));
   const differences = compareSnapshots(from, to);
   if (against.kind === "migrations") notes.push(...historyNotes(actual.history, history, target, differences.length > 0));
   const result: DriftResult = {
@@ -165,8 +170,10 @@ async function readDatabase(project: Project, resolved: ResolvedTarget): Promise
   const engine = await openEngine(resolved.target, { applicationName: "drydock drift" });
   try {
     const history = await readHistory(engine);
+    const [session] = await engine.query<{ role: string }>("SELECT current_user::text AS role");
     // Several sessions share one exported snapshot, as `drydock snapshot` reads (api/snapshot.ts).
-    return { history, snapshot: await takeSnapshot(engine, { schemas: project.config.project.schemas, sessions: 3 }) };
+    const snapshot = await takeSnapshot(engine, { schemas: project.config.project.schemas, sessions: 3 });
+    return { history, snapshot, role: session?.role ?? null };
   } finally {
     await engine.close();
   }

@@ -2,6 +2,7 @@ import pc from "picocolors";
 import { renderCodeFrame } from "../errors/code-frame.js";
 import { DrydockError } from "../errors/drydock-error.js";
 import { ExitCode } from "../errors/exit-code.js";
+import { serverEnvironmentError } from "../errors/server-environment-error.js";
 import { redactUrl } from "../util/redact-url.js";
 
 /** Global flags every command accepts (SPEC §4). */
@@ -68,8 +69,9 @@ export class Output {
 }
 
 /** Prints any thrown value as a one-screen message and returns its exit code. */
-export function reportError(error: unknown, output: Output, verbose: boolean): ExitCode {
+export function reportError(thrown: unknown, output: Output, verbose: boolean): ExitCode {
   const { colors } = output;
+  const error = serverEnvironmentError(thrown) ?? thrown;
   if (error instanceof DrydockError) {
     const lines = [`${colors.red(colors.bold("error:"))} ${redactUrl(error.message)}`];
     if (error.details.location) lines.push(renderCodeFrame(error.details.location, error.details.sourceLine));

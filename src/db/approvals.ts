@@ -38,10 +38,7 @@ const columns = "id, plan_hash, env, approved_by, note, approved_at, os_user, ho
  * when this database has none, or lacks the approvals table (history made by an older drydock).
  */
 export async function recordApproval(engine: Engine, approval: NewApproval): Promise<ApprovalRecord> {
-  // ensureHistory's ALTER TABLE takes an ACCESS EXCLUSIVE lock on drydock.runs, which would wait
-  // behind a running apply's migration transaction (its history row holds a lock on runs): skip
-  // it when everything is already there.
-  if (!(await hasCurrentHistory(engine))) await ensureHistory(engine);
+  await ensureHistory(engine);
   const [row] = await engine.query<ApprovalRow>(
     `INSERT INTO drydock.approvals (plan_hash, env, approved_by, note, os_user, host)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${columns}`,
@@ -73,15 +70,6 @@ export async function findLatestApproval(engine: Engine, env: string): Promise<A
 
 async function hasApprovalsTable(engine: Engine): Promise<boolean> {
   const [row] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.approvals') IS NOT NULL AS present");
-  return row?.present === true;
-}
-
-async function hasCurrentHistory(engine: Engine): Promise<boolean> {
-  const [row] = await engine.query<{ present: boolean }>(
-    `SELECT to_regclass('drydock.approvals') IS NOT NULL AND to_regclass('drydock.migrations') IS NOT NULL
-       AND EXISTS (SELECT FROM pg_attribute
-                   WHERE attrelid = to_regclass('drydock.runs') AND attname = 'actor' AND NOT attisdropped) AS present`,
-  );
   return row?.present === true;
 }
 

@@ -1,9 +1,11 @@
 import { hostname } from "node:os";
+import { EnvironmentError } from "../errors/drydock-error.js";
 import type { Migration } from "../model/migration.js";
 import { osUser } from "../util/os-user.js";
 import { quoteLiteral } from "../util/quote-ident.js";
 import { toolVersion } from "../version.js";
 import type { Engine } from "./engine.js";
+import { ServerError } from "./server-error.js";
 
 /** A row of `drydock.migrations`: one migration applied to this database. */
 export interface AppliedMigration {
@@ -18,16 +20,64 @@ export interface AppliedMigration {
   file: string | null;
 }
 
+/** What of drydock's history a database has (`readHistoryState`). */
+export interface HistoryState {
+  schema: boolean;
+  runs: boolean;
+  /** `drydock.runs.actor` (added after the first release). */
+  actor: boolean;
+  migrations: boolean;
+  approvals: boolean;
+  /** The owner of schema `drydock`, null without it. */
+  owner: string | null;
+}
+
+/** Which parts of drydock's history exist, in one query that needs no privilege. */
+export async function readHistoryState(engine: Engine): Promise<HistoryState> {
+  const [row] = await engine.query<HistoryState>(
+    `SELECT n.oid IS NOT NULL AS schema, pg_catalog.pg_get_userbyid(n.nspowner)::text AS owner,
+            to_regclass('drydock.runs') IS NOT NULL AS runs,
+            to_regclass('drydock.migrations') IS NOT NULL AS migrations,
+            to_regclass('drydock.approvals') IS NOT NULL AS approvals,
+            EXISTS (SELECT FROM pg_catalog.pg_attribute
+                     WHERE attrelid = to_regclass('drydock.runs') AND attname = 'actor' AND NOT attisdropped) AS actor
+       FROM (SELECT 1) AS one LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = 'drydock'`,
+  );
+  if (!row) throw new Error("the query of drydock's history state returned no row");
+  return row;
+}
+
+/** True when the history is complete: nothing for `ensureHistory` to create. */
+export function isHistoryComplete(state: HistoryState): boolean {
+  return state.schema && state.runs && state.actor && state.migrations && state.approvals;
+}
+
 /**
- * Creates schema `drydock` with `migrations`, `runs` (SPEC §7; `runs.actor` is the `--by` of the
- * command) and `approvals` (`drydock approve`) if missing. Run while
+ * Creates what is missing of schema `drydock` with `migrations`, `runs` (SPEC §7; `runs.actor`
+ * is the `--by` of the command) and `approvals` (`drydock approve`). A complete history is left
+ * alone, so a role that may write the history but not create it (the schema made by a DBA) can
+ * apply, and no ALTER TABLE queues behind another session's lock on `drydock.runs`. Run while
  * holding the apply lock: two concurrent `CREATE … IF NOT EXISTS` can still collide in the
- * catalog.
+ * catalog. A role that may not create what is missing gets an `EnvironmentError` naming the grant.
  */
 export async function ensureHistory(engine: Engine): Promise<void> {
-  await engine.exec(`
-    CREATE SCHEMA IF NOT EXISTS drydock;
-    CREATE TABLE IF NOT EXISTS drydock.runs (
+  const state = await readHistoryState(engine);
+  if (isHistoryComplete(state)) return;
+  try {
+    await engine.exec(historyDdl(state));
+  } catch (error) {
+    if (error instanceof ServerError && error.sqlstate === "42501") throw await historyPrivilegeError(engine, state, error);
+    throw error;
+  }
+}
+
+/** The statements that create what `state` lacks; `IF NOT EXISTS` still, for a concurrent first apply. */
+function historyDdl(state: HistoryState): string {
+  const statements: string[] = [];
+  // CREATE SCHEMA checks CREATE on the database even when the schema exists.
+  if (!state.schema) statements.push("CREATE SCHEMA IF NOT EXISTS drydock;");
+  if (!state.runs) {
+    statements.push(`CREATE TABLE IF NOT EXISTS drydock.runs (
       id bigserial PRIMARY KEY,
       started_at timestamptz NOT NULL DEFAULT now(),
       finished_at timestamptz,
@@ -40,8 +90,10 @@ export async function ensureHistory(engine: Engine): Promise<void> {
       host text,
       os_user text,
       pid integer
-    );
-    CREATE TABLE IF NOT EXISTS drydock.migrations (
+    );`);
+  }
+  if (!state.migrations) {
+    statements.push(`CREATE TABLE IF NOT EXISTS drydock.migrations (
       version text PRIMARY KEY,
       name text NOT NULL,
       checksum text NOT NULL,
@@ -51,9 +103,11 @@ export async function ensureHistory(engine: Engine): Promise<void> {
       run_id bigint REFERENCES drydock.runs (id),
       kind text NOT NULL DEFAULT 'versioned',
       file text
-    );
-    ALTER TABLE drydock.runs ADD COLUMN IF NOT EXISTS actor text;
-    CREATE TABLE IF NOT EXISTS drydock.approvals (
+    );`);
+  }
+  if (!state.actor) statements.push("ALTER TABLE drydock.runs ADD COLUMN IF NOT EXISTS actor text;");
+  if (!state.approvals) {
+    statements.push(`CREATE TABLE IF NOT EXISTS drydock.approvals (
       id bigserial PRIMARY KEY,
       plan_hash text NOT NULL,
       env text NOT NULL,
@@ -63,18 +117,60 @@ export async function ensureHistory(engine: Engine): Promise<void> {
       os_user text,
       host text
     );`);
+  }
+  return statements.join("\n");
+}
+
+/** What to grant so that the connected role can create what the history lacks. */
+async function historyPrivilegeError(engine: Engine, state: HistoryState, cause: ServerError): Promise<EnvironmentError> {
+  const [who] = await engine.query<{ user_name: string; database: string }>(
+    "SELECT current_user::text AS user_name, current_database()::text AS database",
+  );
+  const user = who?.user_name ?? "current_user";
+  const database = who?.database ?? "current_database()";
+  const missing = state.schema ? "its missing tables" : "schema drydock";
+  const hint = state.schema
+    ? `Run drydock once as ${state.owner ?? "the owner of schema drydock"}, who owns schema drydock, to create them, or have it run ALTER SCHEMA drydock OWNER TO ${user} (and the same for its tables).`
+    : `Have the database owner run GRANT CREATE ON DATABASE ${database} TO ${user}, or create the schema for drydock: CREATE SCHEMA drydock AUTHORIZATION ${user}.`;
+  return new EnvironmentError(`${who?.user_name ?? "this role"} may not create drydock's history (${missing}): ${cause.message}`, {
+    hint,
+    cause,
+  });
+}
+
+/** The grants that let a role read and write drydock's history (not create it). */
+export function historyGrantsSql(user: string): string {
+  return (
+    `GRANT USAGE ON SCHEMA drydock TO ${user}; GRANT SELECT, INSERT, UPDATE, DELETE ON drydock.migrations TO ${user}; ` +
+    `GRANT SELECT, INSERT, UPDATE ON drydock.runs, drydock.approvals TO ${user}; ` +
+    `GRANT USAGE ON SEQUENCE drydock.runs_id_seq, drydock.approvals_id_seq TO ${user};`
+  );
+}
+
+async function historyReadError(engine: Engine, cause: ServerError): Promise<EnvironmentError> {
+  const [who] = await engine.query<{ user_name: string }>("SELECT current_user::text AS user_name");
+  const user = who?.user_name ?? "current_user";
+  return new EnvironmentError(`${user} may not read drydock's history: ${cause.message}`, {
+    hint: `Have the owner of schema drydock run: ${historyGrantsSql(user)}`,
+    cause,
+  });
 }
 
 /** The applied migrations, oldest first; empty when the database has no drydock history yet. */
 export async function readHistory(engine: Engine): Promise<AppliedMigration[]> {
-  const [exists] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.migrations') IS NOT NULL AS present");
-  if (!exists?.present) return [];
-  const rows = await engine.query<
-    Omit<AppliedMigration, "applied_at" | "run_id"> & { applied_at: Date | string; run_id: string | number | null }
-  >(
-    `SELECT version, name, checksum, applied_at, applied_by, duration_ms, run_id, kind, file
-     FROM drydock.migrations ORDER BY applied_at, version`,
-  );
+  type Row = Omit<AppliedMigration, "applied_at" | "run_id"> & { applied_at: Date | string; run_id: string | number | null };
+  let rows: Row[];
+  try {
+    const [exists] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.migrations') IS NOT NULL AS present");
+    if (!exists?.present) return [];
+    rows = await engine.query<Row>(
+      `SELECT version, name, checksum, applied_at, applied_by, duration_ms, run_id, kind, file
+       FROM drydock.migrations ORDER BY applied_at, version`,
+    );
+  } catch (error) {
+    if (error instanceof ServerError && error.sqlstate === "42501") throw await historyReadError(engine, error);
+    throw error;
+  }
   return rows.map((row) => ({
     ...row,
     applied_at: row.applied_at instanceof Date ? row.applied_at.toISOString() : String(row.applied_at),

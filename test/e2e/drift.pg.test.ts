@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -161,6 +162,36 @@ describe("drift against the migrations", () => {
     const human = await runDrydock(["drift", "--dir", dir, "--url", env.current.url]);
     expect(human.stdout).toMatch(/changed\s+0001\s+users/);
     expect(human.stdout).toContain("drydock repair --accept-checksum 0001");
+  });
+
+  it("takes what the applying role owns as the migrations' own, and reports another owner", async () => {
+    const role = `drydock_drift_${randomBytes(4).toString("hex")}`;
+    const password = randomBytes(12).toString("hex");
+    await env.current.exec(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'; CREATE ROLE ${role}_other;
+      GRANT CREATE ON DATABASE ${env.current.name} TO ${role}; GRANT CREATE ON SCHEMA public TO ${role};`);
+    try {
+      const url = new URL(env.current.url);
+      url.username = role;
+      url.password = password;
+      const dir = await project({ "migrations/0001_users.sql": users, "migrations/0002_posts.sql": posts });
+      // An application role that does not own the database applies the migrations: it owns what they create.
+      expect((await runDrydock(["apply", "--dir", dir, "--url", url.toString()])).code).toBe(0);
+      const [owner] = await env.current.query<{ owner: string }>(
+        "SELECT tableowner::text AS owner FROM pg_tables WHERE tablename = 'users'",
+      );
+      expect(owner?.owner).toBe(role);
+      const clean = await driftJson(["--dir", dir, "--url", url.toString()]);
+      expect(clean.result).toMatchObject({ drifted: false, schema: { differences: [] } });
+
+      await env.current.exec(`ALTER TABLE posts OWNER TO ${role}_other`);
+      const moved = await driftJson(["--dir", dir, "--url", url.toString()]);
+      expect(moved.code).toBe(1);
+      expect(moved.result.schema.differences).toEqual([
+        { kind: "table", name: "public.posts", change: "changed", attribute: "owner", before: null, after: `${role}_other` },
+      ]);
+    } finally {
+      await env.current.exec(`DROP OWNED BY ${role}, ${role}_other; DROP ROLE ${role}; DROP ROLE ${role}_other;`);
+    }
   });
 
   it("says so when nothing is left to bridge without drops", async () => {

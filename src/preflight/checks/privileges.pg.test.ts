@@ -3,18 +3,29 @@ import { describe, expect, it } from "vitest";
 import { runPreflightCheck } from "../../../test/support/preflight-context.js";
 import { useTestDatabase } from "../../../test/support/test-database.js";
 import type { Engine } from "../../db/engine.js";
+import { ensureHistory, historyGrantsSql, startRun, thisProcessRun } from "../../db/history.js";
 import { openEngine } from "../../db/open-engine.js";
 import { parseTargetUrl } from "../../db/target-url.js";
+import { EnvironmentError } from "../../errors/drydock-error.js";
 import { privileges } from "./privileges.js";
 
 const db = useTestDatabase();
 
-/** Runs `body` with a session of a new login role (and an owner role it may be made a member of), dropped after. */
-async function asNewRole(body: (engine: Engine, role: string, ownerRole: string) => Promise<void>): Promise<void> {
+/**
+ * Runs `body` with a session of a new login role (and an owner role it may be made a member of),
+ * dropped after. Unless `history` is "none", drydock's history exists first and the role may
+ * write to it ("created"), or not ("not granted").
+ */
+async function asNewRole(
+  body: (engine: Engine, role: string, ownerRole: string) => Promise<void>,
+  history: "granted" | "not granted" | "none" = "granted",
+): Promise<void> {
   const role = `drydock_pf_${randomBytes(4).toString("hex")}`;
   const ownerRole = `${role}_owner`;
   const password = randomBytes(12).toString("hex");
   await db.current.exec(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'; CREATE ROLE ${ownerRole};`);
+  if (history !== "none") await ensureHistory(db.current.engine);
+  if (history === "granted") await db.current.exec(historyGrantsSql(role));
   const url = new URL(db.current.url);
   url.username = role;
   url.password = password;
@@ -58,13 +69,15 @@ describe("preflight.privileges", () => {
       const denied = await runPreflightCheck(privileges, engine, { migrations });
       expect(denied).toMatchObject({
         status: "fail",
-        summary: `${role} cannot do what the pending migrations need: 5 problems (1 schema written, 2 existing objects changed)`,
+        summary: `${role} cannot do what the pending migrations need: 6 problems (1 schema written, 2 existing objects changed)`,
         observed: { user: role, is_superuser: false, schemas_without_create: 1, can_create_in_database: false, objects_not_owned: 2 },
       });
       expect(denied.details).toEqual([
         `no CREATE on schema public, needed by 0001: GRANT CREATE ON SCHEMA public TO ${role}`,
         `no CREATE on database ${db.current.name}, needed to create schema app (0001): GRANT CREATE ON DATABASE ${db.current.name} TO ${role}`,
         `no CREATE on database ${db.current.name}, needed to create extension citext (0001)`,
+        `no CREATE on database ${db.current.name}, needed to create drydock's history (schema drydock): ` +
+          `GRANT CREATE ON DATABASE ${db.current.name} TO ${role}, or CREATE SCHEMA drydock AUTHORIZATION ${role}`,
         "0001 alters table public.orgs, owned by postgres: only its owner, a member of postgres or a superuser may",
         "0001 creates trigger audit of table public.events, owned by postgres: only its owner, a member of postgres or a superuser may",
       ]);
@@ -77,7 +90,54 @@ describe("preflight.privileges", () => {
         GRANT TRIGGER ON events TO ${role};`);
       const granted = await runPreflightCheck(privileges, engine, { migrations });
       expect(granted).toMatchObject({ status: "pass", observed: { schemas_without_create: 0, objects_not_owned: 0, objects_changed: 2 } });
-    });
+    }, "none");
+  });
+
+  it("needs to write drydock's history where another role created it, and no more", async () => {
+    const onlyATable = { "0001_notes.sql": "CREATE TABLE public.notes (id int);" };
+    await asNewRole(async (engine, role) => {
+      await db.current.exec(`GRANT CREATE ON SCHEMA public TO ${role};`);
+      const unread = await runPreflightCheck(privileges, engine, { migrations: onlyATable }).catch((caught: unknown) => caught);
+      expect(unread).toBeInstanceOf(EnvironmentError);
+      expect(unread).toMatchObject({
+        message: `${role} may not read drydock's history: permission denied for schema drydock`,
+        details: { hint: `Have the owner of schema drydock run: ${historyGrantsSql(role)}` },
+      });
+
+      // A role that may read the history (a reporting role, say) but not write it.
+      await db.current.exec(`GRANT USAGE ON SCHEMA drydock TO ${role}; GRANT SELECT ON drydock.migrations, drydock.runs TO ${role};`);
+      const readOnly = await runPreflightCheck(privileges, engine, { migrations: onlyATable });
+      expect(readOnly).toMatchObject({ status: "fail", observed: { history_writable: false } });
+      expect(readOnly.details).toEqual([
+        `no INSERT or UPDATE on drydock.runs: GRANT INSERT, UPDATE ON drydock.runs TO ${role}`,
+        `no INSERT, UPDATE or DELETE on drydock.migrations: GRANT INSERT, UPDATE, DELETE ON drydock.migrations TO ${role}`,
+        `no USAGE on sequence drydock.runs_id_seq: GRANT USAGE ON SEQUENCE drydock.runs_id_seq TO ${role}`,
+      ]);
+
+      // No CREATE on the database is needed: a complete history is written, never created again.
+      await db.current.exec(historyGrantsSql(role));
+      const granted = await runPreflightCheck(privileges, engine, { migrations: onlyATable });
+      expect(granted).toMatchObject({ status: "pass", observed: { history_writable: true, can_create_in_database: false } });
+      await ensureHistory(engine);
+      const runId = await startRun(engine, thisProcessRun("apply", "test", null, null));
+      expect(runId).toBeGreaterThan(0);
+    }, "not granted");
+  });
+
+  it("says what to grant when the role may not create drydock's history", async () => {
+    await asNewRole(async (engine, role) => {
+      const error = await ensureHistory(engine).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(EnvironmentError);
+      expect(error).toMatchObject({
+        message: `${role} may not create drydock's history (schema drydock): permission denied for database ${db.current.name}`,
+        exitCode: 3,
+        details: {
+          hint: `Have the database owner run GRANT CREATE ON DATABASE ${db.current.name} TO ${role}, or create the schema for drydock: CREATE SCHEMA drydock AUTHORIZATION ${role}.`,
+        },
+      });
+      const [schema] = await db.current.query<{ present: boolean }>("SELECT to_regnamespace('drydock') IS NOT NULL AS present");
+      expect(schema?.present).toBe(false);
+    }, "none");
   });
 
   it("needs the owner of a table it indexes, and REFERENCES on a table its foreign key points to", async () => {

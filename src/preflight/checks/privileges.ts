@@ -3,6 +3,7 @@ import type { CheckResult } from "../../model/check.js";
 import type { Plan } from "../../model/plan.js";
 import { plural } from "../../util/plural.js";
 import { limitDetails } from "../../verify/limit-details.js";
+import { historyPrivilegeProblems } from "../history-privileges.js";
 import type { PreflightCheck } from "../preflight-check.js";
 import { readOwnership } from "../read-ownership.js";
 import { extensionsCreated } from "./extensions.js";
@@ -49,6 +50,7 @@ function schemasWritten(plan: Plan): { written: Map<string, string>; created: Ma
  * 'USAGE')`: the owner, a member of the owning role, or a superuser; a new trigger needs only the
  * TRIGGER privilege). An extension that is not trusted (`pg_available_extension_versions.trusted`)
  * needs a superuser to be created: a `warn`, since managed services grant it their own way.
+ * The run itself must be recordable: drydock's history created or written (`historyPrivilegeProblems`).
  */
 export const privileges: PreflightCheck = {
   id,
@@ -96,6 +98,8 @@ export const privileges: PreflightCheck = {
       else if (!who.can_create_in_database)
         failures.push(`no CREATE on database ${who.database}, needed to create extension ${extension.name} (${by})`);
     }
+    const history = await historyPrivilegeProblems(engine, who);
+    failures.push(...history);
     const notOwned = owned.filter((object) => !object.owns && !object.hasPrivilege);
     for (const object of notOwned) {
       failures.push(
@@ -114,6 +118,7 @@ export const privileges: PreflightCheck = {
       objects_changed: owned.length,
       objects_not_owned: notOwned.length,
       untrusted_extensions: warnings.length,
+      history_writable: history.length === 0,
     };
     const scope = `${plural(schemas.length, "schema")} written, ${plural(owned.length, "existing object")} changed`;
     if (failures.length > 0) {
