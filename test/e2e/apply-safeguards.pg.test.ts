@@ -151,7 +151,10 @@ describe("apply: pre-flight, gates, verification and automatic rollback", () => 
       expect({ code: denied.run.code, byEnvironment: denied.result.blocked_by_environment }).toEqual({ code: 3, byEnvironment: true });
       expect(denied.result.blocked).toEqual([expect.stringMatching(/^preflight\.privileges: /)]);
       const privileges = denied.result.preflight.find((check) => check.id === "preflight.privileges");
-      expect(privileges?.details).toEqual([expect.stringContaining("no CREATE on schema public")]);
+      expect(privileges?.details).toEqual([
+        expect.stringContaining("no CREATE on schema public"),
+        expect.stringContaining("needed to create drydock's history (schema drydock)"),
+      ]);
       expect(denied.run.stdout).not.toContain(password);
     } finally {
       await db.exec(`DROP ROLE ${role}`);
