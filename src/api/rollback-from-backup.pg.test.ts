@@ -10,7 +10,7 @@ import { createBackup } from "../backup/create-backup.js";
 import { countRows } from "../backup/verify-backup.js";
 import { runCli } from "../cli/program.js";
 import { readServerVersion } from "../db/engine.js";
-import { ensureHistory } from "../db/history.js";
+import { ensureHistory, finishRun, startRun, thisProcessRun } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { parseTargetUrl } from "../db/target-url.js";
 import { InputError } from "../errors/drydock-error.js";
@@ -65,7 +65,12 @@ describe("drydock rollback --from-backup", () => {
     expect(result.stderr).toContain("restored");
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(json).toMatchObject({ env: "default", restored: { mode: "target", database: db.current.name }, run_id: expect.any(Number) });
+    expect(json).toMatchObject({
+      env: "default",
+      restored: { mode: "target", database: db.current.name },
+      runs_kept: 0,
+      run_id: expect.any(Number),
+    });
     const counts = await countRows(db.current.engine);
     counts.delete("drydock.runs"); // the restore's own run was added after it
     rowsBefore.delete("drydock.runs");
@@ -73,6 +78,26 @@ describe("drydock rollback --from-backup", () => {
     expect(await runs()).toEqual([
       { command: "rollback", outcome: "restored", actor: "alice", report: expect.objectContaining({ mode: "target" }) },
     ]);
+  });
+
+  it("keeps the runs since the backup in the audit trail, as they ended, and numbers new runs after them", async () => {
+    await ensureHistory(db.current.engine);
+    const before = await startRun(db.current.engine, thisProcessRun("apply", "production", "plan-1", "carol"));
+    const { file } = await damagedWithBackup(); // taken while that apply runs: the backup holds it "running"
+    await finishRun(db.current.engine, before, "rolled back", { reason: "verification failed" });
+    const after = await startRun(db.current.engine, thisProcessRun("verify", "production", null, "carol"));
+    await finishRun(db.current.engine, after, "fail", null);
+    const project = await loadProject({ dir: await makeProject({}), environment: { PATH: process.env.PATH } });
+
+    const result = await rollbackFromBackup(project, { url: db.current.url, file, yes: true, by: "dave" });
+    expect(result.runs_kept).toBe(2);
+    expect(await runs()).toEqual([
+      { command: "apply", outcome: "rolled back", actor: "carol", report: { reason: "verification failed" } },
+      { command: "verify", outcome: "fail", actor: "carol", report: null },
+      { command: "rollback", outcome: "restored", actor: "dave", report: expect.objectContaining({ mode: "target" }) },
+    ]);
+    expect(result.run_id).toBeGreaterThan(after);
+    expect((await countRows(db.current.engine)).get("public.accounts")).toBe(40);
   });
 
   it("restores into a new database with --into new, without confirmation, leaving the target as it is", async () => {

@@ -44,6 +44,12 @@ export interface RollbackFromBackupResult {
   env: string;
   target: { engine: string; url_redacted: string };
   restored: RestoredBackup;
+  /**
+   * Rows of the target's `drydock.runs` that the backup did not hold as they were (runs started
+   * or finished after it was taken: the apply that took it, say), written back after the
+   * restore so that the audit trail loses nothing. 0 for a restore elsewhere.
+   */
+  runs_kept: number;
   /** The `drydock.runs` row of this restore; null when it did not go into the target. */
   run_id: number | null;
 }
@@ -54,7 +60,8 @@ export interface RollbackFromBackupResult {
  * `into`, it replaces the content, so it needs `yes` or a `confirm` that says yes; it holds
  * drydock's apply lock meanwhile, so no apply runs into a half-restored database. A restore into
  * the target is recorded in its `drydock.runs` (command "rollback") after the restore, since the
- * restore replaces `drydock` with the backup's history; a failed one is recorded too (nothing was
+ * restore replaces `drydock` with the backup's history (the runs since the backup are written
+ * back first, `runs_kept`); a failed one is recorded too (nothing was
  * changed: it ran in one transaction). `into: "new"` restores beside the target and touches it not.
  */
 export async function rollbackFromBackup(project: Project, options: RollbackFromBackupOptions): Promise<RollbackFromBackupResult> {
@@ -72,7 +79,7 @@ export async function rollbackFromBackup(project: Project, options: RollbackFrom
   const summary = { env: envName, target: { engine: target.engine, url_redacted: target.urlRedacted } };
   if (into === "new") {
     const restored = await restoreBackup(file, { target, into, confirm: options.yes, env, ...(options.now ? { now: options.now } : {}) });
-    return { ...summary, restored, run_id: null };
+    return { ...summary, restored, runs_kept: 0, run_id: null };
   }
   const destination = requireBackupServer(into ?? target);
   const backup = await verifyBackup(file, { env });
@@ -83,6 +90,8 @@ export async function rollbackFromBackup(project: Project, options: RollbackFrom
     if (!options.yes) await requireConfirmation(options, { database, url_redacted: destination.urlRedacted, file, backup });
     await acquireApplyLock(engine, { waitMs: parseDurationMs(project.config.apply.lock_wait) });
     const isTarget = into === undefined;
+    // The restore replaces drydock.runs with the backup's: the audit trail since is read first.
+    const runsBefore = isTarget ? await readRuns(engine) : null;
     let restored: RestoredBackup;
     try {
       restored = await restoreBackup(file, { target, ...(into ? { into } : {}), confirm: true, env });
@@ -90,8 +99,9 @@ export async function rollbackFromBackup(project: Project, options: RollbackFrom
       if (isTarget) await recordRun(engine, envName, options, "failed", { file, error: errorText(error) }).catch(() => undefined);
       throw error;
     }
+    const runsKept = runsBefore === null ? 0 : await carryOverRuns(engine, runsBefore);
     const runId = isTarget ? await recordRun(engine, envName, options, "restored", restored) : null;
-    return { ...summary, restored, run_id: runId };
+    return { ...summary, restored, runs_kept: runsKept, run_id: runId };
   } finally {
     await engine.close().catch(() => undefined);
   }
@@ -108,6 +118,61 @@ async function requireConfirmation(options: RollbackFromBackupOptions, request: 
     throw new InputError(`${refusal}: not confirmed, nothing was changed`, {
       hint: `Type the database name (${request.database}) exactly when asked, or pass --yes.`,
     });
+  }
+}
+
+const runColumns = [
+  "started_at",
+  "finished_at",
+  "env",
+  "command",
+  "tool_version",
+  "plan_hash",
+  "outcome",
+  "report",
+  "host",
+  "os_user",
+  "pid",
+  "actor",
+];
+
+/** The rows of `drydock.runs` as JSON, null when the database has none. */
+async function readRuns(engine: Engine): Promise<string | null> {
+  const [table] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.runs') IS NOT NULL AS present");
+  if (!table?.present) return null;
+  const [row] = await engine.query<{ runs: string | null }>("SELECT jsonb_agg(to_jsonb(r))::text AS runs FROM drydock.runs r");
+  return row?.runs ?? null;
+}
+
+/**
+ * Writes back, after a restore, the runs the backup lacked or held in an older state (a run
+ * still `running` when the backup was taken), and moves the run id sequence past them. Returns
+ * how many rows it wrote. In one transaction: the restore itself is already committed.
+ */
+async function carryOverRuns(engine: Engine, runs: string): Promise<number> {
+  await ensureHistory(engine);
+  const list = runColumns.join(", ");
+  const differs = runColumns.map((column) => `r.${column} IS DISTINCT FROM x.${column}`).join(" OR ");
+  await engine.exec("BEGIN");
+  try {
+    const [row] = await engine.query<{ kept: number }>(
+      `WITH before AS (SELECT * FROM jsonb_populate_recordset(NULL::drydock.runs, $1::jsonb)),
+            changed AS (SELECT r.* FROM before r LEFT JOIN drydock.runs x ON x.id = r.id WHERE x.id IS NULL OR ${differs}),
+            written AS (
+              INSERT INTO drydock.runs (id, ${list}) SELECT id, ${list} FROM changed
+              ON CONFLICT (id) DO UPDATE SET (${list}) = (${runColumns.map((column) => `EXCLUDED.${column}`).join(", ")})
+              RETURNING 1)
+       SELECT count(*)::int AS kept FROM written`,
+      [runs],
+    );
+    await engine.query(
+      "SELECT setval(pg_get_serial_sequence('drydock.runs', 'id'), (SELECT max(id) FROM drydock.runs), true) WHERE EXISTS (SELECT FROM drydock.runs)",
+    );
+    await engine.exec("COMMIT");
+    return row?.kept ?? 0;
+  } catch (error) {
+    await engine.exec("ROLLBACK").catch(() => undefined);
+    throw error;
   }
 }
 

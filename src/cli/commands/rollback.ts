@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { RestoreConfirmation, RollbackFromBackupResult } from "../../api/rollback-from-backup.js";
 import { InputError } from "../../errors/drydock-error.js";
 import { ExitCode } from "../../errors/exit-code.js";
+import { plural } from "../../util/plural.js";
 import { type CommandRunner, projectOptions, targetOptions } from "../command-runner.js";
 import type { CliIo, GlobalFlags, Output } from "../io.js";
 
@@ -112,6 +113,7 @@ function describe(result: RollbackFromBackupResult, output: Output): string {
   const what = `${restored.tables.length} table${restored.tables.length === 1 ? "" : "s"} in ${restored.duration_ms} ms (pg_restore ${restored.pg_restore_version})`;
   const lines = [`${output.colors.green("✓")} restored ${restored.file} into ${restored.url_redacted}: ${what}`];
   if (restored.mode === "new") lines.push(`  the target ${result.target.url_redacted} was not touched`);
+  if (result.runs_kept > 0) lines.push(`  ${plural(result.runs_kept, "run")} since the backup kept in drydock.runs (the audit trail)`);
   if (result.run_id !== null) lines.push(`  recorded as run ${result.run_id} in drydock.runs`);
   return lines.join("\n");
 }
