@@ -9,7 +9,7 @@ import { handleTableStatement } from "./handlers/tables.js";
 import { handleTypeStatement } from "./handlers/types-and-schemas.js";
 import type { NamedRef, NameResolver } from "./name-resolver.js";
 import { predictLocks } from "./predict-locks.js";
-import { type EmbeddedFacts, FactsBuilder, type Rename } from "./statement-facts-builder.js";
+import { type EmbeddedFacts, FactsBuilder, type ForeignKeyFact, type IndexFact, type Rename } from "./statement-facts-builder.js";
 
 /** StatementFacts whose references may still be unqualified (the plan resolves them). */
 export interface AnalyzedStatement extends Omit<StatementFacts, "references" | "softReferences"> {
@@ -21,6 +21,10 @@ export interface AnalyzedStatement extends Omit<StatementFacts, "references" | "
   cascade: boolean;
   /** CREATE EXTENSION: the schema that receives its objects. */
   extensionSchema?: string;
+  /** Foreign keys it adds (constraints of a CREATE TABLE or ALTER TABLE … ADD). */
+  foreignKeys: ForeignKeyFact[];
+  /** Indexes it builds, with their tables. */
+  indexes: IndexFact[];
 }
 
 export interface AnalyzeOptions {
@@ -66,6 +70,8 @@ export function analyzeStatement(statement: ParsedStatement, resolver: NameResol
     tolerantDrop: facts.tolerantDrop,
     renames: facts.renames,
     cascade: facts.cascade,
+    foreignKeys: facts.foreignKeys,
+    indexes: facts.indexes,
     ...(facts.extensionSchema ? { extensionSchema: facts.extensionSchema } : {}),
     locks: predictLocks(statement.node, (schema, name) => resolver.createdName(schema ? [schema, name] : [name]), options.serverMajor),
   };

@@ -54,7 +54,8 @@ const exclusiveRelOptions = new Set(["user_catalog_table", "security_barrier", "
  * DROP INDEX, REINDEX INDEX and ALTER INDEX report the index, whose table (DROP INDEX: ACCESS
  * EXCLUSIVE; REINDEX INDEX: SHARE) only the catalog knows; partitions, indexes, TOAST tables, owned
  * sequences and the tables behind views, foreign keys found in the catalog (DROP TABLE, DROP
- * CONSTRAINT, VALIDATE CONSTRAINT, writes that fire RI triggers) and functions are not. Statements
+ * CONSTRAINT, VALIDATE CONSTRAINT, writes that fire RI triggers) and functions are not; the plan
+ * adds those that migrations made (plan/implied-locks.ts). Statements
  * that name no relation (CREATE FUNCTION, CREATE TYPE, GRANT, VACUUM without a table…) return [].
  * GRANT and REVOKE take no table lock at all: they rewrite the pg_class row.
  *

@@ -9,6 +9,21 @@ export interface Rename {
 }
 
 /** Collects what one statement does while its handler walks the AST. */
+/** A foreign key a statement adds: on `table` (`columns`), referencing `references`. */
+export interface ForeignKeyFact {
+  /** Qualified as the analyzer names constraints: `public.orders.orders_user_id_fkey`. */
+  constraint: string;
+  table: string;
+  columns: string[];
+  references: string;
+}
+
+/** An index a statement builds (CREATE INDEX, or a primary key or unique constraint) and its table. */
+export interface IndexFact {
+  index: string;
+  table: string;
+}
+
 export class FactsBuilder {
   kind = "other";
   readonly creates: NamedRef[] = [];
@@ -25,6 +40,10 @@ export class FactsBuilder {
   cascade = false;
   /** CREATE EXTENSION: the schema that receives its objects. */
   extensionSchema: string | undefined;
+  /** Foreign keys the statement adds, to follow them across migrations (plan/foreign-key-locks.ts). */
+  readonly foreignKeys: ForeignKeyFact[] = [];
+  /** Indexes the statement builds, with their tables: DROP INDEX names only the index. */
+  readonly indexes: IndexFact[] = [];
 
   constructor(
     readonly resolver: NameResolver,
@@ -46,6 +65,14 @@ export class FactsBuilder {
 
   drop(kind: ObjectKind, name: string): void {
     this.drops.push({ kind, name });
+  }
+
+  foreignKey(fact: ForeignKeyFact): void {
+    this.foreignKeys.push(fact);
+  }
+
+  indexOn(index: string, table: string): void {
+    this.indexes.push({ index, table });
   }
 
   rename(kind: ObjectKind, from: string, to: string): void {

@@ -11,6 +11,7 @@ import { sha256 } from "../util/hash.js";
 import { type AnalysisSettings, analysisKey } from "./analysis-key.js";
 import { type AnalysisStore, analyzeMigration, type MigrationAnalysis } from "./analyze-migration.js";
 import { dependencyGroups, findCycles } from "./dependency-groups.js";
+import { ImpliedLocks } from "./implied-locks.js";
 import { type KnownObject, keyOf, type ObjectOrigin, ObjectRegistry } from "./object-registry.js";
 
 export interface BuildPlanInput {
@@ -87,6 +88,7 @@ const duplicateKinds = new Set([...checkedKinds, "trigger", "policy", "column"])
  */
 export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const registry = new ObjectRegistry();
+  const impliedLocks = new ImpliedLocks();
   for (const schema of alwaysPresentSchemas) registry.add({ kind: "schema", name: schema }, { source: "preset" });
   for (const name of input.external ?? []) addExternal(registry, name);
   for (const object of input.targetObjects ?? []) registry.add(object, { source: "target" });
@@ -94,7 +96,9 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
     const script = await parseSql(prelude.file, prelude.sql);
     const resolver = new NameResolver([...input.searchPath]);
     for (const statement of script.statements) {
-      replay(registry, analyzeStatement(statement, resolver, { serverMajor: input.serverMajor }), { source: "prelude" });
+      const facts = analyzeStatement(statement, resolver, { serverMajor: input.serverMajor });
+      impliedLocks.apply(facts);
+      replay(registry, facts, { source: "prelude" });
     }
   }
 
@@ -146,6 +150,8 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
           findings.push({ ...finding, file: migration.up.file, version: migration.version })
       : () => undefined;
     const resolvedReferences = new Map<string, ObjectRef>();
+    // Locks on tables the statements do not name, through foreign keys and indexes other migrations made.
+    const tablesLockedThrough: RelationLock[] = [];
 
     for (const facts of statements) {
       const origin: ObjectOrigin = {
@@ -193,6 +199,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
         const found = registry.find(ref);
         if (found) link(found);
       }
+      tablesLockedThrough.push(...impliedLocks.apply(facts));
       removeAndRename(registry, facts);
       for (const created of facts.creates) {
         const existing = registry.find(created);
@@ -232,7 +239,8 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
         message: `${mode.reason}, but apply.transaction = "all" runs every migration in one transaction`,
       });
     }
-    if (isPending(migration.version)) planned.push(summarize(migration, statements, resolvedReferences, dependsOn, mode));
+    if (isPending(migration.version))
+      planned.push(summarize(migration, statements, resolvedReferences, dependsOn, mode, tablesLockedThrough));
   });
 
   for (const cycle of findCycles(declared)) {
@@ -329,6 +337,7 @@ function summarize(
   references: ReadonlyMap<string, ObjectRef>,
   dependsOn: ReadonlySet<string>,
   mode: { mode: "transaction" | "statements"; reason: string },
+  tablesLockedThrough: readonly RelationLock[],
 ): PlannedMigration {
   const creates = statements.flatMap((facts) => facts.creates);
   const inventory: Record<string, number> = {};
@@ -348,7 +357,7 @@ function summarize(
     renames: statements.flatMap((facts) => facts.renames).map(({ kind, from, to }) => ({ kind, from, to })),
     references: [...references.values()],
     requires: [...dependsOn].filter((version) => version !== migration.version),
-    locks: strongestLocks(statements.flatMap((facts) => facts.locks)),
+    locks: strongestLocks([...statements.flatMap((facts) => facts.locks), ...tablesLockedThrough]),
     reversible: migration.down !== null,
     transaction: { mode: mode.mode, reason: mode.reason },
     pending: true,

@@ -96,12 +96,21 @@ export function addConstraint(table: string, constraint: AstNode, columnOfDefini
           : names(constraint.keys ?? constraint.fk_attrs);
   const name = typeof constraint.conname === "string" ? constraint.conname : implicitName(bare, columns, suffix);
   facts.create("constraint", `${table}.${name}`);
+  if (suffix === "fkey" && constraint.pktable) {
+    facts.foreignKey({
+      constraint: `${table}.${name}`,
+      table,
+      columns,
+      references: facts.resolver.relationName(constraint.pktable as RangeVar),
+    });
+  }
   const buildsIndex = suffix === "pkey" || suffix === "key" || suffix === "excl";
   if (buildsIndex && typeof constraint.indexname === "string") {
     facts.rename("index", `${schema}.${constraint.indexname}`, `${schema}.${name}`); // ADD CONSTRAINT … USING INDEX
   } else if (buildsIndex) {
     facts.create("index", `${schema}.${name}`);
   }
+  if (buildsIndex) facts.indexOn(`${schema}.${name}`, table);
 }
 
 function createIndex(fields: AstNode, facts: FactsBuilder): void {
@@ -112,6 +121,7 @@ function createIndex(fields: AstNode, facts: FactsBuilder): void {
   const columns = listOf(fields.indexParams).map((param) => indexColumnName(unwrap(param)[1]));
   const name = typeof fields.idxname === "string" ? fields.idxname : implicitName(bare, columns, "idx");
   facts.create("index", `${schema}.${name}`);
+  facts.indexOn(`${schema}.${name}`, table);
   facts.tolerantCreate = fields.if_not_exists === true;
 }
 

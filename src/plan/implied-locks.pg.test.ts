@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import { useTempProjects } from "../../test/support/temp-project.js";
+import { useTestDatabase } from "../../test/support/test-database.js";
+import { discoverMigrations } from "../discover/discover-migrations.js";
+import type { LockMode } from "../model/analysis.js";
+import { buildPlan } from "./build-plan.js";
+
+const project = useTempProjects();
+const db = useTestDatabase();
+
+const tables = `
+  CREATE TABLE projects (id int PRIMARY KEY);
+  CREATE TABLE domains (id int PRIMARY KEY, name text);`;
+const published = `
+  CREATE TABLE published (
+    id int PRIMARY KEY,
+    project_id int REFERENCES projects,
+    domain_id int,
+    CONSTRAINT published_domain_fk FOREIGN KEY (domain_id) REFERENCES domains (id)
+  );`;
+
+interface ForeignKeyCase {
+  name: string;
+  /** Earlier migrations, applied before. */
+  setup: string[];
+  /** The migration whose locks are predicted and observed. */
+  sql: string;
+  /** Tables the migration does not name, with the lock it takes on them through a foreign key. */
+  expected: Record<string, LockMode>;
+}
+
+const AX = "AccessExclusiveLock";
+
+const cases: ForeignKeyCase[] = [
+  {
+    name: "DROP TABLE of a referencing table",
+    setup: [tables, published],
+    sql: "DROP TABLE published;",
+    expected: { projects: AX, domains: AX },
+  },
+  {
+    name: "DROP TABLE … CASCADE of a referenced table",
+    setup: [tables, published],
+    sql: "DROP TABLE domains CASCADE;",
+    expected: { published: AX },
+  },
+  {
+    name: "DROP CONSTRAINT of a foreign key, after a rename of its table",
+    setup: [tables, published, "ALTER TABLE published RENAME TO releases;"],
+    sql: "ALTER TABLE releases DROP CONSTRAINT published_domain_fk;",
+    expected: { domains: AX },
+  },
+  {
+    name: "DROP COLUMN of a foreign key's column (its implicit name followed)",
+    setup: [tables, published],
+    sql: "ALTER TABLE published DROP COLUMN project_id;",
+    expected: { projects: AX },
+  },
+  {
+    name: "a foreign key added by ALTER TABLE, then its table dropped",
+    setup: [tables, "CREATE TABLE notes (id int, domain_id int);", "ALTER TABLE notes ADD FOREIGN KEY (domain_id) REFERENCES domains;"],
+    sql: "DROP TABLE notes;",
+    expected: { domains: AX },
+  },
+  {
+    name: "DROP INDEX of an index another migration built, after its table was renamed",
+    setup: [tables, "CREATE INDEX domains_name_idx ON domains (name);", "ALTER TABLE domains RENAME TO hosts;"],
+    sql: "DROP INDEX domains_name_idx;",
+    expected: { hosts: AX },
+  },
+];
+
+describe("locks a migration takes through foreign keys and indexes other migrations made", () => {
+  for (const testCase of cases) {
+    it(`${testCase.name}: predicted, and what PostgreSQL takes`, async () => {
+      const files = Object.fromEntries([
+        ...testCase.setup.map((sql, index) => [`migrations/000${index + 1}_setup.sql`, sql]),
+        ["migrations/0009_change.sql", testCase.sql],
+      ]);
+      const dir = await project(files);
+      const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
+      const plan = await buildPlan({ migrations, pending: null, searchPath: ["public"] });
+      expect(plan.findings).toEqual([]);
+      const predicted = Object.fromEntries(
+        (plan.migrations.find((migration) => migration.version === "0009")?.locks ?? []).map((lock) => [lock.relation, lock.mode]),
+      );
+      for (const [table, mode] of Object.entries(testCase.expected)) expect(predicted[`public.${table}`], table).toBe(mode);
+
+      for (const sql of testCase.setup) await db.current.exec(sql);
+      await db.current.exec(`BEGIN; ${testCase.sql}`);
+      try {
+        const held = await db.current.query<{ relation: string; mode: string }>(
+          `SELECT c.relname AS relation, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+            WHERE l.pid = pg_backend_pid() AND c.relname = ANY($1::text[])`,
+          [Object.keys(testCase.expected)],
+        );
+        const strongest = Object.fromEntries(
+          Object.keys(testCase.expected).map((table) => [table, held.some((row) => row.relation === table && row.mode === AX) ? AX : null]),
+        );
+        expect(strongest).toEqual(testCase.expected);
+      } finally {
+        await db.current.exec("ROLLBACK");
+      }
+    });
+  }
+
+  it("gives DROP INDEX CONCURRENTLY's table its SHARE UPDATE EXCLUSIVE", async () => {
+    const dir = await project({
+      "migrations/0001_domains.sql": `${tables}\nCREATE INDEX domains_name_idx ON domains (name);`,
+      "migrations/0002_drop.sql": "-- drydock:no-transaction\nDROP INDEX CONCURRENTLY domains_name_idx;",
+    });
+    const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
+    const plan = await buildPlan({ migrations, pending: null, searchPath: ["public"] });
+    expect(plan.migrations[1]?.locks).toEqual([
+      { relation: "public.domains_name_idx", mode: "ShareUpdateExclusiveLock" },
+      { relation: "public.domains", mode: "ShareUpdateExclusiveLock" },
+    ]);
+  });
+
+  it("predicts nothing more for a table without foreign keys, or a self-reference", async () => {
+    const dir = await project({
+      "migrations/0001_tree.sql": `${tables}\nCREATE TABLE tree (id int PRIMARY KEY, parent_id int REFERENCES tree);`,
+      "migrations/0002_drop.sql": "DROP TABLE tree;\nALTER TABLE domains DROP COLUMN name;",
+    });
+    const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
+    const plan = await buildPlan({ migrations, pending: null, searchPath: ["public"] });
+    expect(plan.migrations[1]?.locks).toEqual([
+      { relation: "public.tree", mode: AX },
+      { relation: "public.domains", mode: AX },
+    ]);
+  });
+});

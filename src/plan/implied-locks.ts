@@ -1,0 +1,85 @@
+import type { AnalyzedStatement } from "../analyze/analyze-statement.js";
+import type { ForeignKeyFact } from "../analyze/statement-facts-builder.js";
+import type { RelationLock } from "../model/analysis.js";
+
+/**
+ * The locks a statement takes on tables it does not name, through objects the migrations planned
+ * so far made; a statement alone cannot tell (another migration made them), so the plan follows
+ * them (`apply`), statement by statement in apply order.
+ *
+ * - Removing a foreign key drops its triggers from both tables, which takes ACCESS EXCLUSIVE on
+ *   the other one too (`RemoveConstraintById`, pg_constraint.c): DROP TABLE of a referencing
+ *   table locks every table it references; DROP TABLE … CASCADE of a referenced table locks every
+ *   table referencing it; DROP CONSTRAINT of a foreign key, or DROP COLUMN of one of its columns,
+ *   locks the referenced table.
+ * - DROP INDEX names the index; its table takes the same lock (ACCESS EXCLUSIVE, or SHARE UPDATE
+ *   EXCLUSIVE with CONCURRENTLY).
+ *
+ * Objects of the target's own (a plan against a database) are not known.
+ */
+export class ImpliedLocks {
+  /** Foreign keys by qualified constraint name. */
+  private readonly keys = new Map<string, ForeignKeyFact>();
+  /** Tables by qualified index name. */
+  private readonly indexes = new Map<string, string>();
+
+  /** The locks `facts` takes through the objects it removes; then records what it renames and adds. */
+  apply(facts: AnalyzedStatement): RelationLock[] {
+    const locks: RelationLock[] = [];
+    const remove = (key: ForeignKeyFact, other: string) => {
+      this.keys.delete(key.constraint);
+      if (key.table !== key.references) locks.push({ relation: other, mode: "AccessExclusiveLock" });
+    };
+    for (const dropped of facts.drops) {
+      for (const key of [...this.keys.values()]) {
+        if (dropped.kind === "table" && key.table === dropped.name) remove(key, key.references);
+        else if (dropped.kind === "table" && key.references === dropped.name) remove(key, key.table);
+        else if (dropped.kind === "constraint" && key.constraint === dropped.name) remove(key, key.references);
+        else if (dropped.kind === "column" && key.columns.some((column) => `${key.table}.${column}` === dropped.name)) {
+          remove(key, key.references);
+        }
+      }
+      if (dropped.kind === "index") {
+        const table = this.indexes.get(dropped.name);
+        const mode = facts.locks.find((lock) => lock.relation === dropped.name)?.mode;
+        if (table && mode) locks.push({ relation: table, mode });
+        this.indexes.delete(dropped.name);
+      }
+      if (dropped.kind === "table") {
+        for (const [index, table] of this.indexes) if (table === dropped.name) this.indexes.delete(index);
+      }
+    }
+    for (const rename of facts.renames) this.rename(rename.kind, rename.from, rename.to);
+    for (const key of facts.foreignKeys ?? []) this.keys.set(key.constraint, { ...key, columns: [...key.columns] });
+    for (const index of facts.indexes ?? []) this.indexes.set(index.index, index.table);
+    return locks;
+  }
+
+  private rename(kind: string, from: string, to: string): void {
+    const moved = (name: string) => (name === from ? to : name.startsWith(`${from}.`) ? `${to}${name.slice(from.length)}` : name);
+    for (const key of [...this.keys.values()]) {
+      let next = key;
+      if (kind === "table" || kind === "schema") {
+        next = { ...key, constraint: moved(key.constraint), table: moved(key.table), references: moved(key.references) };
+      } else if (kind === "constraint" && key.constraint === from) {
+        next = { ...key, constraint: to };
+      } else if (kind === "column" && from.startsWith(`${key.table}.`)) {
+        const [old, renamed] = [from.slice(key.table.length + 1), to.slice(to.lastIndexOf(".") + 1)];
+        next = { ...key, columns: key.columns.map((column) => (column === old ? renamed : column)) };
+      }
+      if (next !== key) {
+        this.keys.delete(key.constraint);
+        this.keys.set(next.constraint, next);
+      }
+    }
+    if (kind === "table" || kind === "schema" || kind === "index") {
+      for (const [index, table] of [...this.indexes]) {
+        const [renamedIndex, renamedTable] =
+          kind === "index" ? [moved(index), table] : [kind === "schema" ? moved(index) : index, moved(table)];
+        if (renamedIndex === index && renamedTable === table) continue;
+        this.indexes.delete(index);
+        this.indexes.set(renamedIndex, renamedTable);
+      }
+    }
+  }
+}
