@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { corpusProject, hasCorpus, readCorpusSet } from "../../test/support/corpus.js";
+import { corpusProject, corpusSetNames, hasCorpus, readCorpusSet } from "../../test/support/corpus.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database.js";
 import { apply } from "../api/apply.js";
 import { configSchema } from "../config/schema.js";
@@ -310,20 +310,7 @@ describe("generateDiffSql round trip", () => {
 // Sets run one after another: their preludes create server-wide roles. stellar-horizon has
 // aggregates (public.first/last/min_price/max_price); supabase-storage gives its tables to
 // supabase_storage_admin and grants on them to postgres, so owners must round-trip too.
-const corpusSets = [
-  "authelia",
-  "chef-bifrost",
-  "crates-io",
-  "langfuse",
-  "marquez",
-  "onlook",
-  "openfga",
-  "stellar-horizon",
-  "stripe-sync-engine",
-  "supabase-storage",
-  "tastybytes-graphile",
-  "umami",
-];
+const corpusSets = corpusSetNames;
 
 describe.skipIf(!hasCorpus)("generateDiffSql round trip on corpus sets", () => {
   for (const name of corpusSets) {

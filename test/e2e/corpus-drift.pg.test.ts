@@ -5,7 +5,7 @@ import { apply } from "../../src/api/apply.js";
 import { drift } from "../../src/api/drift.js";
 import { types } from "../../src/api/types.js";
 import { configSchema } from "../../src/config/schema.js";
-import { corpusProject, hasCorpus, readCorpusSet } from "../support/corpus.js";
+import { corpusProject, corpusSetNames, hasCorpus, readCorpusSet } from "../support/corpus.js";
 import { corpusSearchPaths } from "../support/corpus-plan.js";
 import { createTestDatabase } from "../support/test-database.js";
 import { typecheck } from "../support/typecheck.js";
@@ -19,21 +19,7 @@ import { typecheck } from "../support/typecheck.js";
  * migrations. Sets run one after another: their preludes create server-wide roles.
  */
 describe.skipIf(!hasCorpus)("corpus sets show no drift after apply", () => {
-  const names = [
-    "authelia",
-    "chef-bifrost",
-    "crates-io",
-    "langfuse",
-    "marquez",
-    "onlook",
-    "openfga",
-    "stellar-horizon",
-    "stripe-sync-engine",
-    "supabase-storage",
-    "tastybytes-graphile",
-    "umami",
-  ];
-  for (const name of names) {
+  for (const name of corpusSetNames) {
     it(`${name}: drift finds none, types match the migrations`, async () => {
       const set = readCorpusSet(name);
       const schemas = corpusSearchPaths[name] ?? ["public"];

@@ -1,23 +1,17 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hasCorpus, readCorpusSet } from "../support/corpus.js";
+import { corpusRoot, corpusSetNames, hasCorpus, readCorpusSet } from "../support/corpus.js";
 import { planCorpusSet } from "../support/corpus-plan.js";
 
-const sets = [
-  "authelia",
-  "chef-bifrost",
-  "crates-io",
-  "langfuse",
-  "marquez",
-  "onlook",
-  "openfga",
-  "stellar-horizon",
-  "stripe-sync-engine",
-  "supabase-storage",
-  "tastybytes-graphile",
-  "umami",
-];
+const sets = corpusSetNames;
 
 describe.skipIf(!hasCorpus)("plan on the real corpus sets", () => {
+  it("knows every set of the corpus", () => {
+    const folders = readdirSync(corpusRoot).filter((name) => existsSync(join(corpusRoot, name, "set.json")));
+    expect(folders.sort()).toEqual(corpusSetNames);
+  });
+
   it.each(sets)("%s plans with no finding (they apply cleanly, so any finding is a false positive)", async (name) => {
     const set = readCorpusSet(name);
     const plan = await planCorpusSet(set);

@@ -8,6 +8,22 @@ import type { Project } from "../../src/model/project.js";
 export const corpusRoot = resolve(fileURLToPath(new URL("../../", import.meta.url)), "../shared/corpus");
 export const hasCorpus = existsSync(corpusRoot);
 
+/** Every set of the corpus, named here so that one gone missing fails a test instead of shrinking the list. */
+export const corpusSetNames = [
+  "authelia",
+  "chef-bifrost",
+  "crates-io",
+  "langfuse",
+  "marquez",
+  "onlook",
+  "openfga",
+  "stellar-horizon",
+  "stripe-sync-engine",
+  "supabase-storage",
+  "tastybytes-graphile",
+  "umami",
+];
+
 /** The facts of a set's set.json that tests use. */
 export interface CorpusSet {
   name: string;
