@@ -63,12 +63,24 @@ export function isHistoryComplete(state: HistoryState): boolean {
 export async function ensureHistory(engine: Engine): Promise<void> {
   const state = await readHistoryState(engine);
   if (isHistoryComplete(state)) return;
+  // Read before the DDL: a failed statement aborts the transaction this may run in.
+  const who = await readSessionRole(engine);
   try {
     await engine.exec(historyDdl(state));
   } catch (error) {
-    if (error instanceof ServerError && error.sqlstate === "42501") throw await historyPrivilegeError(engine, state, error);
+    if (error instanceof ServerError && error.sqlstate === "42501") throw historyPrivilegeError(who, state, error);
     throw error;
   }
+}
+
+interface SessionRole {
+  user_name: string;
+  database: string;
+}
+
+async function readSessionRole(engine: Engine): Promise<SessionRole> {
+  const [who] = await engine.query<SessionRole>("SELECT current_user::text AS user_name, current_database()::text AS database");
+  return who ?? { user_name: "<role>", database: "<database>" };
 }
 
 /** The statements that create what `state` lacks; `IF NOT EXISTS` still, for a concurrent first apply. */
@@ -122,17 +134,14 @@ function historyDdl(state: HistoryState): string {
 }
 
 /** What to grant so that the connected role can create what the history lacks. */
-async function historyPrivilegeError(engine: Engine, state: HistoryState, cause: ServerError): Promise<EnvironmentError> {
-  const [who] = await engine.query<{ user_name: string; database: string }>(
-    "SELECT current_user::text AS user_name, current_database()::text AS database",
-  );
-  const user = who?.user_name ?? "current_user";
-  const database = who?.database ?? "current_database()";
+function historyPrivilegeError(who: SessionRole, state: HistoryState, cause: ServerError): EnvironmentError {
+  const user = who.user_name;
+  const database = who.database;
   const missing = state.schema ? "its missing tables" : "schema drydock";
   const hint = state.schema
     ? `Run drydock once as ${state.owner ?? "the owner of schema drydock"}, who owns schema drydock, to create them, or have it run ALTER SCHEMA drydock OWNER TO ${user} (and the same for its tables).`
     : `Have the database owner run GRANT CREATE ON DATABASE ${database} TO ${user}, or create the schema for drydock: CREATE SCHEMA drydock AUTHORIZATION ${user}.`;
-  return new EnvironmentError(`${who?.user_name ?? "this role"} may not create drydock's history (${missing}): ${cause.message}`, {
+  return new EnvironmentError(`${user} may not create drydock's history (${missing}): ${cause.message}`, {
     hint,
     cause,
   });
@@ -148,10 +157,10 @@ export function historyGrantsSql(user: string): string {
 }
 
 async function historyReadError(engine: Engine, cause: ServerError): Promise<EnvironmentError> {
-  const [who] = await engine.query<{ user_name: string }>("SELECT current_user::text AS user_name");
-  const user = who?.user_name ?? "current_user";
-  return new EnvironmentError(`${user} may not read drydock's history: ${cause.message}`, {
-    hint: `Have the owner of schema drydock run: ${historyGrantsSql(user)}`,
+  // Inside a transaction the failed read aborted it: the role is then named by a placeholder.
+  const who = await readSessionRole(engine).catch(() => ({ user_name: "<role>" }));
+  return new EnvironmentError(`${who.user_name} may not read drydock's history: ${cause.message}`, {
+    hint: `Have the owner of schema drydock run: ${historyGrantsSql(who.user_name)}`,
     cause,
   });
 }
