@@ -8,7 +8,6 @@ export interface Rename {
   to: string;
 }
 
-/** Collects what one statement does while its handler walks the AST. */
 /** A foreign key a statement adds: on `table` (`columns`), referencing `references`. */
 export interface ForeignKeyFact {
   /** Qualified as the analyzer names constraints: `public.orders.orders_user_id_fkey`. */
@@ -24,6 +23,7 @@ export interface IndexFact {
   table: string;
 }
 
+/** Collects what one statement does while its handler walks the AST. */
 export class FactsBuilder {
   kind = "other";
   readonly creates: NamedRef[] = [];
@@ -40,7 +40,7 @@ export class FactsBuilder {
   cascade = false;
   /** CREATE EXTENSION: the schema that receives its objects. */
   extensionSchema: string | undefined;
-  /** Foreign keys the statement adds, to follow them across migrations (plan/foreign-key-locks.ts). */
+  /** Foreign keys the statement adds, to follow them across migrations (plan/implied-locks.ts). */
   readonly foreignKeys: ForeignKeyFact[] = [];
   /** Indexes the statement builds, with their tables: DROP INDEX names only the index. */
   readonly indexes: IndexFact[] = [];

@@ -137,7 +137,7 @@ export async function drift(project: Project, options: DriftOptions = {}): Promi
 
   // Not drift: what the connected roles own and are granted (the database's setup), and what
   // another major version prints or grants differently (a replay runs in PGlite, PostgreSQL 18).
-  const roles = new Set([actual.role, theirs?.role].filter((role): role is string => role !== null && role !== undefined));
+  const roles = new Set([actual.role, theirs?.role].filter((role) => typeof role === "string"));
   const [from, to] = await alignServerVersions(withoutConnectedRoles(base, roles), withoutConnectedRoles(actual.snapshot, roles));
   const differences = compareSnapshots(from, to);
   if (against.kind === "migrations") notes.push(...historyNotes(actual.history, history, target, differences.length > 0));

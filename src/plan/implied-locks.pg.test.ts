@@ -57,6 +57,12 @@ const cases: ForeignKeyCase[] = [
     expected: { projects: AX },
   },
   {
+    name: "DROP COLUMN of a foreign key's column renamed by an earlier migration",
+    setup: [tables, published, "ALTER TABLE published RENAME COLUMN project_id TO owner_id;"],
+    sql: "ALTER TABLE published DROP COLUMN owner_id;",
+    expected: { projects: AX },
+  },
+  {
     name: "a foreign key added by ALTER TABLE, then its table dropped",
     setup: [tables, "CREATE TABLE notes (id int, domain_id int);", "ALTER TABLE notes ADD FOREIGN KEY (domain_id) REFERENCES domains;"],
     sql: "DROP TABLE notes;",

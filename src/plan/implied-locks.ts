@@ -50,36 +50,34 @@ export class ImpliedLocks {
       }
     }
     for (const rename of facts.renames) this.rename(rename.kind, rename.from, rename.to);
-    for (const key of facts.foreignKeys ?? []) this.keys.set(key.constraint, { ...key, columns: [...key.columns] });
-    for (const index of facts.indexes ?? []) this.indexes.set(index.index, index.table);
+    for (const key of facts.foreignKeys) this.keys.set(key.constraint, { ...key, columns: [...key.columns] });
+    for (const index of facts.indexes) this.indexes.set(index.index, index.table);
     return locks;
   }
 
+  /**
+   * Follows a rename: a table or schema carries the names under it (`public.t.t_fkey`), and
+   * relation names share one namespace, so moving every name under `from` touches only its own;
+   * a column is matched whole, since a constraint may bear its name.
+   */
   private rename(kind: string, from: string, to: string): void {
+    // A trigger or policy may share a constraint's name on the same table.
+    if (!["schema", "table", "index", "constraint", "column"].includes(kind)) return;
     const moved = (name: string) => (name === from ? to : name.startsWith(`${from}.`) ? `${to}${name.slice(from.length)}` : name);
     for (const key of [...this.keys.values()]) {
-      let next = key;
-      if (kind === "table" || kind === "schema") {
-        next = { ...key, constraint: moved(key.constraint), table: moved(key.table), references: moved(key.references) };
-      } else if (kind === "constraint" && key.constraint === from) {
-        next = { ...key, constraint: to };
-      } else if (kind === "column" && from.startsWith(`${key.table}.`)) {
-        const [old, renamed] = [from.slice(key.table.length + 1), to.slice(to.lastIndexOf(".") + 1)];
-        next = { ...key, columns: key.columns.map((column) => (column === old ? renamed : column)) };
-      }
-      if (next !== key) {
-        this.keys.delete(key.constraint);
-        this.keys.set(next.constraint, next);
-      }
+      const next =
+        kind === "column"
+          ? {
+              ...key,
+              columns: key.columns.map((column) => (`${key.table}.${column}` === from ? to.slice(to.lastIndexOf(".") + 1) : column)),
+            }
+          : { ...key, constraint: moved(key.constraint), table: moved(key.table), references: moved(key.references) };
+      this.keys.delete(key.constraint);
+      this.keys.set(next.constraint, next);
     }
-    if (kind === "table" || kind === "schema" || kind === "index") {
-      for (const [index, table] of [...this.indexes]) {
-        const [renamedIndex, renamedTable] =
-          kind === "index" ? [moved(index), table] : [kind === "schema" ? moved(index) : index, moved(table)];
-        if (renamedIndex === index && renamedTable === table) continue;
-        this.indexes.delete(index);
-        this.indexes.set(renamedIndex, renamedTable);
-      }
+    for (const [index, table] of [...this.indexes]) {
+      this.indexes.delete(index);
+      this.indexes.set(moved(index), moved(table));
     }
   }
 }

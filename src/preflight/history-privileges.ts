@@ -12,8 +12,9 @@ export interface SessionRole {
  * What keeps the connected role from recording its run in drydock's history: creating what is
  * missing of it (`ensureHistory`: CREATE on the database for the schema, CREATE on schema
  * `drydock` for a table, ownership of `drydock.runs` for a column), or writing rows to a
- * complete one (USAGE on the schema, INSERT/UPDATE/DELETE on its tables, USAGE on the run id
- * sequence; reading it the plan needed already). One line per problem, with the grant that solves it; none when the role may.
+ * complete one (INSERT/UPDATE/DELETE on its tables, USAGE on the run id sequence; reading it,
+ * the plan needed already). One line per problem, with the grant that solves it; none when the
+ * role may.
  */
 export async function historyPrivilegeProblems(engine: Engine, who: SessionRole): Promise<string[]> {
   const state = await readHistoryState(engine);
