@@ -169,10 +169,18 @@ function resolveAgainst(project: Project, against: string | undefined): { resolv
 async function readDatabase(project: Project, resolved: ResolvedTarget): Promise<DatabaseState> {
   const engine = await openEngine(resolved.target, { applicationName: "drydock drift" });
   try {
-    const history = await readHistory(engine);
     const [session] = await engine.query<{ role: string }>("SELECT current_user::text AS role");
     // Several sessions share one exported snapshot, as `drydock snapshot` reads (api/snapshot.ts).
-    const snapshot = await takeSnapshot(engine, { schemas: project.config.project.schemas, sessions: 3 });
+    // The history is read in it too: an apply committing in between would otherwise show its
+    // migration in the schema and not in the history (or the reverse), as drift.
+    let history: AppliedMigration[] = [];
+    const snapshot = await takeSnapshot(engine, {
+      schemas: project.config.project.schemas,
+      sessions: 3,
+      alsoRead: async (reader) => {
+        history = await readHistory(reader);
+      },
+    });
     return { history, snapshot, role: session?.role ?? null };
   } finally {
     await engine.close();

@@ -156,28 +156,38 @@ export function historyGrantsSql(user: string): string {
   );
 }
 
-async function historyReadError(engine: Engine, cause: ServerError): Promise<EnvironmentError> {
-  // Inside a transaction the failed read aborted it: the role is then named by a placeholder.
-  const who = await readSessionRole(engine).catch(() => ({ user_name: "<role>" }));
-  return new EnvironmentError(`${who.user_name} may not read drydock's history: ${cause.message}`, {
-    hint: `Have the owner of schema drydock run: ${historyGrantsSql(who.user_name)}`,
-    cause,
+function historyReadError(role: string, cause: string | ServerError): EnvironmentError {
+  const reason = typeof cause === "string" ? cause : cause.message;
+  return new EnvironmentError(`${role} may not read drydock's history: ${reason}`, {
+    hint: `Have the owner of schema drydock run: ${historyGrantsSql(role)}`,
+    ...(typeof cause === "string" ? {} : { cause }),
   });
 }
 
-/** The applied migrations, oldest first; empty when the database has no drydock history yet. */
+/**
+ * The applied migrations, oldest first; empty when the database has no drydock history yet.
+ * A role that may not read it gets an `EnvironmentError` naming the grants; the schema privilege
+ * is asked first, so the read fails no statement (inside a caller's transaction, such as drift's
+ * snapshot, a failed one would abort it).
+ */
 export async function readHistory(engine: Engine): Promise<AppliedMigration[]> {
   type Row = Omit<AppliedMigration, "applied_at" | "run_id"> & { applied_at: Date | string; run_id: string | number | null };
+  const [access] = await engine.query<{ role: string; present: boolean; usable: boolean }>(
+    `SELECT current_user::text AS role,
+            n.oid IS NOT NULL AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.relnamespace = n.oid AND c.relname = 'migrations') AS present,
+            n.oid IS NOT NULL AND pg_catalog.has_schema_privilege(n.oid, 'USAGE') AS usable
+       FROM (SELECT 1) AS one LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = 'drydock'`,
+  );
+  if (!access?.present) return [];
+  if (!access.usable) throw historyReadError(access.role, "permission denied for schema drydock");
   let rows: Row[];
   try {
-    const [exists] = await engine.query<{ present: boolean }>("SELECT to_regclass('drydock.migrations') IS NOT NULL AS present");
-    if (!exists?.present) return [];
     rows = await engine.query<Row>(
       `SELECT version, name, checksum, applied_at, applied_by, duration_ms, run_id, kind, file
        FROM drydock.migrations ORDER BY applied_at, version`,
     );
   } catch (error) {
-    if (error instanceof ServerError && error.sqlstate === "42501") throw await historyReadError(engine, error);
+    if (error instanceof ServerError && error.sqlstate === "42501") throw historyReadError(access.role, error);
     throw error;
   }
   return rows.map((row) => ({

@@ -361,3 +361,33 @@ describe("takeSnapshot on PostgreSQL and on PGlite", () => {
     expect(json(withoutEngineDifferences(server))).toBe(json(withoutEngineDifferences(embedded)));
   });
 });
+
+describe("takeSnapshot on PostgreSQL", () => {
+  it("reads what alsoRead reads in the snapshot the catalog is read in, whatever commits meanwhile", async () => {
+    const target = await createTarget("postgres");
+    const engine = await target.open();
+    const other = await target.open();
+    try {
+      await engine.exec("CREATE TABLE ledger (n int); INSERT INTO ledger VALUES (1);");
+      let seen: number | undefined;
+      const snapshot = await takeSnapshot(engine, {
+        schemas: ["public"],
+        sessions: 3,
+        alsoRead: async (session) => {
+          const [row] = await session.query<{ n: number }>("SELECT count(*)::int AS n FROM public.ledger");
+          seen = row?.n;
+          // An apply committing between the two reads: neither its row nor its table is seen.
+          await other.exec("CREATE TABLE committed_meanwhile (id int); INSERT INTO ledger VALUES (2);");
+        },
+      });
+      expect(seen).toBe(1);
+      expect(snapshot.tables.map((table) => table.name)).toEqual(["ledger"]);
+      const after = await takeSnapshot(engine, { schemas: ["public"], sessions: 3 });
+      expect(after.tables.map((table) => table.name)).toEqual(["committed_meanwhile", "ledger"]);
+    } finally {
+      await other.close();
+      await engine.close();
+      await target.dispose();
+    }
+  });
+});

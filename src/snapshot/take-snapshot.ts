@@ -31,6 +31,12 @@ export interface TakeSnapshotOptions {
    * reads alone, in it: other sessions cannot see its uncommitted changes.
    */
   sessions?: number;
+  /**
+   * Reads more on the engine's session, in the snapshot the catalog is read in, before its
+   * catalog queries: what must agree with the catalog (drift's history). Run with the reading
+   * settings applied (an empty search_path), so names must be qualified.
+   */
+  alsoRead?: (session: Engine) => Promise<void>;
 }
 
 /**
@@ -124,6 +130,7 @@ export async function takeSnapshot(engine: Engine, options: TakeSnapshotOptions)
     let isFailed = false;
     const readQueries = async (session: Engine, sessionIndex: number): Promise<void> => {
       if (session !== engine) await applySettings(session, readingSettings);
+      else await options.alsoRead?.(session);
       for (let query = takeNextQuery(pending, sessionIndex); query && !isFailed; query = takeNextQuery(pending, sessionIndex)) {
         try {
           results.set(query, await session.query(query.sql, query.takesSchemas ? [schemas] : []));

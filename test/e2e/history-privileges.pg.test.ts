@@ -52,6 +52,10 @@ describe("drydock as a role that does not own the database", () => {
     expect(unread.stderr).toContain(`error: ${role} may not read drydock's history: permission denied for schema drydock`);
     expect(unread.stderr).toContain(`hint: Have the owner of schema drydock run: GRANT USAGE ON SCHEMA drydock TO ${role};`);
     expect(unread.stderr).not.toContain("internal error");
+    // drift reads the history inside its catalog snapshot: the same error, the role still named
+    const driftUnread = await runDrydock(["drift", "--dir", dir, "--url", url]);
+    expect(driftUnread.code).toBe(3);
+    expect(driftUnread.stderr).toContain(`error: ${role} may not read drydock's history: permission denied for schema drydock`);
 
     await db.current.exec(historyGrantsSql(role));
     const applied = await runDrydock(["apply", "--dir", dir, "--url", url, "--no-verify"]);
