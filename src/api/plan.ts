@@ -8,6 +8,7 @@ import { type Engine, readServerVersion } from "../db/engine.js";
 import { readHistory } from "../db/history.js";
 import { openEngine } from "../db/open-engine.js";
 import { fingerprintOf, readCatalogNames } from "../db/read-catalog-names.js";
+import { readForeignKeysAndIndexes } from "../db/read-foreign-keys-and-indexes.js";
 import { type Discovery, discoverProjectMigrations } from "../discover/discover-migrations.js";
 import { readSqitchRequires } from "../discover/formats/sqitch.js";
 import type { RuleRun } from "../lint/run-rules.js";
@@ -106,18 +107,19 @@ async function makePlan(project: Project, options: PlanOptions, asText: boolean)
   let pending: Set<string> | null = null;
   let targetObjects: ObjectRef[] | undefined;
   let targetFingerprint: string | undefined;
+  let targetLinks: BuildPlanInput["targetLinks"];
   let serverMajor: number | undefined;
   let target: PlanResult["target"] = null;
   if (options.engine) {
     const read = await readPlanTarget(options.engine, migrations);
-    ({ pending, targetObjects, targetFingerprint, serverMajor } = read);
+    ({ pending, targetObjects, targetFingerprint, targetLinks, serverMajor } = read);
     target = { engine: options.engine.kind, url_redacted: options.engine.urlRedacted, server_version: read.serverVersion };
   } else if (wantsTarget) {
     const resolved = resolveTarget(project, options);
     const engine = await openEngine(resolved.target, { applicationName: "drydock plan" });
     try {
       const read = await readPlanTarget(engine, migrations);
-      ({ pending, targetObjects, targetFingerprint, serverMajor } = read);
+      ({ pending, targetObjects, targetFingerprint, targetLinks, serverMajor } = read);
       target = { engine: resolved.target.engine, url_redacted: resolved.target.urlRedacted, server_version: read.serverVersion };
     } finally {
       await engine.close();
@@ -133,6 +135,7 @@ async function makePlan(project: Project, options: PlanOptions, asText: boolean)
     singleTransaction: project.config.apply.transaction === "all",
     ...(targetObjects ? { targetObjects } : {}),
     ...(targetFingerprint ? { targetFingerprint } : {}),
+    ...(targetLinks ? { targetLinks } : {}),
     ...(declaredRequires ? { declaredRequires } : {}),
     ...(serverMajor !== undefined ? { serverMajor } : { serverMajor: project.config.lint.server_version }),
   };
@@ -248,6 +251,7 @@ async function readPlanTarget(engine: Engine, migrations: readonly Migration[]) 
     pending,
     targetObjects: [...databaseObjects, ...roles.map((role): ObjectRef => ({ kind: "role", name: role.name }))],
     targetFingerprint: fingerprintOf(databaseObjects),
+    targetLinks: await readForeignKeysAndIndexes(engine),
   };
 }
 
@@ -277,6 +281,8 @@ function planInputKey(input: BuildPlanInput, lintSettings: unknown): string {
       external: input.external ?? [],
       target: input.targetFingerprint ?? "none",
       targetObjects: input.targetObjects?.length ?? 0,
+      // Not in the fingerprint (the plan hash): they change what the plan predicts, not what it applies.
+      targetLinks: input.targetLinks ? sha256(JSON.stringify(input.targetLinks)) : "none",
       singleTransaction: input.singleTransaction ?? false,
       requires: input.declaredRequires ? [...input.declaredRequires] : [],
       // Lint settings change the lint summary the plan carries.

@@ -1,6 +1,7 @@
 import { type AnalyzedStatement, analyzeStatement } from "../analyze/analyze-statement.js";
 import { alwaysPresentSchemas } from "../analyze/catalog/pg-catalog-names.js";
 import { type NamedRef, NameResolver } from "../analyze/name-resolver.js";
+import type { ForeignKeyFact, IndexFact } from "../analyze/statement-facts-builder.js";
 import type { LockMode, ObjectRef, RelationLock } from "../model/analysis.js";
 import { lockModes } from "../model/analysis.js";
 import type { Migration } from "../model/migration.js";
@@ -25,6 +26,11 @@ export interface BuildPlanInput {
   external?: readonly string[];
   /** Objects already in the target database. */
   targetObjects?: readonly ObjectRef[];
+  /**
+   * The target's foreign keys and indexes: the tables a pending migration locks when it drops
+   * one, or a table holding one, that no migration made.
+   */
+  targetLinks?: { foreignKeys: readonly ForeignKeyFact[]; indexes: readonly IndexFact[] };
   /** Fingerprint of the target's schema for the plan hash; "none" without a target. */
   targetFingerprint?: string;
   searchPath: readonly string[];
@@ -137,6 +143,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   const planned: PlannedMigration[] = [];
   const declared = new Map<string, string[]>();
 
+  let isTargetLinked = false;
   input.migrations.forEach((migration, index) => {
     const analysis = analyses.get(migration.version);
     if (!analysis) return;
@@ -149,6 +156,12 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
       ? (finding: Omit<PlanFinding, "file" | "version">) =>
           findings.push({ ...finding, file: migration.up.file, version: migration.version })
       : () => undefined;
+    // The target holds what the migrations applied before made, and maybe more: its foreign keys
+    // and indexes join those replayed from the migrations, once, before the first pending one.
+    if (input.targetLinks && isPending(migration.version) && !isTargetLinked) {
+      impliedLocks.addExisting(input.targetLinks.foreignKeys, input.targetLinks.indexes);
+      isTargetLinked = true;
+    }
     const resolvedReferences = new Map<string, ObjectRef>();
     // Locks on tables the statements do not name, through foreign keys and indexes other migrations made.
     const tablesLockedThrough: RelationLock[] = [];

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { useTempProjects } from "../../test/support/temp-project.js";
 import { useTestDatabase } from "../../test/support/test-database.js";
+import { loadProject } from "../api/load-project.js";
+import { plan } from "../api/plan.js";
 import { discoverMigrations } from "../discover/discover-migrations.js";
 import type { LockMode } from "../model/analysis.js";
 import { buildPlan } from "./build-plan.js";
@@ -134,5 +136,36 @@ describe("locks a migration takes through foreign keys and indexes other migrati
       { relation: "public.tree", mode: AX },
       { relation: "public.domains", mode: AX },
     ]);
+  });
+
+  it("follows the target's own foreign keys and indexes in a plan against it, and PostgreSQL takes those locks", async () => {
+    // Made by hand (or by a history drydock never saw): no migration creates them.
+    await db.current.exec(`${tables}
+      ${published}
+      CREATE SCHEMA billing;
+      CREATE TABLE billing.invoices (id int PRIMARY KEY, domain_id int CONSTRAINT invoices_domain_fk REFERENCES domains);
+      CREATE INDEX invoices_domain_idx ON billing.invoices (domain_id);`);
+    const change = `DROP TABLE published;
+      ALTER TABLE billing.invoices DROP CONSTRAINT invoices_domain_fk;
+      DROP INDEX billing.invoices_domain_idx;`;
+    const dir = await project({ "migrations/0001_change.sql": change });
+    const planned = await plan(await loadProject({ dir, environment: {} }), { url: db.current.url });
+    expect(planned.findings).toEqual([]);
+    const predicted = Object.fromEntries((planned.migrations[0]?.locks ?? []).map((lock) => [lock.relation, lock.mode]));
+    const tablesLocked = ["billing.invoices", "public.domains", "public.projects", "public.published"];
+    expect(predicted).toEqual({ ...Object.fromEntries(tablesLocked.map((table) => [table, AX])), "billing.invoices_domain_idx": AX });
+
+    await db.current.exec(`BEGIN; ${change}`);
+    try {
+      const held = await db.current.query<{ relation: string }>(
+        `SELECT DISTINCT n.nspname || '.' || c.relname AS relation
+           FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE l.pid = pg_backend_pid() AND l.mode = 'AccessExclusiveLock' AND c.relkind IN ('r', 'p')`,
+      );
+      // published is dropped: its lock is held, but pg_class no longer names it in this transaction.
+      expect(held.map((row) => row.relation).sort()).toEqual(tablesLocked.filter((table) => table !== "public.published"));
+    } finally {
+      await db.current.exec("ROLLBACK");
+    }
   });
 });

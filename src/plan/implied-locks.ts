@@ -1,5 +1,5 @@
 import type { AnalyzedStatement } from "../analyze/analyze-statement.js";
-import type { ForeignKeyFact } from "../analyze/statement-facts-builder.js";
+import type { ForeignKeyFact, IndexFact } from "../analyze/statement-facts-builder.js";
 import type { RelationLock } from "../model/analysis.js";
 
 /**
@@ -15,13 +15,20 @@ import type { RelationLock } from "../model/analysis.js";
  * - DROP INDEX names the index; its table takes the same lock (ACCESS EXCLUSIVE, or SHARE UPDATE
  *   EXCLUSIVE with CONCURRENTLY).
  *
- * Objects of the target's own (a plan against a database) are not known.
+ * A plan against a database knows the target's own foreign keys and indexes too (`addExisting`),
+ * which migrations need not have made (a baseline, an adopted history, a change by hand).
  */
 export class ImpliedLocks {
   /** Foreign keys by qualified constraint name. */
   private readonly keys = new Map<string, ForeignKeyFact>();
   /** Tables by qualified index name. */
   private readonly indexes = new Map<string, string>();
+
+  /** Records foreign keys and indexes that exist already (the target's): as if a statement had made them. */
+  addExisting(foreignKeys: readonly ForeignKeyFact[], indexes: readonly IndexFact[]): void {
+    for (const key of foreignKeys) this.keys.set(key.constraint, { ...key, columns: [...key.columns] });
+    for (const index of indexes) this.indexes.set(index.index, index.table);
+  }
 
   /** The locks `facts` takes through the objects it removes; then records what it renames and adds. */
   apply(facts: AnalyzedStatement): RelationLock[] {
@@ -50,8 +57,7 @@ export class ImpliedLocks {
       }
     }
     for (const rename of facts.renames) this.rename(rename.kind, rename.from, rename.to);
-    for (const key of facts.foreignKeys) this.keys.set(key.constraint, { ...key, columns: [...key.columns] });
-    for (const index of facts.indexes) this.indexes.set(index.index, index.table);
+    this.addExisting(facts.foreignKeys, facts.indexes);
     return locks;
   }
 
