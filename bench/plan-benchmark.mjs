@@ -29,7 +29,7 @@ const outputDir = join(workDir, "plan-output");
 
 const REFERENCE = "squawk";
 const SECOND_REFERENCE = "squawk-npm";
-const TOOLS = ["squawk", "squawk-npm", "drydock-cold", "drydock-warm", "drydock-edit", "drydock-append"];
+const TOOLS = ["squawk", "squawk-npm", "parse-floor", "parse-floor-2", "drydock-cold", "drydock-warm", "drydock-edit", "drydock-append"];
 const GOALS = { count: 3000, "drydock-cold": 2, "drydock-warm": 0.5 };
 
 const USAGE = "usage: node bench/plan-benchmark.mjs [--counts 300,3000] [--runs 7] [--warmup 1] [--seed 1] [--timeout 600]";
@@ -74,6 +74,7 @@ function prepareWorkload(count) {
 // ---- tools ------------------------------------------------------------------------------------
 
 const node = process.execPath;
+const parseFloorScript = join(benchDir, "parse-floor.mjs");
 const squawkBin = resolveIn(`@squawk-cli/${process.platform}-${process.arch}/bin/squawk${process.platform === "win32" ? ".exe" : ""}`);
 const squawkLauncher = (() => {
   const pkg = resolveIn("squawk-cli/package.json");
@@ -136,6 +137,8 @@ const TOOL_DEFS = {
     unavailable: () => (squawkLauncher && squawkBin ? null : "squawk-cli not installed: run npm install in bench/"),
     check: checkSquawk,
   },
+  "parse-floor": parseFloor(1),
+  "parse-floor-2": parseFloor(2),
   "drydock-cold": {
     describe: "rm -rf <dir>/.drydock/cache (untimed); node dist/bundle/main.js plan --dir <dir> --format json",
     before: (w) => rmSync(cacheDir(w), { recursive: true, force: true }),
@@ -167,6 +170,25 @@ const TOOL_DEFS = {
     added: 1,
   }),
 };
+
+/**
+ * The parser's floor (bench/parse-floor.mjs): Node, libpg-query loaded, every file read and
+ * parsed, nothing else; on `threads` threads. A cold plan cannot take less.
+ */
+function parseFloor(threads) {
+  return {
+    describe: `node bench/parse-floor.mjs --threads ${threads} migrations/0001_….sql … (libpg-query's parseSync of every file${threads === 2 ? ", split between the main thread and one worker" : ""}; no analysis, no lint)`,
+    command: (w) => [node, [parseFloorScript, "--threads", String(threads), ...w.files]],
+    unavailable: () => (resolveIn("libpg-query/package.json") ? null : "libpg-query not found: run npm ci at the repository root"),
+    check: (r, w) => {
+      if (r.code !== 0) return [`exit ${r.code ?? r.signal}: ${tail(`${r.stdout}\n${r.stderr}`)}`];
+      const m = r.stdout.match(/parsed (\d+) files, (\d+) statements/);
+      if (!m || Number(m[1]) !== w.count) return [`expected "parsed ${w.count} files", got: ${tail(r.stdout, 200)}`];
+      r.facts = { files: Number(m[1]), statements: Number(m[2]) };
+      return [];
+    },
+  };
+}
 
 /**
  * A drydock tool timing a plan after one change to the project: untimed, the change undone (if
