@@ -103,8 +103,8 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
     const resolver = new NameResolver([...input.searchPath]);
     for (const statement of script.statements) {
       const facts = analyzeStatement(statement, resolver, { serverMajor: input.serverMajor });
-      impliedLocks.apply(facts);
-      replay(registry, facts, { source: "prelude" });
+      impliedLocks.apply(facts, removeAndRename(registry, facts));
+      addCreated(registry, facts, { source: "prelude" }, []);
     }
   }
 
@@ -212,8 +212,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
         const found = registry.find(ref);
         if (found) link(found);
       }
-      tablesLockedThrough.push(...impliedLocks.apply(facts));
-      removeAndRename(registry, facts);
+      tablesLockedThrough.push(...impliedLocks.apply(facts, removeAndRename(registry, facts)));
       for (const created of facts.creates) {
         const existing = registry.find(created);
         const exact = existing && keyOf(existing) === keyOf(created);
@@ -283,15 +282,22 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
   };
 }
 
-function replay(registry: ObjectRegistry, facts: AnalyzedStatement, origin: ObjectOrigin, needed: string[] = []): void {
-  removeAndRename(registry, facts);
-  addCreated(registry, facts, origin, needed);
-}
+const relationKinds = new Set<ObjectRef["kind"]>(["table", "view", "materialized_view"]);
 
-/** A statement's drops and renames come first: `DROP COLUMN x, ADD COLUMN x` re-creates x. */
-function removeAndRename(registry: ObjectRegistry, facts: AnalyzedStatement): void {
-  for (const dropped of facts.drops) registry.remove(dropped, { cascade: facts.cascade });
+/**
+ * A statement's drops and renames come first: `DROP COLUMN x, ADD COLUMN x` re-creates x.
+ * Returns the relations it dropped without naming them (a schema's, a CASCADE's views).
+ */
+function removeAndRename(registry: ObjectRegistry, facts: AnalyzedStatement): ObjectRef[] {
+  const named = new Set(facts.drops.map((dropped) => dropped.name));
+  const droppedWith: ObjectRef[] = [];
+  for (const dropped of facts.drops) {
+    for (const removed of registry.remove(dropped, { cascade: facts.cascade })) {
+      if (relationKinds.has(removed.kind) && !named.has(removed.name)) droppedWith.push({ kind: removed.kind, name: removed.name });
+    }
+  }
   for (const rename of facts.renames) registry.rename(rename.kind, rename.from, rename.to);
+  return droppedWith;
 }
 
 function addCreated(registry: ObjectRegistry, facts: AnalyzedStatement, origin: ObjectOrigin, needed: string[]): void {

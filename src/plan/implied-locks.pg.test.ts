@@ -168,4 +168,44 @@ describe("locks a migration takes through foreign keys and indexes other migrati
       await db.current.exec("ROLLBACK");
     }
   });
+
+  it("locks every relation DROP SCHEMA … CASCADE or DROP TABLE … CASCADE drops unnamed, and their foreign keys' tables", async () => {
+    const setup = `CREATE SCHEMA billing;
+      CREATE TABLE billing.invoices (id int PRIMARY KEY);
+      CREATE TABLE billing.items (note text);
+      CREATE VIEW billing.open_invoices AS SELECT id FROM billing.invoices;
+      CREATE TABLE orders (id int, invoice_id int REFERENCES billing.invoices);
+      CREATE TABLE domains (id int PRIMARY KEY);
+      CREATE VIEW domain_ids AS SELECT id FROM domains;`;
+    const change = "DROP SCHEMA billing CASCADE;\nDROP TABLE domains CASCADE;";
+    const dir = await project({ "migrations/0001_setup.sql": setup, "migrations/0002_drop.sql": change });
+    const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
+    const planned = await buildPlan({ migrations, pending: null, searchPath: ["public"] });
+    expect(planned.findings).toEqual([]);
+    const predicted = (planned.migrations[1]?.locks ?? []).filter((lock) => lock.mode === AX).map((lock) => lock.relation);
+    const expected = ["billing.invoices", "billing.items", "billing.open_invoices", "public.domain_ids", "public.domains", "public.orders"];
+    expect([...predicted].sort()).toEqual(expected);
+
+    await db.current.exec(setup);
+    // Dropped relations vanish from pg_class inside the dropping transaction: their oids are read first.
+    const relations = await db.current.query<{ oid: number; name: string }>(
+      `SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname IN ('billing', 'public') AND c.relkind IN ('r', 'v', 'm')`,
+    );
+    await db.current.exec(`BEGIN; ${change}`);
+    try {
+      const held = await db.current.query<{ oid: number }>(
+        "SELECT DISTINCT relation::int AS oid FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'AccessExclusiveLock' AND relation IS NOT NULL",
+      );
+      const heldOids = new Set(held.map((row) => row.oid));
+      expect(
+        relations
+          .filter((relation) => heldOids.has(relation.oid))
+          .map((relation) => relation.name)
+          .sort(),
+      ).toEqual(expected);
+    } finally {
+      await db.current.exec("ROLLBACK");
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { AnalyzedStatement } from "../analyze/analyze-statement.js";
 import type { ForeignKeyFact, IndexFact } from "../analyze/statement-facts-builder.js";
-import type { RelationLock } from "../model/analysis.js";
+import type { ObjectRef, RelationLock } from "../model/analysis.js";
 
 /**
  * The locks a statement takes on tables it does not name, through objects the migrations planned
@@ -14,6 +14,8 @@ import type { RelationLock } from "../model/analysis.js";
  *   locks the referenced table.
  * - DROP INDEX names the index; its table takes the same lock (ACCESS EXCLUSIVE, or SHARE UPDATE
  *   EXCLUSIVE with CONCURRENTLY).
+ * - DROP SCHEMA … CASCADE drops, and locks, every relation in it; DROP TABLE … CASCADE the views
+ *   over the table. The plan's registry tells which (`droppedWith`); their foreign keys follow.
  *
  * A plan against a database knows the target's own foreign keys and indexes too (`addExisting`),
  * which migrations need not have made (a baseline, an adopted history, a change by hand).
@@ -30,14 +32,18 @@ export class ImpliedLocks {
     for (const index of indexes) this.indexes.set(index.index, index.table);
   }
 
-  /** The locks `facts` takes through the objects it removes; then records what it renames and adds. */
-  apply(facts: AnalyzedStatement): RelationLock[] {
-    const locks: RelationLock[] = [];
+  /**
+   * The locks `facts` takes through the objects it removes; then records what it renames and
+   * adds. `droppedWith`: the relations it drops without naming them (those of a dropped schema,
+   * views of a table dropped with CASCADE), each taking ACCESS EXCLUSIVE like a named one.
+   */
+  apply(facts: AnalyzedStatement, droppedWith: readonly ObjectRef[] = []): RelationLock[] {
+    const locks: RelationLock[] = droppedWith.map((relation) => ({ relation: relation.name, mode: "AccessExclusiveLock" }));
     const remove = (key: ForeignKeyFact, other: string) => {
       this.keys.delete(key.constraint);
       if (key.table !== key.references) locks.push({ relation: other, mode: "AccessExclusiveLock" });
     };
-    for (const dropped of facts.drops) {
+    for (const dropped of [...facts.drops, ...droppedWith]) {
       for (const key of [...this.keys.values()]) {
         if (dropped.kind === "table" && key.table === dropped.name) remove(key, key.references);
         else if (dropped.kind === "table" && key.references === dropped.name) remove(key, key.table);

@@ -104,15 +104,18 @@ export class ObjectRegistry {
     return null;
   }
 
-  /** Removes an object, what is named under it (a table's columns, triggers, policies, indexes), and with cascade its dependents. */
-  remove(ref: ObjectRef, options: { cascade: boolean }): void {
+  /**
+   * Removes an object, what is named under it (a schema's objects; a table's columns, triggers,
+   * policies, indexes), and with cascade its dependents; returns everything it removed.
+   */
+  remove(ref: ObjectRef, options: { cascade: boolean }): KnownObject[] {
     const found = this.find(ref);
     const keys = found ? [keyOf(found)] : this.overloadKeys(ref);
-    const removed = new Set<string>();
+    const removed = new Map<string, KnownObject>();
     for (const key of keys) this.removeKey(key, removed);
     if (ref.kind === "schema") for (const key of this.keysUnder(`${ref.name}.`)) this.removeKey(key, removed);
     if (ref.kind === "extension") this.removeExtension(ref.name, removed);
-    if (!options.cascade) return;
+    if (!options.cascade) return [...removed.values()];
     let changed = true;
     while (changed) {
       changed = false;
@@ -123,6 +126,7 @@ export class ObjectRegistry {
         }
       }
     }
+    return [...removed.values()];
   }
 
   private overloadKeys(ref: ObjectRef): string[] {
@@ -130,11 +134,11 @@ export class ObjectRegistry {
     return [...(this.routinesByName.get(`proc:${withoutSignature(ref.name)}`) ?? [])];
   }
 
-  private removeKey(key: string, removed: Set<string>): void {
+  private removeKey(key: string, removed: Map<string, KnownObject>): void {
     const object = this.objects.get(key);
     if (!object) return;
     this.objects.delete(key);
-    removed.add(key);
+    removed.set(key, object);
     if (namespaces[object.kind] === "proc") this.routinesByName.get(`proc:${withoutSignature(object.name)}`)?.delete(key);
     if (namespaces[object.kind] === "rel") {
       for (const child of this.keysUnder(`${object.name}.`, ["column", "constraint", "trigger", "policy"])) this.removeKey(child, removed);
@@ -164,7 +168,7 @@ export class ObjectRegistry {
       }
     }
     for (const [oldKey, object] of moves) {
-      this.removeKey(oldKey, new Set());
+      this.removeKey(oldKey, new Map());
       this.add(object, object.origin, object.dependsOn);
     }
   }
@@ -185,7 +189,7 @@ export class ObjectRegistry {
     }
   }
 
-  private removeExtension(name: string, removed: Set<string>): void {
+  private removeExtension(name: string, removed: Map<string, KnownObject>): void {
     for (const [key, object] of this.objects) {
       if (object.dependsOn.includes(`extension:${name}`)) this.removeKey(key, removed);
     }
