@@ -1,4 +1,4 @@
-import type { StatementFacts } from "../model/analysis.js";
+import { lockModes, type RelationLock, type StatementFacts } from "../model/analysis.js";
 import { type ParsedStatement, parseFragment } from "../parse/parse-sql.js";
 import { unwrap } from "./ast.js";
 import { isSystemSchema } from "./catalog/builtin-names.js";
@@ -73,7 +73,10 @@ export function analyzeStatement(statement: ParsedStatement, resolver: NameResol
     foreignKeys: facts.foreignKeys,
     indexes: facts.indexes,
     ...(facts.extensionSchema ? { extensionSchema: facts.extensionSchema } : {}),
-    locks: predictLocks(statement.node, (schema, name) => resolver.createdName(schema ? [schema, name] : [name]), options.serverMajor),
+    locks: withEmbedded(
+      predictLocks(statement.node, (schema, name) => resolver.createdName(schema ? [schema, name] : [name]), options.serverMajor),
+      facts.embeddedLocks,
+    ),
   };
 }
 
@@ -81,14 +84,27 @@ export function analyzeStatement(statement: ParsedStatement, resolver: NameResol
 function analyzeEmbedded(sql: string, resolver: NameResolver, options: AnalyzeOptions): EmbeddedFacts | null {
   const nodes = parseFragment(sql);
   if (!nodes) return null;
-  const embedded: EmbeddedFacts = { creates: [], drops: [], references: [] };
+  const embedded: EmbeddedFacts = { creates: [], drops: [], references: [], locks: [] };
   nodes.forEach((node, index) => {
     const facts = analyzeStatement({ index, sql, startUnit: 0, line: 1, column: 1, node }, resolver, options);
     embedded.creates.push(...facts.creates);
     embedded.drops.push(...facts.drops);
     embedded.references.push(...facts.references, ...facts.softReferences);
+    embedded.locks.push(...facts.locks);
   });
   return embedded;
+}
+
+/** A statement's own locks, then those of the SQL it runs that it does not take already (a stronger mode wins). */
+function withEmbedded(own: RelationLock[], embedded: readonly RelationLock[]): RelationLock[] {
+  if (embedded.length === 0) return own;
+  const locks = [...own];
+  for (const lock of embedded) {
+    const at = locks.findIndex((held) => held.relation === lock.relation);
+    if (at < 0) locks.push(lock);
+    else if (lockModes.indexOf(lock.mode) > lockModes.indexOf(locks[at]?.mode ?? lock.mode)) locks[at] = lock;
+  }
+  return locks;
 }
 
 /** Kinds named without a schema: one may share its name with an object of another such kind. */

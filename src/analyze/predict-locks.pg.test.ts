@@ -5,6 +5,8 @@ import { openEngine } from "../db/open-engine.js";
 import { parseTargetUrl } from "../db/target-url.js";
 import { type LockMode, lockModes } from "../model/analysis.js";
 import { parseSql } from "../parse/parse-sql.js";
+import { analyzeStatement } from "./analyze-statement.js";
+import { NameResolver } from "./name-resolver.js";
 import { predictLocks } from "./predict-locks.js";
 
 /**
@@ -382,6 +384,49 @@ describe.concurrent("predictLocks against pg_locks", () => {
         expect(strongest.get(relation), `${relation}: observed ${strongest.get(relation)}, predicted ${mode}`).toBe(mode);
       }
       for (const relation of lockCase.unlocked ?? []) expect(strongest.get(relation)).toBeUndefined();
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe("a DO block's locks against pg_locks", () => {
+  it("takes the locks of the statements it runs, the strongest per table, and none of the SQL it builds as text", async () => {
+    const db = await createTestDatabase("drydock_locks");
+    try {
+      const sql = `DO $$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 't' AND column_name = 'a') THEN
+            ALTER TABLE t RENAME COLUMN a TO a2;
+          END IF;
+          UPDATE o SET id = id;
+          CREATE INDEX o_id ON o (id);
+          EXECUTE 'LOCK TABLE t2';
+        END $$;`;
+      const [statement] = (await parseSql("do.sql", sql)).statements;
+      if (!statement) throw new Error("no statement parsed");
+      const predicted = analyzeStatement(statement, new NameResolver(["public"])).locks;
+      expect(Object.fromEntries(predicted.map((lock) => [lock.relation, lock.mode]))).toEqual({
+        "information_schema.columns": AS,
+        "public.t": AX,
+        "public.o": S,
+      });
+
+      await db.exec(`${base} CREATE TABLE t2 (id int);`);
+      const names = await relationNames(db.engine);
+      const held = await observeInTransaction(db.engine, sql);
+      const strongest = new Map<string, LockMode>();
+      for (const lock of held) {
+        const name = names.get(lock.oid);
+        if (!name) continue;
+        const before = strongest.get(name);
+        if (!before || lockModes.indexOf(lock.mode) > lockModes.indexOf(before)) strongest.set(name, lock.mode);
+      }
+      expect(strongest.get("public.t")).toBe(AX);
+      expect(strongest.get("public.o")).toBe(S);
+      // The EXECUTEd text is not analysed: PostgreSQL takes its lock, the plan cannot tell.
+      expect(strongest.get("public.t2")).toBe(AX);
+      expect(predicted.some((lock) => lock.relation === "public.t2")).toBe(false);
     } finally {
       await db.drop();
     }

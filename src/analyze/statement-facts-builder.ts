@@ -1,4 +1,4 @@
-import type { ObjectKind } from "../model/analysis.js";
+import type { ObjectKind, RelationLock } from "../model/analysis.js";
 import type { NamedRef, NameResolver } from "./name-resolver.js";
 
 /** An object that a statement renames or moves to another schema. */
@@ -44,6 +44,8 @@ export class FactsBuilder {
   readonly foreignKeys: ForeignKeyFact[] = [];
   /** Indexes the statement builds, with their tables: DROP INDEX names only the index. */
   readonly indexes: IndexFact[] = [];
+  /** Locks the SQL a DO block runs takes, beside those of the statement itself. */
+  readonly embeddedLocks: RelationLock[] = [];
 
   constructor(
     readonly resolver: NameResolver,
@@ -84,9 +86,10 @@ export class FactsBuilder {
   }
 }
 
-/** What embedded SQL creates, drops and mentions. */
+/** What embedded SQL creates, drops and mentions, and the locks it takes when it runs. */
 export interface EmbeddedFacts {
   creates: NamedRef[];
   drops: NamedRef[];
   references: NamedRef[];
+  locks: RelationLock[];
 }

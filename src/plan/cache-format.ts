@@ -3,4 +3,4 @@
  * builds share one version): part of every cache key, the file stamps' included. Its own module,
  * so the stamp check does not load the analyser.
  */
-export const cacheFormat = 9;
+export const cacheFormat = 10;

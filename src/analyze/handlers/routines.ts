@@ -126,13 +126,14 @@ function embeddedFacts(queries: readonly PlpgsqlQuery[], facts: FactsBuilder): E
   // A newline before each semicolon: a query may end in a `--` comment.
   const together = facts.analyzeEmbedded(texts.join("\n;\n"));
   if (together) return together;
-  const merged: EmbeddedFacts = { creates: [], drops: [], references: [] };
+  const merged: EmbeddedFacts = { creates: [], drops: [], references: [], locks: [] };
   queries.forEach((query, index) => {
     const alone = facts.analyzeEmbedded(texts[index] ?? "") ?? facts.analyzeEmbedded(`SELECT ${query.query}`);
     if (!alone) return;
     merged.creates.push(...alone.creates);
     merged.drops.push(...alone.drops);
     merged.references.push(...alone.references);
+    merged.locks.push(...alone.locks);
   });
   return merged;
 }
@@ -146,7 +147,8 @@ function asSql({ query, parseMode }: PlpgsqlQuery): string {
 
 /**
  * A DO block runs when the migration runs: what its SQL creates and drops counts (conditionally,
- * so creating an existing object is no finding), and what it mentions adds soft edges.
+ * so creating an existing object is no finding), what it mentions adds soft edges, and the locks
+ * its statements take are the DO's. SQL it builds as text (EXECUTE) is not seen.
  */
 function analyzeDoBlock(fields: AstNode, facts: FactsBuilder): void {
   const args = listOf(fields.args).map((arg) => unwrap(arg)[1]);
@@ -160,6 +162,8 @@ function analyzeDoBlock(fields: AstNode, facts: FactsBuilder): void {
   for (const created of embedded?.creates ?? []) facts.create(created.kind, created.name);
   for (const dropped of embedded?.drops ?? []) facts.drop(dropped.kind, dropped.name);
   for (const ref of embedded?.references ?? []) facts.reference(ref, { soft: true });
+  // Its statements run now, maybe only some of them: the plan predicts every lock they can take.
+  facts.embeddedLocks.push(...(embedded?.locks ?? []));
   if (facts.creates.length > 0) facts.tolerantCreate = true;
   if (facts.drops.length > 0) facts.tolerantDrop = true;
 }
