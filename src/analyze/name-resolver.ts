@@ -18,7 +18,15 @@ export class NameResolver {
   /** `SET check_function_bodies = off` (pg_dump writes it) stops PostgreSQL checking SQL bodies. */
   checkFunctionBodies = true;
 
+  /** Temporary tables this migration created, by bare name: PostgreSQL looks in `pg_temp` first. */
+  private readonly temporary = new Set<string>();
+
   constructor(private searchPath: string[]) {}
+
+  /** `CREATE TEMP TABLE name`: the name means `pg_temp.name` from now on, ahead of `search_path`. */
+  markTemporary(name: string): void {
+    this.temporary.add(name);
+  }
 
   /** `SET search_path` inside a migration changes how later statements resolve. */
   setSearchPath(schemas: string[]): void {
@@ -36,7 +44,8 @@ export class NameResolver {
   /** The qualified name of an object a statement creates, from a name list or a RangeVar. */
   createdName(parts: readonly string[]): string {
     const [first = "", second] = parts.length >= 2 ? parts.slice(-2) : [parts[0] ?? ""];
-    return second === undefined ? `${this.creationSchema}.${first}` : `${first}.${second}`;
+    if (second !== undefined) return `${first}.${second}`;
+    return `${this.temporary.has(first) ? "pg_temp" : this.creationSchema}.${first}`;
   }
 
   relationName(relation: RangeVar | undefined): string {
@@ -68,6 +77,7 @@ export class NameResolver {
       return { kind, name: `${schema}.${name}` };
     }
     if (isBuiltin("pg_catalog", name)) return null; // pg_catalog is searched before search_path
+    if (kind !== "function" && this.temporary.has(name)) return null; // the session's own, in pg_temp
     return { kind, name: `${this.creationSchema}.${name}`, searchPath: [...this.searchPath] };
   }
 }

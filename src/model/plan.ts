@@ -26,6 +26,12 @@ export interface PlannedMigration {
   creates: ObjectRef[];
   alters: ObjectRef[];
   drops: ObjectRef[];
+  /**
+   * Objects its drops take with them without naming them, as far as the plan knows them: what
+   * depends on a dropped object (`CASCADE`), what a dropped schema holds. Present when any.
+   * PostgreSQL asks for no ownership of these, so pre-flight does not either.
+   */
+  cascades?: ObjectRef[];
   /** Objects it renames or moves to another schema (`ALTER … RENAME TO`, `SET SCHEMA`), in statement order. */
   renames?: Array<{ kind: ObjectRef["kind"]; from: string; to: string }>;
   /** Objects it needs that exist before it, by their resolved names. */

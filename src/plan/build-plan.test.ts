@@ -178,6 +178,29 @@ describe("plan contents", () => {
     expect(plan.findings).toEqual([]);
     expect(plan.migrations[1]?.references).toEqual([{ kind: "table", name: "app.keys" }]);
   });
+
+  it("keeps a temporary table out of what a migration creates and locks, and out of the next migration", async () => {
+    const plan = await planOf({
+      "migrations/0001_a.sql": "CREATE TABLE rules (id int PRIMARY KEY, grp int);\n",
+      "migrations/0002_b.sql": `CREATE TEMP TABLE grp_map ON COMMIT DROP AS SELECT id, id AS grp FROM rules;
+        CREATE UNIQUE INDEX ON grp_map (id);
+        UPDATE rules r SET grp = g.grp FROM grp_map g WHERE g.id = r.id;
+        CREATE TEMPORARY TABLE scratch (n int);
+        INSERT INTO scratch SELECT 1;
+        DROP TABLE grp_map;\n`,
+      "migrations/0003_c.sql": "INSERT INTO scratch SELECT 2;\n",
+    });
+    const [, backfill, after] = plan.migrations;
+    expect(backfill?.creates).toEqual([]);
+    expect(backfill?.drops).toEqual([]);
+    expect(backfill?.inventory).toEqual({});
+    expect(backfill?.locks).toEqual([{ relation: "public.rules", mode: "RowExclusiveLock" }]);
+    // Temporary tables end with their session: the next migration cannot count on one.
+    expect(plan.findings.map((finding) => [finding.version, finding.kind, finding.message])).toEqual([
+      ["0003", "unknown-reference", expect.stringContaining("table public.scratch")],
+    ]);
+    expect(after?.references).toEqual([]);
+  });
 });
 
 describe("roles in the dependency graph", () => {

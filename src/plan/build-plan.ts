@@ -103,7 +103,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
     const resolver = new NameResolver([...input.searchPath]);
     for (const statement of script.statements) {
       const facts = analyzeStatement(statement, resolver, { serverMajor: input.serverMajor });
-      impliedLocks.apply(facts, removeAndRename(registry, facts));
+      impliedLocks.apply(facts, removeAndRename(registry, facts).relations);
       addCreated(registry, facts, { source: "prelude" }, []);
     }
   }
@@ -165,6 +165,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
     const resolvedReferences = new Map<string, ObjectRef>();
     // Locks on tables the statements do not name, through foreign keys and indexes other migrations made.
     const tablesLockedThrough: RelationLock[] = [];
+    const cascades: ObjectRef[] = [];
 
     for (const facts of statements) {
       const origin: ObjectOrigin = {
@@ -212,7 +213,9 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
         const found = registry.find(ref);
         if (found) link(found);
       }
-      tablesLockedThrough.push(...impliedLocks.apply(facts, removeAndRename(registry, facts)));
+      const takenAlong = removeAndRename(registry, facts);
+      cascades.push(...takenAlong.objects);
+      tablesLockedThrough.push(...impliedLocks.apply(facts, takenAlong.relations), ...takenAlong.tableLocks);
       for (const created of facts.creates) {
         const existing = registry.find(created);
         const exact = existing && keyOf(existing) === keyOf(created);
@@ -252,7 +255,7 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
       });
     }
     if (isPending(migration.version))
-      planned.push(summarize(migration, statements, resolvedReferences, dependsOn, mode, tablesLockedThrough));
+      planned.push(summarize(migration, statements, resolvedReferences, dependsOn, mode, tablesLockedThrough, cascades));
   });
 
   for (const cycle of findCycles(declared)) {
@@ -283,21 +286,50 @@ export async function buildPlan(input: BuildPlanInput): Promise<Plan> {
 }
 
 const relationKinds = new Set<ObjectRef["kind"]>(["table", "view", "materialized_view"]);
+/** Kinds a drop takes along that a reviewer should see; columns, constraints and indexes go with their table. */
+const cascadedKinds = new Set<ObjectRef["kind"]>([
+  ...relationKinds,
+  "sequence",
+  "function",
+  "procedure",
+  "policy",
+  "trigger",
+  "type",
+  "enum",
+  "domain",
+]);
+
+/** What a statement's drops take along unnamed: listed, relations to lock, and the tables of policies and triggers. */
+interface TakenAlong {
+  objects: ObjectRef[];
+  relations: ObjectRef[];
+  tableLocks: RelationLock[];
+}
 
 /**
  * A statement's drops and renames come first: `DROP COLUMN x, ADD COLUMN x` re-creates x.
- * Returns the relations it dropped without naming them (a schema's, a CASCADE's views).
+ * Returns what its drops took along without naming it (a schema's contents, a CASCADE's
+ * dependents), leaving out what is named under a dropped relation (its policies, triggers): those
+ * go with it. Dropping a policy or trigger takes ACCESS EXCLUSIVE on its table.
  */
-function removeAndRename(registry: ObjectRegistry, facts: AnalyzedStatement): ObjectRef[] {
+function removeAndRename(registry: ObjectRegistry, facts: AnalyzedStatement): TakenAlong {
   const named = new Set(facts.drops.map((dropped) => dropped.name));
-  const droppedWith: ObjectRef[] = [];
-  for (const dropped of facts.drops) {
-    for (const removed of registry.remove(dropped, { cascade: facts.cascade })) {
-      if (relationKinds.has(removed.kind) && !named.has(removed.name)) droppedWith.push({ kind: removed.kind, name: removed.name });
+  const taken: TakenAlong = { objects: [], relations: [], tableLocks: [] };
+  const removed: KnownObject[] = [];
+  for (const dropped of facts.drops) removed.push(...registry.remove(dropped, { cascade: facts.cascade }));
+  const droppedRelations = new Set(removed.filter((object) => relationKinds.has(object.kind)).map((object) => object.name));
+  const isUnderDroppedRelation = (name: string) => droppedRelations.has(name.slice(0, name.lastIndexOf(".")));
+  for (const object of removed) {
+    if (named.has(object.name) || !cascadedKinds.has(object.kind) || isUnderDroppedRelation(object.name)) continue;
+    taken.objects.push({ kind: object.kind, name: object.name });
+    if (relationKinds.has(object.kind)) taken.relations.push({ kind: object.kind, name: object.name });
+    const table = object.name.slice(0, object.name.lastIndexOf("."));
+    if ((object.kind === "policy" || object.kind === "trigger") && !droppedRelations.has(table)) {
+      taken.tableLocks.push({ relation: table, mode: "AccessExclusiveLock" });
     }
   }
   for (const rename of facts.renames) registry.rename(rename.kind, rename.from, rename.to);
-  return droppedWith;
+  return taken;
 }
 
 function addCreated(registry: ObjectRegistry, facts: AnalyzedStatement, origin: ObjectOrigin, needed: string[]): void {
@@ -357,8 +389,11 @@ function summarize(
   dependsOn: ReadonlySet<string>,
   mode: { mode: "transaction" | "statements"; reason: string },
   tablesLockedThrough: readonly RelationLock[],
+  cascades: readonly ObjectRef[],
 ): PlannedMigration {
-  const creates = statements.flatMap((facts) => facts.creates);
+  // A temporary table (and what hangs off it) is the session's, gone by the end: no schema change.
+  const isTemporary = (name: string) => name.startsWith("pg_temp.");
+  const creates = statements.flatMap((facts) => facts.creates).filter((created) => !isTemporary(created.name));
   const inventory: Record<string, number> = {};
   for (const created of creates) inventory[created.kind] = (inventory[created.kind] ?? 0) + 1;
   const statementKinds: Record<string, number> = {};
@@ -372,11 +407,17 @@ function summarize(
     inventory,
     creates: creates.map(({ kind, name }) => ({ kind, name })),
     alters: statements.flatMap((facts) => facts.alters).map(({ kind, name }) => ({ kind, name })),
-    drops: statements.flatMap((facts) => facts.drops).map(({ kind, name }) => ({ kind, name })),
+    drops: statements
+      .flatMap((facts) => facts.drops)
+      .filter((dropped) => !isTemporary(dropped.name))
+      .map(({ kind, name }) => ({ kind, name })),
     renames: statements.flatMap((facts) => facts.renames).map(({ kind, from, to }) => ({ kind, from, to })),
+    ...(cascades.length > 0 ? { cascades: [...new Map(cascades.map((object) => [keyOf(object), object])).values()] } : {}),
     references: [...references.values()],
     requires: [...dependsOn].filter((version) => version !== migration.version),
-    locks: strongestLocks([...statements.flatMap((facts) => facts.locks), ...tablesLockedThrough]),
+    locks: strongestLocks([...statements.flatMap((facts) => facts.locks), ...tablesLockedThrough]).filter(
+      (lock) => !isTemporary(lock.relation),
+    ),
     reversible: migration.down !== null,
     transaction: { mode: mode.mode, reason: mode.reason },
     pending: true,

@@ -208,4 +208,58 @@ describe("locks a migration takes through foreign keys and indexes other migrati
       await db.current.exec("ROLLBACK");
     }
   });
+
+  it("lists what CASCADE takes along (views, other tables' policies, triggers) and locks their tables, as PostgreSQL does", async () => {
+    const setup = `CREATE TABLE members (org_id int, user_id int);
+      CREATE TABLE orgs (id int PRIMARY KEY);
+      ALTER TABLE orgs ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY orgs_member ON orgs USING (id IN (SELECT org_id FROM members));
+      CREATE POLICY members_own ON members USING (user_id = 1);
+      CREATE TABLE users (id int);
+      CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+      CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
+      CREATE VIEW org_ids AS SELECT id FROM orgs;
+      CREATE VIEW org_count AS SELECT count(*) FROM org_ids;`;
+    const change = "DROP TABLE members CASCADE;\nDROP FUNCTION touch() CASCADE;\nDROP VIEW org_ids CASCADE;";
+    const dir = await project({ "migrations/0001_setup.sql": setup, "migrations/0002_drop.sql": change });
+    const { migrations } = await discoverMigrations({ projectRoot: dir, migrationsDir: `${dir}/migrations` });
+    const planned = await buildPlan({ migrations, pending: null, searchPath: ["public"] });
+    expect(planned.findings).toEqual([]);
+    const drop = planned.migrations[1];
+    // members' own policy goes with members: not listed apart.
+    expect(drop?.cascades).toEqual([
+      { kind: "policy", name: "public.orgs.orgs_member" },
+      { kind: "trigger", name: "public.users.users_touch" },
+      { kind: "view", name: "public.org_count" },
+    ]);
+    const exclusive = (drop?.locks ?? []).filter((lock) => lock.mode === AX).map((lock) => lock.relation);
+    const expected = ["public.members", "public.org_count", "public.org_ids", "public.orgs", "public.users"];
+    expect([...exclusive].sort()).toEqual(expected);
+
+    await db.current.exec(setup);
+    const relations = await db.current.query<{ oid: number; name: string }>(
+      `SELECT c.oid::int AS oid, 'public.' || c.relname AS name FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v')`,
+    );
+    await db.current.exec(`BEGIN; ${change}`);
+    try {
+      const held = await db.current.query<{ oid: number }>(
+        "SELECT DISTINCT relation::int AS oid FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'AccessExclusiveLock' AND relation IS NOT NULL",
+      );
+      const heldOids = new Set(held.map((row) => row.oid));
+      expect(
+        relations
+          .filter((relation) => heldOids.has(relation.oid))
+          .map((relation) => relation.name)
+          .sort(),
+      ).toEqual(expected);
+      const [left] = await db.current.query<{ policies: number; triggers: number }>(
+        `SELECT (SELECT count(*)::int FROM pg_policy) AS policies,
+                (SELECT count(*)::int FROM pg_trigger WHERE NOT tgisinternal) AS triggers`,
+      );
+      expect(left).toEqual({ policies: 0, triggers: 0 });
+    } finally {
+      await db.current.exec("ROLLBACK");
+    }
+  });
 });

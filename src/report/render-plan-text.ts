@@ -76,6 +76,8 @@ function describeMigration(migration: PlannedMigration): string[] {
   if (Object.keys(migration.inventory).length > 0) lines.push(`  creates   ${describeInventory(migration.inventory)}`);
   const dropped = migration.drops.filter((drop) => drop.kind !== "constraint");
   if (dropped.length > 0) lines.push(`  drops     ${dropped.map((drop) => `${drop.kind.replace("_", " ")} ${drop.name}`).join(", ")}`);
+  const cascaded = migration.cascades ?? [];
+  if (cascaded.length > 0) lines.push(`  cascades  ${cascaded.map((drop) => `${drop.kind.replace("_", " ")} ${drop.name}`).join(", ")}`);
   if (migration.requires.length > 0) lines.push(`  after     ${migration.requires.join(", ")}`);
   if (migration.references.length > 0) lines.push(`  uses      ${migration.references.map((ref) => ref.name).join(", ")}`);
   if (migration.locks.length > 0) lines.push(`  locks     ${migration.locks.map((lock) => `${lock.relation} ${lock.mode}`).join(", ")}`);

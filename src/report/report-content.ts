@@ -147,7 +147,10 @@ export function changesTable(report: Report, m: ReportMarkup): ReportTable {
     m.text(`${migration.version} ${migration.name}`),
     Object.keys(migration.inventory).length > 0 ? m.text(describeInventory(migration.inventory)) : "",
     listed([...new Set(migration.alters.map((ref) => m.code(ref.name)))]),
-    listed(migration.drops.map((ref) => `${m.text(ref.kind.replace("_", " "))} ${m.code(ref.name)}`)),
+    listed([
+      ...migration.drops.map((ref) => `${m.text(ref.kind.replace("_", " "))} ${m.code(ref.name)}`),
+      ...(migration.cascades ?? []).map((ref) => `${m.text(ref.kind.replace("_", " "))} ${m.code(ref.name)} ${m.text("(cascade)")}`),
+    ]),
     m.text(migration.transaction.mode === "transaction" ? "one transaction" : `statement by statement (${migration.transaction.reason})`),
     migration.reversible ? "yes" : "⚠️ no",
   ]);

@@ -141,7 +141,8 @@ function dropObjects(fields: AstNode, facts: FactsBuilder): void {
     facts.drop(kind, name);
     // What is dropped must exist, unless IF EXISTS; a function is matched by name alone.
     const needed: NamedRef = { kind, name: name.replace(/\(.*$/s, "") };
-    if (writtenUnqualified(kind, object)) needed.searchPath = [...facts.resolver.path]; // found like any other name
+    // Found like any other name, but for a temporary table of this migration: pg_temp comes first.
+    if (writtenUnqualified(kind, object) && !name.startsWith("pg_temp.")) needed.searchPath = [...facts.resolver.path];
     facts.reference(needed, { soft: facts.tolerantDrop });
   }
 }

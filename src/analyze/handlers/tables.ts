@@ -12,6 +12,7 @@ export function handleTableStatement(kind: string, fields: AstNode, facts: Facts
       return true;
     case "CreateTableAsStmt": {
       const into = fields.into as { rel?: RangeVar } | undefined;
+      markIfTemporary(into?.rel, facts);
       const isMatview = fields.objtype === "OBJECT_MATVIEW";
       facts.kind = isMatview ? "create_materialized_view" : "create_table_as";
       facts.skip.add(into?.rel);
@@ -46,8 +47,14 @@ export function handleTableStatement(kind: string, fields: AstNode, facts: Facts
   }
 }
 
+/** `CREATE TEMP TABLE x`: x lives in the session's pg_temp, not in the first search_path schema. */
+function markIfTemporary(relation: (RangeVar & { relpersistence?: string }) | undefined, facts: FactsBuilder): void {
+  if (relation?.relpersistence === "t" && relation.relname && !relation.schemaname) facts.resolver.markTemporary(relation.relname);
+}
+
 function createTable(fields: AstNode, facts: FactsBuilder): void {
   const relation = fields.relation as RangeVar;
+  markIfTemporary(relation, facts);
   const table = facts.resolver.relationName(relation);
   facts.kind = fields.partbound ? "create_table_partition" : "create_table";
   facts.skip.add(relation);
