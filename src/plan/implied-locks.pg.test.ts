@@ -187,26 +187,7 @@ describe("locks a migration takes through foreign keys and indexes other migrati
     expect([...predicted].sort()).toEqual(expected);
 
     await db.current.exec(setup);
-    // Dropped relations vanish from pg_class inside the dropping transaction: their oids are read first.
-    const relations = await db.current.query<{ oid: number; name: string }>(
-      `SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname IN ('billing', 'public') AND c.relkind IN ('r', 'v', 'm')`,
-    );
-    await db.current.exec(`BEGIN; ${change}`);
-    try {
-      const held = await db.current.query<{ oid: number }>(
-        "SELECT DISTINCT relation::int AS oid FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'AccessExclusiveLock' AND relation IS NOT NULL",
-      );
-      const heldOids = new Set(held.map((row) => row.oid));
-      expect(
-        relations
-          .filter((relation) => heldOids.has(relation.oid))
-          .map((relation) => relation.name)
-          .sort(),
-      ).toEqual(expected);
-    } finally {
-      await db.current.exec("ROLLBACK");
-    }
+    expect(await exclusivelyLocked(change, ["billing", "public"])).toEqual(expected);
   });
 
   it("lists what CASCADE takes along (views, other tables' policies, triggers) and locks their tables, as PostgreSQL does", async () => {
@@ -237,29 +218,40 @@ describe("locks a migration takes through foreign keys and indexes other migrati
     expect([...exclusive].sort()).toEqual(expected);
 
     await db.current.exec(setup);
-    const relations = await db.current.query<{ oid: number; name: string }>(
-      `SELECT c.oid::int AS oid, 'public.' || c.relname AS name FROM pg_class c
-        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v')`,
-    );
-    await db.current.exec(`BEGIN; ${change}`);
-    try {
-      const held = await db.current.query<{ oid: number }>(
-        "SELECT DISTINCT relation::int AS oid FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'AccessExclusiveLock' AND relation IS NOT NULL",
-      );
-      const heldOids = new Set(held.map((row) => row.oid));
-      expect(
-        relations
-          .filter((relation) => heldOids.has(relation.oid))
-          .map((relation) => relation.name)
-          .sort(),
-      ).toEqual(expected);
+    const whileHeld = async () => {
       const [left] = await db.current.query<{ policies: number; triggers: number }>(
         `SELECT (SELECT count(*)::int FROM pg_policy) AS policies,
                 (SELECT count(*)::int FROM pg_trigger WHERE NOT tgisinternal) AS triggers`,
       );
       expect(left).toEqual({ policies: 0, triggers: 0 });
-    } finally {
-      await db.current.exec("ROLLBACK");
-    }
+    };
+    expect(await exclusivelyLocked(change, ["public"], whileHeld)).toEqual(expected);
   });
 });
+
+/**
+ * The tables, views and materialized views of `schemas` that `change` locks ACCESS EXCLUSIVE,
+ * sorted; `change` runs in a transaction, then `whileHeld`, then a rollback. Dropped relations
+ * vanish from pg_class inside the dropping transaction: their oids are read first.
+ */
+async function exclusivelyLocked(change: string, schemas: string[], whileHeld?: () => Promise<void>): Promise<string[]> {
+  const relations = await db.current.query<{ oid: number; name: string }>(
+    `SELECT c.oid::int AS oid, n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'v', 'm')`,
+    [schemas],
+  );
+  await db.current.exec(`BEGIN; ${change}`);
+  try {
+    const held = await db.current.query<{ oid: number }>(
+      "SELECT DISTINCT relation::int AS oid FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'AccessExclusiveLock' AND relation IS NOT NULL",
+    );
+    await whileHeld?.();
+    const heldOids = new Set(held.map((row) => row.oid));
+    return relations
+      .filter((relation) => heldOids.has(relation.oid))
+      .map((relation) => relation.name)
+      .sort();
+  } finally {
+    await db.current.exec("ROLLBACK");
+  }
+}
