@@ -179,6 +179,16 @@ describe("plan contents", () => {
     expect(plan.migrations[1]?.references).toEqual([{ kind: "table", name: "app.keys" }]);
   });
 
+  it("lists as taken along only what a drop does not name: a function dropped without its arguments is named", async () => {
+    const plan = await planOf({
+      "migrations/0001_a.sql":
+        "CREATE FUNCTION f(a integer) RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nCREATE FUNCTION g() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n",
+      "migrations/0002_b.sql": "DROP FUNCTION f;\nDROP FUNCTION g();\n",
+    });
+    expect(plan.migrations[1]?.drops.map((dropped) => dropped.name)).toEqual(["public.f", "public.g()"]);
+    expect(plan.migrations[1]?.cascades).toBeUndefined();
+  });
+
   it("keeps a temporary table out of what a migration creates and locks, and out of the next migration", async () => {
     const plan = await planOf({
       "migrations/0001_a.sql": "CREATE TABLE rules (id int PRIMARY KEY, grp int);\n",

@@ -313,14 +313,16 @@ interface TakenAlong {
  * go with it. Dropping a policy or trigger takes ACCESS EXCLUSIVE on its table.
  */
 function removeAndRename(registry: ObjectRegistry, facts: AnalyzedStatement): TakenAlong {
-  const named = new Set(facts.drops.map((dropped) => dropped.name));
+  // `DROP FUNCTION f` names the function `public.f(int4)` the registry knows.
+  const withoutSignature = (name: string) => name.replace(/\(.*$/s, "");
+  const named = new Set(facts.drops.map((dropped) => withoutSignature(dropped.name)));
   const taken: TakenAlong = { objects: [], relations: [], tableLocks: [] };
   const removed: KnownObject[] = [];
   for (const dropped of facts.drops) removed.push(...registry.remove(dropped, { cascade: facts.cascade }));
   const droppedRelations = new Set(removed.filter((object) => relationKinds.has(object.kind)).map((object) => object.name));
   const isUnderDroppedRelation = (name: string) => droppedRelations.has(name.slice(0, name.lastIndexOf(".")));
   for (const object of removed) {
-    if (named.has(object.name) || !cascadedKinds.has(object.kind) || isUnderDroppedRelation(object.name)) continue;
+    if (named.has(withoutSignature(object.name)) || !cascadedKinds.has(object.kind) || isUnderDroppedRelation(object.name)) continue;
     taken.objects.push({ kind: object.kind, name: object.name });
     if (relationKinds.has(object.kind)) taken.relations.push({ kind: object.kind, name: object.name });
     const table = object.name.slice(0, object.name.lastIndexOf("."));
